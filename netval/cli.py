@@ -1,0 +1,228 @@
+"""The `netval` command line.
+
+Exit codes: 0 all passed, 1 a check failed or errored (or a lab did not converge),
+2 usage or input error. User mistakes print one paragraph, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from netval import __version__
+from netval.errors import NetvalError
+from netval.lab import naming
+
+app = typer.Typer(
+    help="Test your network before and after every change.\n\n"
+    "netval lab boots a snapshot's FRR configs as real routers in network namespaces.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+lab_app = typer.Typer(
+    help="A digital twin: the snapshot's FRR devices as real FRR routers in Linux network "
+    "namespaces, each with an sshd that lands in vtysh (needs root, frr, openssh-server).",
+    no_args_is_help=True,
+)
+app.add_typer(lab_app, name="lab")
+
+out = Console()
+err = Console(stderr=True)
+
+LabId = Annotated[
+    str,
+    typer.Option("--id", help="lab id (1-12 lower-case letters/digits); labs with different "
+                 "ids run side by side", envvar="NETVAL_LAB_ID"),
+]
+
+
+def _fail(exc: NetvalError) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+    if exc.hint:
+        err.print(f"[bold]fix:[/] {exc.hint}", highlight=False)
+    return typer.Exit(exc.exit_code)
+
+
+def _progress(message: str) -> None:
+    err.print(f"[dim]…[/] {message}", highlight=False)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="print the version")] = False,
+) -> None:
+    if version:
+        out.print(f"netval {__version__}")
+        raise typer.Exit(0)
+
+
+def _health_table(title: str, states: list, rec: object | None = None) -> Table:  # type: ignore[type-arg]
+    table = Table(title=title)
+    table.add_column("device")
+    table.add_column("FRR")
+    table.add_column("BGP up/total", justify="right")
+    table.add_column("down peers")
+    table.add_column("VRRP")
+    table.add_column("mgmt address")
+    mgmt = {n.name: n.mgmt_ip for n in getattr(rec, "nodes", [])}
+    for h in states:
+        ok = h.sessions_up == h.sessions_total
+        table.add_row(
+            h.name,
+            "[green]running[/]" if h.running else "[red]not running[/]",
+            f"[{'green' if ok else 'red'}]{h.sessions_up}/{h.sessions_total}[/]",
+            ", ".join(h.down_peers) or (h.error and f"[red]{h.error}[/]") or "",
+            ", ".join(h.vrrp),
+            mgmt.get(h.name, ""),
+        )
+    return table
+
+
+@lab_app.command("up")
+def lab_up(
+    snapshot: Annotated[Path, typer.Argument(help="snapshot folder holding configs/")],
+    lab_id: LabId = naming.DEFAULT_LAB_ID,
+    wait: Annotated[
+        float,
+        typer.Option(help="wait up to SECONDS until every configured BGP session is "
+                     "Established, then print a per-device table (0: do not wait)"),
+    ] = 0,
+    mgmt_net: Annotated[
+        str, typer.Option(help="IPv4 block for management links (each lab takes a /22)")
+    ] = naming.DEFAULT_MGMT_NET,
+    inventory: Annotated[
+        Path | None,
+        typer.Option("--inventory", "-i", help="base Nornir inventory whose groups and host "
+                     "data the lab's inventory copies (default: ./inventory if present)"),
+    ] = None,
+) -> None:
+    """Boot SNAPSHOT's FRR devices as a lab and write its Nornir inventory."""
+    from netval.lab import manager
+
+    base = inventory if inventory is not None else (
+        Path("inventory") if Path("inventory/hosts.yaml").is_file() else None
+    )
+    try:
+        result = manager.up(
+            snapshot, lab_id, mgmt_net=mgmt_net, base_inventory=base, progress=_progress
+        )
+    except NetvalError as exc:
+        raise _fail(exc) from None
+    routers = result.record.router_names()
+    out.print(
+        f"lab [bold]{lab_id}[/] is up: {len(routers)} routers, "
+        f"{len(result.record.nodes) - len(routers)} hosts, in {result.seconds:.1f} s"
+    )
+    out.print(f"inventory: {result.inventory}")
+    if wait > 0:
+        ok, states, elapsed = manager.wait_converged(result.record, wait, _progress)
+        out.print(_health_table(f"lab {lab_id}", states, result.record))
+        if not ok:
+            err.print(
+                f"[bold red]not converged[/] after {elapsed:.1f} s: some BGP sessions are not "
+                "Established (see 'down peers'); the lab stays up for inspection"
+            )
+            raise typer.Exit(1)
+        out.print(f"all BGP sessions Established {elapsed:.1f} s after boot")
+
+
+@lab_app.command("down")
+def lab_down(lab_id: LabId = naming.DEFAULT_LAB_ID) -> None:
+    """Remove every namespace, veth, process and directory of the lab (idempotent)."""
+    from netval.lab import manager, system
+
+    try:
+        system.preflight()
+        result = manager.down(lab_id)
+    except NetvalError as exc:
+        raise _fail(exc) from None
+    out.print(
+        f"lab [bold]{lab_id}[/] is down: removed {result.namespaces} namespaces and "
+        f"{result.processes} processes in {result.seconds:.1f} s"
+    )
+
+
+@lab_app.command("status")
+def lab_status(
+    lab_id: Annotated[
+        str | None, typer.Option("--id", help="one lab (default: all running labs)")
+    ] = None,
+) -> None:
+    """Show running labs, or one lab's routers: FRR, BGP sessions, VRRP roles."""
+    from netval.lab import manager, record
+
+    try:
+        if lab_id is None:
+            records = record.all_records()
+            if not records:
+                out.print("no lab is running")
+                return
+            table = Table(title="labs")
+            for col in ("id", "state", "routers", "hosts", "snapshot", "inventory"):
+                table.add_column(col)
+            for rec in records:
+                routers = len(rec.router_names())
+                table.add_row(
+                    rec.lab_id, rec.state, str(routers), str(len(rec.nodes) - routers),
+                    rec.snapshot, str(record.inventory_dir(rec.lab_id)),
+                )
+            out.print(table)
+            for rec in records:
+                if rec.state == "up":
+                    out.print(_health_table(f"lab {rec.lab_id}", manager.health(rec), rec))
+            return
+        rec = manager.require(lab_id)
+        out.print(_health_table(f"lab {lab_id} ({rec.state})", manager.health(rec), rec))
+    except NetvalError as exc:
+        raise _fail(exc) from None
+
+
+@lab_app.command("exec")
+def lab_exec(
+    device: Annotated[str, typer.Argument(help="a router (runs in vtysh) or a host (a shell)")],
+    command: Annotated[str, typer.Argument(help='e.g. "show ip route"')],
+    lab_id: LabId = naming.DEFAULT_LAB_ID,
+) -> None:
+    """Run a command on a lab device."""
+    from netval.lab import manager
+
+    try:
+        rec = manager.require(lab_id)
+        sys.stdout.write(manager.exec_command(rec, device, command))
+    except NetvalError as exc:
+        raise _fail(exc) from None
+
+
+@lab_app.command("inventory")
+def lab_inventory(lab_id: LabId = naming.DEFAULT_LAB_ID) -> None:
+    """Print the folder of the running lab's Nornir inventory (for --inventory / InitNornir)."""
+    from netval.lab import manager, record
+
+    try:
+        manager.require(lab_id)
+    except NetvalError as exc:
+        raise _fail(exc) from None
+    out.print(str(record.inventory_dir(lab_id)), highlight=False)
+
+
+def main() -> None:
+    try:
+        app()
+    except NetvalError as exc:  # errors raised outside a command's own handler
+        err.print(f"error: {exc}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()

@@ -1,0 +1,98 @@
+"""FRR per namespace, with FRR's own pathspace support (``-N``) and watchfrr."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from netval.errors import LabError
+from netval.lab import system
+from netval.lab.plan import PlannedNode
+
+ETC = Path("/etc/frr")
+RUN = Path("/var/run/frr")
+
+
+def config_dir(pathspace: str) -> Path:
+    return ETC / pathspace
+
+
+def runtime_dir(pathspace: str) -> Path:
+    return RUN / pathspace
+
+
+def _chown_frr(path: Path) -> None:
+    try:
+        shutil.chown(path, "frr", "frr")
+    except (LookupError, PermissionError):
+        pass
+
+
+def write_config(node: PlannedNode) -> None:
+    d = config_dir(node.namespace)
+    d.mkdir(parents=True, exist_ok=True)
+    enabled = set(node.daemons)
+    lines = [f"{daemon}=yes" for daemon in node.daemons]
+    lines += [
+        "vtysh_enable=yes",
+        # watchfrr runs every daemon inside the namespace named like the pathspace
+        'watchfrr_options="--netns"',
+        f'frr_profile="{node.frr_profile}"',
+    ]
+    for daemon in sorted(enabled):
+        extra = " -s 90000000" if daemon == "zebra" else ""
+        lines.append(f'{daemon}_options=" -A 127.0.0.1{extra}"')
+    (d / "daemons").write_text("\n".join(lines) + "\n")
+    (d / "frr.conf").write_text(node.frr_conf)
+    (d / "vtysh.conf").write_text("service integrated-vtysh-config\n")
+    for f in (d, d / "daemons", d / "frr.conf", d / "vtysh.conf"):
+        _chown_frr(f)
+    (d / "frr.conf").chmod(0o640)
+
+
+def start(node: PlannedNode) -> None:
+    system.run(
+        [
+            "ip", "netns", "exec", node.namespace,
+            "unshare", "--uts", "sh", "-c",
+            f'hostname "$1"; exec {system.FRRINIT} start "$2"', "sh", node.name, node.namespace,
+        ],
+        timeout=60,
+    )
+
+
+def pids(pathspace: str) -> list[int]:
+    d = runtime_dir(pathspace)
+    if not d.is_dir():
+        return []
+    out = []
+    for pidfile in d.glob("*.pid"):
+        pid = system.read_pidfile(pidfile)
+        if pid is not None:
+            out.append(pid)
+    return out
+
+
+def remove_dirs(pathspace: str) -> None:
+    for d in (config_dir(pathspace), runtime_dir(pathspace)):
+        if d.exists():
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def vtysh(pathspace: str, command: str, timeout: float = 20) -> str:
+    proc = system.run(["vtysh", "-N", pathspace, "-c", command], check=False, timeout=timeout)
+    if proc.returncode != 0:
+        raise LabError(
+            f"vtysh -N {pathspace} -c {command!r} failed (exit {proc.returncode}): "
+            f"{(proc.stderr or proc.stdout).strip()[:500]}"
+        )
+    return proc.stdout
+
+
+def stale_pathspaces(prefix: str) -> list[str]:
+    found: set[str] = set()
+    for base in (ETC, RUN):
+        if base.is_dir():
+            found.update(p.name for p in base.iterdir() if p.is_dir() and p.name.startswith(prefix))
+    return sorted(found)
+

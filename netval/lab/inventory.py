@@ -1,0 +1,80 @@
+"""A Nornir SimpleInventory for a running lab.
+
+Host data and groups come from a base inventory (the example's ``inventory/``) when it
+names the same devices; the hostname becomes the router's management address in this lab.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from netval.errors import InputError
+from netval.lab.plan import LabPlan
+from netval.lab.sshd import Credentials
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise InputError(f"{where}: invalid YAML ({exc})", hint="fix the YAML syntax") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a mapping at the top", hint="see Nornir's inventory")
+    return data
+
+
+def scrapli_options() -> dict[str, Any]:
+    # a lab's host keys are new at every boot: do not pin them
+    return {
+        "scrapli": {
+            "platform": "cumulus_vtysh",
+            "extras": {
+                "transport": "system",
+                "auth_strict_key": False,
+                "ssh_config_file": False,
+                "timeout_socket": 10,
+                "timeout_ops": 30,
+            },
+        }
+    }
+
+
+def write(plan: LabPlan, directory: Path, creds: Credentials, base: Path | None) -> Path:
+    base_hosts = _read_yaml(base / "hosts.yaml") if base else {}
+    base_groups = _read_yaml(base / "groups.yaml") if base else {}
+    hosts: dict[str, Any] = {}
+    for node in plan.routers:
+        src = dict(base_hosts.get(node.name) or {})
+        data = dict(src.get("data") or {})
+        data.update({"lab_id": plan.lab_id, "namespace": node.namespace})
+        entry: dict[str, Any] = {
+            "hostname": node.mgmt_ip,
+            "platform": src.get("platform", "cumulus_vtysh"),
+            "groups": list(src.get("groups") or []),
+            "data": data,
+        }
+        hosts[node.name] = entry
+    used_groups = {g for h in hosts.values() for g in h["groups"]}
+    groups = {name: spec for name, spec in base_groups.items() if name in used_groups}
+    defaults = {
+        "username": creds.username,
+        "password": creds.password,
+        "platform": "cumulus_vtysh",
+        "connection_options": scrapli_options(),
+    }
+    directory.mkdir(parents=True, exist_ok=True)
+    header = f"# written by `netval lab up` for lab {plan.lab_id!r}; removed by `lab down`\n"
+    for name, content in (("hosts", hosts), ("groups", groups), ("defaults", defaults)):
+        path = directory / f"{name}.yaml"
+        path.write_text(header + yaml.safe_dump(content, sort_keys=False))
+        path.chmod(0o600)
+    return directory

@@ -1,0 +1,324 @@
+"""Bring a lab up, find it, and take it down.
+
+``up`` records the lab first, then creates namespaces, links, addresses, VRRP macvlans,
+FRR and sshd; if anything fails (or the user presses Ctrl-C) it calls ``down``, which
+removes everything of that lab id, whether the record is complete or not.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import shlex
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from netval.errors import InputError, LabError
+from netval.lab import frr, naming, probe, record, sshd, system
+from netval.lab import inventory as lab_inventory
+from netval.lab.plan import LabPlan, PlannedNode, build_plan
+from netval.snapshot import Snapshot, load_snapshot
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass
+class UpResult:
+    record: record.LabRecord
+    inventory: Path
+    seconds: float
+
+
+def lab_in_use(lab_id: str) -> bool:
+    prefix = naming.namespace_prefix(lab_id)
+    return (
+        record.lab_dir(lab_id).exists()
+        or any(ns.startswith(prefix) or ns == naming.fabric_namespace(lab_id)
+               for ns in system.netns_list())
+        or bool(frr.stale_pathspaces(prefix))
+    )
+
+
+def _free_slot(mgmt_net: str) -> int:
+    used = record.used_slots()
+    for slot in range(naming.slot_count(mgmt_net)):
+        if slot not in used:
+            return slot
+    raise LabError(
+        f"all {naming.slot_count(mgmt_net)} lab slots of {mgmt_net} are in use",
+        hint="take a lab down (`netval lab status` lists them) or pass a larger --mgmt-net",
+    )
+
+
+def _node_script(node: PlannedNode) -> str:
+    """One shell script per namespace: one fork chain instead of dozens."""
+    q = shlex.quote
+    lines = [
+        "set -e",
+        "ip link set lo up",
+        "echo 1 > /proc/sys/net/ipv4/ip_forward",
+        "echo 1 > /proc/sys/net/ipv6/conf/all/forwarding",
+        # rp_filter would drop asymmetric ECMP return traffic that real routers forward
+        "echo 0 > /proc/sys/net/ipv4/conf/all/rp_filter",
+        "echo 0 > /proc/sys/net/ipv4/conf/default/rp_filter",
+    ]
+    for addr in node.loopback:
+        lines.append(f"ip addr add {q(addr)} dev lo")
+    for ifname, addrs in node.interfaces.items():
+        for addr in addrs:
+            lines.append(f"ip addr add {q(addr)} dev {q(ifname)}")
+        lines.append(f"ip link set {q(ifname)} up")
+    for mv in node.macvlans:
+        # vrrpd finds its macvlan by parent and MAC; the name mirrors FRR's documentation
+        name = f"vrrp{mv.family}-$(cat /sys/class/net/{q(mv.parent)}/ifindex)-{mv.vrid}"
+        lines.append(f'mv="{name}"')
+        lines.append(f'ip link add "$mv" link {q(mv.parent)} type macvlan mode bridge')
+        lines.append(f'ip link set dev "$mv" address {mv.mac}')
+        # separate step: combined with `add` the kernel answers "Address family not supported"
+        lines.append('ip link set dev "$mv" addrgenmode random')
+        for vip in mv.vips:
+            lines.append(f'ip addr add {q(vip)} dev "$mv"')
+        lines.append('ip link set dev "$mv" up')
+    if node.mgmt_ip:
+        lines.append(f"ip addr add {node.mgmt_ip}/31 dev {naming.MGMT_IFNAME}")
+        lines.append(f"ip link set {naming.MGMT_IFNAME} up")
+    for gw in node.gateways:
+        family = "-6" if ipaddress.ip_address(gw).version == 6 else "-4"
+        lines.append(f"ip {family} route replace default via {q(gw)}")
+    return "\n".join(lines) + "\n"
+
+
+def _create_links(plan: LabPlan) -> None:
+    fabric = naming.fabric_namespace(plan.lab_id)
+    root: list[str] = []
+    fab: list[str] = ["link set lo up"]
+    for index, seg in enumerate(plan.segments):
+        if len(seg.members) == 2:
+            a, b = seg.members
+            ns_a, ns_b = plan.nodes[a.hostname].namespace, plan.nodes[b.hostname].namespace
+            root.append(
+                f"link add {a.interface} netns {ns_a} type veth peer name {b.interface} "
+                f"netns {ns_b}"
+            )
+            continue
+        bridge = f"br{index}"
+        fab.append(f"link add {bridge} type bridge stp_state 0 forward_delay 0 mcast_snooping 0")
+        fab.append(f"link set {bridge} up")
+        for port, end in enumerate(seg.members):
+            peer = f"b{index}p{port}"
+            ns = plan.nodes[end.hostname].namespace
+            root.append(
+                f"link add {end.interface} netns {ns} type veth peer name {peer} netns {fabric}"
+            )
+            fab.append(f"link set {peer} master {bridge}")
+            fab.append(f"link set {peer} up")
+    for index, end in enumerate(plan.stubs):
+        # an interface with no cable still needs a carrier to be up, like a port facing a server
+        peer = f"s{index}"
+        ns = plan.nodes[end.hostname].namespace
+        root.append(f"link add {end.interface} netns {ns} type veth peer name {peer} netns {fabric}")
+        fab.append(f"link set {peer} up")
+    for node in plan.routers:
+        root.append(
+            f"link add {node.mgmt_root_ifname} type veth peer name {naming.MGMT_IFNAME} "
+            f"netns {node.namespace}"
+        )
+        root.append(f"addr add {node.mgmt_root_ip}/31 dev {node.mgmt_root_ifname}")
+        root.append(f"link set {node.mgmt_root_ifname} up")
+    system.ip_batch(root)
+    system.ip_batch(fab, netns=fabric)
+
+
+def _record_for(plan: LabPlan, username: str) -> record.LabRecord:
+    return record.LabRecord(
+        lab_id=plan.lab_id,
+        slot=plan.slot,
+        mgmt_net=plan.mgmt_net,
+        snapshot=plan.snapshot,
+        username=username,
+        created_at=time.time(),
+        nodes=[
+            record.NodeRecord(
+                name=n.name,
+                kind=n.kind,
+                namespace=n.namespace,
+                mgmt_ip=n.mgmt_ip,
+                mgmt_root_ifname=n.mgmt_root_ifname,
+                vrrp_interfaces=sorted({f"{m.parent}/{m.vrid}" for m in n.macvlans}),
+            )
+            for n in plan.nodes.values()
+        ],
+    )
+
+
+def up(
+    snapshot_path: Path | str,
+    lab_id: str = naming.DEFAULT_LAB_ID,
+    *,
+    mgmt_net: str = naming.DEFAULT_MGMT_NET,
+    base_inventory: Path | None = None,
+    progress: Progress = _quiet,
+    workers: int = 8,
+) -> UpResult:
+    started = time.monotonic()
+    naming.check_lab_id(lab_id)
+    snapshot: Snapshot = load_snapshot(snapshot_path)
+    # validate the whole plan before touching the machine
+    build_plan(snapshot, lab_id, 0, mgmt_net)
+    system.preflight()
+    if lab_in_use(lab_id):
+        raise LabError(
+            f"lab id {lab_id!r} is already in use",
+            hint=f"take it down with `netval lab down --id {lab_id}`, or choose another --id",
+        )
+    creds = sshd.Credentials.from_env()
+    sshd.ensure_user(creds)
+    plan = build_plan(snapshot, lab_id, _free_slot(mgmt_net), mgmt_net)
+    rec = _record_for(plan, creds.username)
+    record.save(rec)
+    try:
+        progress(f"creating {len(plan.nodes) + 1} namespaces")
+        system.ip_batch(f"netns add {ns}" for ns in plan.namespaces())
+        progress(f"wiring {len(plan.segments)} segments and {len(plan.stubs)} stub ports")
+        _create_links(plan)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(
+                pool.map(
+                    lambda n: system.run(
+                        ["ip", "netns", "exec", n.namespace, "sh", "-c", _node_script(n)]
+                    ),
+                    plan.nodes.values(),
+                )
+            )
+            progress(f"starting FRR on {len(plan.routers)} routers")
+            for node in plan.routers:
+                frr.write_config(node)
+            list(pool.map(frr.start, plan.routers))
+            progress("starting sshd on the management addresses")
+            ssh_dir = record.lab_dir(lab_id) / "ssh"
+            ssh_dir.mkdir(parents=True, exist_ok=True)
+            host_key = sshd.make_host_key(ssh_dir)
+            configs = {
+                n.name: sshd.write_config(n, ssh_dir / n.name, host_key, creds.username)
+                for n in plan.routers
+            }
+            list(pool.map(lambda n: sshd.start(n, configs[n.name]), plan.routers))
+        inv = lab_inventory.write(plan, record.inventory_dir(lab_id), creds, base_inventory)
+        rec.state = "up"
+        record.save(rec)
+    except BaseException:
+        rec.state = "failed"
+        record.save(rec)
+        progress("up failed: rolling back")
+        down(lab_id)
+        raise
+    return UpResult(record=rec, inventory=inv, seconds=time.monotonic() - started)
+
+
+@dataclass
+class DownResult:
+    namespaces: int
+    processes: int
+    seconds: float
+
+
+def down(lab_id: str = naming.DEFAULT_LAB_ID) -> DownResult:
+    """Remove every namespace, veth, process and directory of the lab. Idempotent."""
+    started = time.monotonic()
+    naming.check_lab_id(lab_id)
+    rec = record.load(lab_id)
+    prefix = naming.namespace_prefix(lab_id)
+    namespaces = [
+        ns for ns in system.netns_list()
+        if ns.startswith(prefix) or ns == naming.fabric_namespace(lab_id)
+    ]
+    pathspaces = sorted(set(frr.stale_pathspaces(prefix)) | {
+        n.namespace for n in (rec.nodes if rec else []) if n.kind == "router"
+    })
+    pids: set[int] = set()
+    for ps in pathspaces:
+        pids.update(frr.pids(ps))
+    ssh_dir = record.lab_dir(lab_id) / "ssh"
+    if ssh_dir.is_dir():
+        for d in ssh_dir.iterdir():
+            pid = sshd.pid(d) if d.is_dir() else None
+            if pid:
+                pids.add(pid)
+    for ns in namespaces:
+        # everything running inside our namespaces was started by us (FRR, sshd, logins)
+        pids.update(system.netns_pids(ns))
+    system.terminate(pids)
+    root_ifs: list[str] = []
+    if rec is not None:
+        pattern = naming.root_mgmt_ifname_re(rec.slot)
+        root_ifs = [name for name in system.root_links() if pattern.match(name)]
+    # deleting the root end first: namespace deletion frees its veths asynchronously
+    system.ip_batch((f"link del {name}" for name in root_ifs), force=True)
+    system.ip_batch((f"netns del {ns}" for ns in namespaces), force=True)
+    for ps in pathspaces:
+        frr.remove_dirs(ps)
+    lab_dir = record.lab_dir(lab_id)
+    if lab_dir.exists():
+        shutil.rmtree(lab_dir, ignore_errors=True)
+    return DownResult(len(namespaces), len(pids), time.monotonic() - started)
+
+
+def require(lab_id: str) -> record.LabRecord:
+    naming.check_lab_id(lab_id)
+    rec = record.load(lab_id)
+    if rec is None:
+        running = ", ".join(r.lab_id for r in record.all_records()) or "none"
+        raise LabError(
+            f"no lab with id {lab_id!r} is running (running labs: {running})",
+            hint="start one with `netval lab up SNAPSHOT --id ID`",
+        )
+    return rec
+
+
+def health(rec: record.LabRecord) -> list[probe.RouterHealth]:
+    return probe.lab_health(
+        [(n.name, n.namespace, bool(n.vrrp_interfaces)) for n in rec.nodes if n.kind == "router"]
+    )
+
+
+def wait_converged(
+    rec: record.LabRecord, timeout: float, progress: Progress = _quiet, interval: float = 0.5
+) -> tuple[bool, list[probe.RouterHealth], float]:
+    """Poll until every configured BGP session is Established or ``timeout`` passes."""
+    started = time.monotonic()
+    last = ""
+    while True:
+        states = health(rec)
+        up_n = sum(h.sessions_up for h in states)
+        total = sum(h.sessions_total for h in states)
+        line = f"BGP sessions Established: {up_n}/{total}"
+        if line != last:
+            progress(line)
+            last = line
+        elapsed = time.monotonic() - started
+        if total > 0 and all(h.converged for h in states):
+            return True, states, elapsed
+        if elapsed >= timeout:
+            return False, states, elapsed
+        time.sleep(interval)
+
+
+def exec_command(rec: record.LabRecord, device: str, command: str) -> str:
+    node = rec.node(device)
+    if node is None:
+        raise InputError(
+            f"lab {rec.lab_id!r} has no device {device!r} "
+            f"(devices: {', '.join(n.name for n in rec.nodes)})",
+            hint="pick one of the listed devices",
+        )
+    if node.kind == "router":
+        return frr.vtysh(node.namespace, command)
+    proc = system.run(["ip", "netns", "exec", node.namespace, "sh", "-c", command], check=False)
+    return proc.stdout + proc.stderr

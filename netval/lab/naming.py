@@ -1,0 +1,85 @@
+"""Names and addresses of a lab's kernel objects.
+
+Everything a lab creates is named after its id, so two labs never collide and ``down``
+can find what a failed ``up`` left behind:
+
+- network namespaces and FRR pathspaces: ``nv-<id>-<device>``; the bridge/stub namespace
+  ``nv-<id>+fabric`` ('+' never appears in a hostname);
+- root-side management veths: ``nv<slot>m<index>`` (the slot is the lab's number, 0..63);
+- management addresses: a /31 per router from the lab's /22 of the management network.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from netval.errors import InputError
+
+LAB_ID_RE = re.compile(r"^[a-z0-9]{1,12}$")
+DEFAULT_LAB_ID = "default"
+DEFAULT_MGMT_NET = "10.255.0.0/16"
+SLOT_PREFIXLEN = 22
+MGMT_IFNAME = "nvmgmt"
+IFNAME_MAX = 15
+RUN_ROOT = "/run/netval/labs"
+
+
+def check_lab_id(lab_id: str) -> str:
+    if not LAB_ID_RE.match(lab_id):
+        raise InputError(
+            f"lab id {lab_id!r} is not valid",
+            hint="use 1 to 12 lower-case letters or digits, e.g. --id ci1",
+        )
+    return lab_id
+
+
+def namespace(lab_id: str, device: str) -> str:
+    return f"nv-{lab_id}-{device}"
+
+
+def namespace_prefix(lab_id: str) -> str:
+    return f"nv-{lab_id}-"
+
+
+def fabric_namespace(lab_id: str) -> str:
+    return f"nv-{lab_id}+fabric"
+
+
+def root_mgmt_ifname(slot: int, index: int) -> str:
+    return f"nv{slot}m{index}"
+
+
+def root_mgmt_ifname_re(slot: int) -> re.Pattern[str]:
+    return re.compile(rf"^nv{slot}m\d+$")
+
+
+def slot_count(mgmt_net: str) -> int:
+    net = ipaddress.ip_network(mgmt_net)
+    if net.prefixlen > SLOT_PREFIXLEN:
+        return 1
+    return int(2 ** (SLOT_PREFIXLEN - net.prefixlen))
+
+
+def slot_network(mgmt_net: str, slot: int) -> ipaddress.IPv4Network:
+    net = ipaddress.ip_network(mgmt_net)
+    if not isinstance(net, ipaddress.IPv4Network):
+        raise InputError(
+            f"management network {mgmt_net} is not IPv4", hint="use e.g. --mgmt-net 10.255.0.0/16"
+        )
+    if net.prefixlen > SLOT_PREFIXLEN:
+        return net
+    return list(net.subnets(new_prefix=SLOT_PREFIXLEN))[slot]
+
+
+def mgmt_addresses(mgmt_net: str, slot: int, index: int) -> tuple[str, str]:
+    """(root side, router side) addresses of router ``index``'s management /31."""
+    block = slot_network(mgmt_net, slot)
+    base = int(block.network_address) + 2 * index
+    if base + 1 > int(block.broadcast_address):
+        raise InputError(
+            f"the lab's management block {block} has room for {block.num_addresses // 2} "
+            f"routers, the snapshot needs more",
+            hint="pass a larger --mgmt-net (each lab takes a /22 of it)",
+        )
+    return str(ipaddress.IPv4Address(base)), str(ipaddress.IPv4Address(base + 1))

@@ -1,0 +1,1 @@
+"""Live collection: Nornir + Scrapli (and NAPALM) to the normalized State."""

@@ -1,0 +1,1 @@
+"""Per-platform parsers from device output to State (see base.PlatformParser)."""

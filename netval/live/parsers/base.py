@@ -1,0 +1,35 @@
+"""The parser extension point: one small protocol per platform.
+
+A parser knows which show command answers each State domain on its platform and turns
+that command's raw output into normalized State objects. Parsers are pure functions of
+text: they never talk to devices, so they are tested offline on recorded real output.
+
+Rules every parser follows:
+- output that is empty, truncated, not JSON where JSON was asked for, or lacks the fields
+  the domain needs raises ``ParseError`` (never returns an empty list for garbage);
+- output that is well-formed and says "nothing configured" returns an empty list.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from netval.errors import CollectionError
+from netval.state import BgpPeer, Domain, Interface, Route, VrrpGroup
+
+ParsedItems = list[BgpPeer] | list[Route] | list[VrrpGroup] | list[Interface]
+
+
+class ParseError(CollectionError):
+    """Device output that cannot be turned into State."""
+
+
+class PlatformParser(Protocol):
+    #: scrapli / nornir platform name, e.g. "arista_eos"
+    platform: str
+    #: the show command for each domain this platform supports
+    commands: dict[Domain, str]
+
+    def parse(self, domain: Domain, output: str) -> ParsedItems:
+        """Parse one command's output for one domain; raise ParseError on bad output."""
+        ...

@@ -1,0 +1,413 @@
+"""Read a snapshot in Batfish's layout.
+
+``SNAPSHOT/configs/<device>``: one file per device. FRR devices use Batfish's
+Cumulus-concatenated format (hostname line, ``# This file describes the network
+interfaces`` with ifupdown2 stanzas, ``# ports.conf --``, then the frr.conf text). A bare
+frr.conf (starting with ``frr version``) is accepted too.
+
+``SNAPSHOT/batfish/layer1_topology.json`` (or ``SNAPSHOT/layer1_topology.json``): links.
+``SNAPSHOT/hosts/*.json``: end hosts in Batfish's host format.
+
+Everything here is pure file reading; errors name the file and line.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from netval.errors import InputError
+
+INTERFACES_MARKER = "# This file describes the network interfaces"
+PORTS_MARKER = "# ports.conf --"
+_FRR_START = re.compile(r"^frr (version|defaults)\b")
+
+
+class ConfigFormat(StrEnum):
+    CUMULUS_CONCATENATED = "cumulus_concatenated"
+    FRR = "frr"
+    ARISTA_EOS = "arista_eos"
+    CISCO_IOS = "cisco_ios"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class IfaceStanza:
+    """One ``iface`` stanza of the interfaces part."""
+
+    name: str
+    line: int
+    addresses: list[str] = field(default_factory=list)
+    options: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class VrrpSpec:
+    interface: str
+    vrid: int
+    vips: list[str] = field(default_factory=list)
+    priority: int | None = None
+    line: int = 0
+
+
+@dataclass
+class DeviceConfig:
+    """One device file of a snapshot, split into its parts."""
+
+    name: str
+    path: Path
+    format: ConfigFormat
+    text: str
+    interfaces: dict[str, IfaceStanza] = field(default_factory=dict)
+    frr_text: str = ""
+    frr_first_line: int = 0
+    frr_interface_addresses: dict[str, list[str]] = field(default_factory=dict)
+    vrrp: list[VrrpSpec] = field(default_factory=list)
+
+    @property
+    def bootable(self) -> bool:
+        return self.format in (ConfigFormat.CUMULUS_CONCATENATED, ConfigFormat.FRR)
+
+    def interface_names(self) -> list[str]:
+        names = list(self.interfaces)
+        for name in self.frr_interface_addresses:
+            if name not in names:
+                names.append(name)
+        return names
+
+    def addresses(self, interface: str) -> list[str]:
+        """Addresses from the interfaces part and the FRR part, in that order, deduplicated."""
+        out: list[str] = []
+        stanza = self.interfaces.get(interface)
+        for addr in (stanza.addresses if stanza else []) + self.frr_interface_addresses.get(
+            interface, []
+        ):
+            if addr not in out:
+                out.append(addr)
+        return out
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    hostname: str
+    interface: str
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.interface}"
+
+
+@dataclass(frozen=True)
+class Edge:
+    a: Endpoint
+    b: Endpoint
+
+
+@dataclass
+class HostInterfaceSpec:
+    name: str
+    prefix: str
+    gateway: str | None = None
+
+
+@dataclass
+class HostSpec:
+    """An end host from ``hosts/<name>.json`` (Batfish's host format)."""
+
+    name: str
+    path: Path
+    interfaces: dict[str, HostInterfaceSpec] = field(default_factory=dict)
+
+
+@dataclass
+class Snapshot:
+    path: Path
+    devices: dict[str, DeviceConfig]
+    hosts: dict[str, HostSpec]
+    edges: list[Edge]
+    topology_path: Path | None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def node_names(self) -> list[str]:
+        return sorted([*self.devices, *self.hosts])
+
+
+def detect_format(text: str) -> ConfigFormat:
+    lines = text.splitlines()
+    if INTERFACES_MARKER in text and any(_FRR_START.match(ln) for ln in lines):
+        return ConfigFormat.CUMULUS_CONCATENATED
+    if INTERFACES_MARKER in text:
+        return ConfigFormat.CUMULUS_CONCATENATED
+    first = next((ln for ln in lines if ln.strip() and not ln.startswith("!")), "")
+    if _FRR_START.match(first):
+        return ConfigFormat.FRR
+    head = "\n".join(lines[:40])
+    if "! device: " in head and "EOS" in head or re.search(r"^! Command: show running-config", head, re.M):
+        return ConfigFormat.ARISTA_EOS
+    if re.search(r"^(version \d+\.\d+|!\s*$|hostname \S+)", head, re.M) and re.search(
+        r"^(interface |router |ip |hostname )", text, re.M
+    ):
+        return ConfigFormat.CISCO_IOS
+    return ConfigFormat.UNKNOWN
+
+
+_VRRP = re.compile(r"^\s*vrrp (\d+)(?: (.*))?$")
+
+
+def _parse_frr_part(device: DeviceConfig, text: str, first_line: int) -> None:
+    """Pick out what the lab needs from frr.conf: interface addresses and VRRP groups."""
+    current_iface: str | None = None
+    groups: dict[tuple[str, int], VrrpSpec] = {}
+    for offset, raw in enumerate(text.splitlines()):
+        lineno = first_line + offset
+        line = raw.rstrip()
+        if not line or line.lstrip().startswith("!"):
+            if line.strip() == "!" and not raw.startswith(" "):
+                current_iface = None
+            continue
+        if not raw.startswith(" "):
+            current_iface = None
+            m = re.match(r"^interface (\S+)(?: vrf \S+)?$", line)
+            if m:
+                current_iface = m.group(1)
+                device.frr_interface_addresses.setdefault(current_iface, [])
+            continue
+        if current_iface is None:
+            continue
+        stripped = line.strip()
+        m = re.match(r"^ip(?:v6)? address (\S+)", stripped)
+        if m:
+            addr = m.group(1)
+            try:
+                ipaddress.ip_interface(addr)
+            except ValueError as exc:
+                raise InputError(
+                    f"{device.path}:{lineno}: '{stripped}' is not a valid interface address",
+                    hint="write the address as A.B.C.D/LEN",
+                ) from exc
+            device.frr_interface_addresses[current_iface].append(addr)
+            continue
+        m = _VRRP.match(stripped)
+        if m:
+            vrid = int(m.group(1))
+            if not 1 <= vrid <= 255:
+                raise InputError(
+                    f"{device.path}:{lineno}: VRRP id {vrid} is out of range",
+                    hint="use a VRID from 1 to 255",
+                )
+            spec = groups.setdefault(
+                (current_iface, vrid), VrrpSpec(interface=current_iface, vrid=vrid, line=lineno)
+            )
+            rest = (m.group(2) or "").split()
+            if len(rest) >= 2 and rest[0] in ("ip", "ipv6"):
+                spec.vips.append(rest[1])
+            elif len(rest) >= 2 and rest[0] == "priority":
+                spec.priority = int(rest[1])
+    device.vrrp = list(groups.values())
+
+
+def _parse_interfaces_part(device: DeviceConfig, lines: list[str], first_line: int) -> None:
+    current: IfaceStanza | None = None
+    for offset, raw in enumerate(lines):
+        lineno = first_line + offset
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        words = line.split()
+        if words[0] == "auto":
+            current = None
+            continue
+        if words[0] == "iface":
+            if len(words) < 2:
+                raise InputError(
+                    f"{device.path}:{lineno}: 'iface' without an interface name",
+                    hint="write 'iface NAME' (ifupdown2 syntax)",
+                )
+            name = words[1]
+            current = device.interfaces.setdefault(name, IfaceStanza(name=name, line=lineno))
+            continue
+        if current is None:
+            raise InputError(
+                f"{device.path}:{lineno}: '{line}' is outside any 'iface' stanza",
+                hint="indent interface options under an 'iface NAME' line",
+            )
+        key, values = words[0], words[1:]
+        if key == "address":
+            for value in values:
+                try:
+                    ipaddress.ip_interface(value)
+                except ValueError as exc:
+                    raise InputError(
+                        f"{device.path}:{lineno}: '{value}' is not a valid address",
+                        hint="write the address as A.B.C.D/LEN",
+                    ) from exc
+                if "/" not in value:
+                    raise InputError(
+                        f"{device.path}:{lineno}: address '{value}' has no prefix length",
+                        hint="write the address as A.B.C.D/LEN",
+                    )
+                current.addresses.append(value)
+        else:
+            current.options.setdefault(key, []).extend(values)
+
+
+def read_device(path: Path) -> DeviceConfig:
+    try:
+        text = path.read_text()
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not a text file ({exc.reason})",
+            hint="remove binary files from the snapshot's configs/ folder",
+        ) from exc
+    fmt = detect_format(text)
+    lines = text.splitlines()
+    device = DeviceConfig(name=path.name, path=path, format=fmt, text=text)
+    if fmt is ConfigFormat.CUMULUS_CONCATENATED:
+        hostname = lines[0].strip() if lines else ""
+        if not hostname or hostname.startswith("#") or " " in hostname:
+            raise InputError(
+                f"{path}:1: the first line must be the device's hostname, found {hostname!r}",
+                hint="put the hostname alone on line 1 (Batfish's Cumulus-concatenated format)",
+            )
+        device.name = hostname.lower()
+        try:
+            ifaces_at = lines.index(INTERFACES_MARKER)
+        except ValueError as exc:
+            raise InputError(
+                f"{path}: missing the line '{INTERFACES_MARKER}'",
+                hint="see Batfish's Cumulus-concatenated format",
+            ) from exc
+        ports_at = next((i for i, ln in enumerate(lines) if ln.startswith(PORTS_MARKER)), None)
+        frr_at = next(
+            (i for i, ln in enumerate(lines) if i > ifaces_at and _FRR_START.match(ln)), None
+        )
+        end_ifaces = min(x for x in (ports_at, frr_at, len(lines)) if x is not None)
+        _parse_interfaces_part(device, lines[ifaces_at + 1 : end_ifaces], ifaces_at + 2)
+        if frr_at is None:
+            raise InputError(
+                f"{path}: no FRR part (a line starting with 'frr version') after the interfaces",
+                hint="append the device's frr.conf, starting with 'frr version'",
+            )
+        device.frr_first_line = frr_at + 1
+        device.frr_text = "\n".join(lines[frr_at:]) + "\n"
+        _parse_frr_part(device, device.frr_text, device.frr_first_line)
+    elif fmt is ConfigFormat.FRR:
+        device.frr_first_line = 1
+        device.frr_text = text
+        m = re.search(r"^hostname (\S+)", text, re.M)
+        device.name = (m.group(1) if m else path.name).lower()
+        _parse_frr_part(device, text, 1)
+    else:
+        m = re.search(r"^hostname (\S+)", text, re.M)
+        if m:
+            device.name = m.group(1).lower()
+    return device
+
+
+def _read_topology(path: Path) -> list[Edge]:
+    try:
+        raw = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path}:{exc.lineno}: not valid JSON ({exc.msg})",
+            hint="fix the JSON; the format is {\"edges\": [{\"node1\": {...}, \"node2\": {...}}]}",
+        ) from exc
+    if not isinstance(raw, dict) or not isinstance(raw.get("edges"), list):
+        raise InputError(
+            f"{path}: expected an object with an 'edges' list",
+            hint="the format is {\"edges\": [{\"node1\": {\"hostname\", \"interfaceName\"}, "
+            "\"node2\": {...}}]}",
+        )
+    edges: list[Edge] = []
+    for index, item in enumerate(raw["edges"]):
+        ends: list[Endpoint] = []
+        for key in ("node1", "node2"):
+            end = item.get(key) if isinstance(item, dict) else None
+            if (
+                not isinstance(end, dict)
+                or not isinstance(end.get("hostname"), str)
+                or not isinstance(end.get("interfaceName"), str)
+            ):
+                raise InputError(
+                    f"{path}: edges[{index}].{key} needs 'hostname' and 'interfaceName' strings",
+                    hint="write each end as {\"hostname\": \"leaf1\", \"interfaceName\": \"swp1\"}",
+                )
+            ends.append(Endpoint(end["hostname"].lower(), end["interfaceName"]))
+        edges.append(Edge(ends[0], ends[1]))
+    return edges
+
+
+def _read_host(path: Path) -> HostSpec:
+    try:
+        raw = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path}:{exc.lineno}: not valid JSON ({exc.msg})", hint="fix the JSON"
+        ) from exc
+    name = raw.get("hostname") if isinstance(raw, dict) else None
+    if not isinstance(name, str):
+        raise InputError(f"{path}: missing 'hostname'", hint="add \"hostname\": \"NAME\"")
+    host = HostSpec(name=name.lower(), path=path)
+    for key, spec in (raw.get("hostInterfaces") or {}).items():
+        if not isinstance(spec, dict) or "prefix" not in spec:
+            raise InputError(
+                f"{path}: hostInterfaces.{key} needs a 'prefix'",
+                hint="write {\"name\": \"eth0\", \"prefix\": \"10.0.0.10/24\", \"gateway\": ...}",
+            )
+        try:
+            ipaddress.ip_interface(spec["prefix"])
+        except ValueError as exc:
+            raise InputError(
+                f"{path}: hostInterfaces.{key}.prefix {spec['prefix']!r} is not an address",
+                hint="write A.B.C.D/LEN",
+            ) from exc
+        host.interfaces[spec.get("name", key)] = HostInterfaceSpec(
+            name=spec.get("name", key), prefix=spec["prefix"], gateway=spec.get("gateway")
+        )
+    return host
+
+
+def load_snapshot(path: Path | str) -> Snapshot:
+    """Read a snapshot directory; every structural problem is an ``InputError``."""
+    root = Path(path)
+    if not root.is_dir():
+        raise InputError(
+            f"snapshot {root} is not a directory",
+            hint="pass a snapshot folder such as snapshots/base (it holds configs/)",
+        )
+    configs = root / "configs"
+    if not configs.is_dir():
+        raise InputError(
+            f"snapshot {root} has no configs/ folder",
+            hint=f"put one file per device in {configs}/ (Batfish's snapshot layout)",
+        )
+    devices: dict[str, DeviceConfig] = {}
+    for file in sorted(p for p in configs.iterdir() if p.is_file() and not p.name.startswith(".")):
+        device = read_device(file)
+        if device.name in devices:
+            raise InputError(
+                f"{file}: hostname {device.name!r} is also used by {devices[device.name].path}",
+                hint="give every device a unique hostname",
+            )
+        devices[device.name] = device
+    if not devices:
+        raise InputError(f"{configs} holds no device files", hint="add one config per device")
+    hosts: dict[str, HostSpec] = {}
+    hosts_dir = root / "hosts"
+    if hosts_dir.is_dir():
+        for file in sorted(hosts_dir.glob("*.json")):
+            host = _read_host(file)
+            hosts[host.name] = host
+    topo_path = next(
+        (p for p in (root / "batfish" / "layer1_topology.json", root / "layer1_topology.json")
+         if p.is_file()),
+        None,
+    )
+    edges = _read_topology(topo_path) if topo_path else []
+    return Snapshot(path=root, devices=devices, hosts=hosts, edges=edges, topology_path=topo_path)

@@ -1,0 +1,185 @@
+"""The normalized network State.
+
+One model, fed by two sources: live collection from devices (observed) and the static
+engines (predicted). Checks read only this model and never know which source fed it.
+
+A list field that is ``None`` means "not collected" (the data is missing, which a check
+must report as an error); an empty list means "collected, and there is nothing".
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from netval.errors import InputError
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BgpState(StrEnum):
+    """BGP FSM states, lower case, as every vendor's parser normalizes them."""
+
+    IDLE = "idle"
+    CONNECT = "connect"
+    ACTIVE = "active"
+    OPENSENT = "opensent"
+    OPENCONFIRM = "openconfirm"
+    ESTABLISHED = "established"
+    ADMIN_DOWN = "admin_down"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def normalize(cls, raw: str | None) -> BgpState:
+        if not raw:
+            return cls.UNKNOWN
+        key = raw.strip().lower().replace(" ", "").replace("_", "").replace("-", "")
+        aliases = {
+            "established": cls.ESTABLISHED,
+            "estab": cls.ESTABLISHED,
+            "up": cls.ESTABLISHED,
+            "idle": cls.IDLE,
+            "idleadmin": cls.ADMIN_DOWN,
+            "admin": cls.ADMIN_DOWN,
+            "admindown": cls.ADMIN_DOWN,
+            "shutdown": cls.ADMIN_DOWN,
+            "connect": cls.CONNECT,
+            "active": cls.ACTIVE,
+            "opensent": cls.OPENSENT,
+            "openconfirm": cls.OPENCONFIRM,
+        }
+        if key in aliases:
+            return aliases[key]
+        if key.startswith("idle"):
+            return cls.IDLE
+        return cls.UNKNOWN
+
+
+class BgpPeer(_Model):
+    peer: str = Field(description="neighbor address, or interface name for unnumbered peers")
+    vrf: str = "default"
+    local_as: int | None = None
+    remote_as: int | None = None
+    local_ip: str | None = None
+    state: BgpState = BgpState.UNKNOWN
+    prefixes_received: int | None = None
+    prefixes_sent: int | None = None
+    uptime_seconds: float | None = None
+    description: str | None = None
+
+
+class NextHop(_Model):
+    ip: str | None = None
+    interface: str | None = None
+    discard: bool = False
+    active: bool = True
+    fib: bool | None = Field(default=None, description="installed in the FIB; None if unknown")
+
+    def key(self) -> str:
+        if self.discard:
+            return "discard"
+        return self.ip or self.interface or "?"
+
+
+class Route(_Model):
+    prefix: str
+    vrf: str = "default"
+    protocol: str
+    next_hops: list[NextHop] = Field(default_factory=list)
+    admin_distance: int | None = None
+    metric: int | None = None
+    selected: bool = True
+    fib: bool | None = None
+
+
+class VrrpRole(StrEnum):
+    MASTER = "master"
+    BACKUP = "backup"
+    INITIALIZE = "initialize"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def normalize(cls, raw: str | None) -> VrrpRole:
+        key = (raw or "").strip().lower()
+        for role in cls:
+            if key.startswith(role.value[:4]):
+                return role
+        return cls.UNKNOWN
+
+
+class VrrpGroup(_Model):
+    interface: str
+    vrid: int
+    role: VrrpRole = VrrpRole.UNKNOWN
+    priority: int | None = None
+    vips: list[str] = Field(default_factory=list)
+
+
+class Interface(_Model):
+    name: str
+    admin_up: bool | None = None
+    oper_up: bool | None = None
+    addresses: list[str] = Field(default_factory=list)
+    description: str | None = None
+
+
+Domain = Literal["bgp", "routes", "vrrp", "interfaces"]
+
+
+class NodeState(_Model):
+    name: str
+    bgp_peers: list[BgpPeer] | None = None
+    routes: list[Route] | None = None
+    vrrp: list[VrrpGroup] | None = None
+    interfaces: list[Interface] | None = None
+    errors: dict[str, str] = Field(
+        default_factory=dict,
+        description="why a domain (bgp, routes, vrrp, interfaces, or 'device') has no data",
+    )
+
+    def routes_for(self, prefix: str, vrf: str = "default") -> list[Route]:
+        return [r for r in self.routes or [] if r.prefix == prefix and r.vrf == vrf]
+
+
+class State(_Model):
+    source: Literal["observed", "predicted"]
+    origin: str = Field(default="", description="inventory, lab id or snapshot it came from")
+    taken_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    nodes: dict[str, NodeState] = Field(default_factory=dict)
+
+    def node(self, name: str) -> NodeState:
+        if name not in self.nodes:
+            self.nodes[name] = NodeState(name=name)
+        return self.nodes[name]
+
+    def dump(self, path: Path) -> None:
+        path.write_text(self.model_dump_json(indent=2) + "\n")
+
+    @classmethod
+    def load(cls, path: Path) -> State:
+        try:
+            raw = json.loads(path.read_text())
+        except FileNotFoundError as exc:
+            raise InputError(
+                f"state file {path} does not exist",
+                hint="capture one first with `netval capture -o STATE.json`",
+            ) from exc
+        except (OSError, json.JSONDecodeError) as exc:
+            raise InputError(
+                f"state file {path} is not valid JSON: {exc}",
+                hint="pass a file written by `netval capture`",
+            ) from exc
+        try:
+            return cls.model_validate(raw)
+        except ValueError as exc:
+            raise InputError(
+                f"state file {path} is not a netval state: {exc}",
+                hint="pass a file written by `netval capture`",
+            ) from exc

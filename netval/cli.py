@@ -38,8 +38,11 @@ err = Console(stderr=True)
 
 LabId = Annotated[
     str,
-    typer.Option("--id", help="lab id (1-12 lower-case letters/digits); labs with different "
-                 "ids run side by side", envvar="NETVAL_LAB_ID"),
+    typer.Option(
+        "--id",
+        help="lab id (1-12 lower-case letters/digits); labs with different ids run side by side",
+        envvar="NETVAL_LAB_ID",
+    ),
 ]
 
 
@@ -91,23 +94,31 @@ def lab_up(
     lab_id: LabId = naming.DEFAULT_LAB_ID,
     wait: Annotated[
         float,
-        typer.Option(help="wait up to SECONDS until every configured BGP session is "
-                     "Established, then print a per-device table (0: do not wait)"),
+        typer.Option(
+            help="wait up to SECONDS until every configured BGP session is "
+            "Established, then print a per-device table (0: do not wait)"
+        ),
     ] = 0,
     mgmt_net: Annotated[
         str, typer.Option(help="IPv4 block for management links (each lab takes a /22)")
     ] = naming.DEFAULT_MGMT_NET,
     inventory: Annotated[
         Path | None,
-        typer.Option("--inventory", "-i", help="base Nornir inventory whose groups and host "
-                     "data the lab's inventory copies (default: ./inventory if present)"),
+        typer.Option(
+            "--inventory",
+            "-i",
+            help="base Nornir inventory whose groups and host "
+            "data the lab's inventory copies (default: ./inventory if present)",
+        ),
     ] = None,
 ) -> None:
     """Boot SNAPSHOT's FRR devices as a lab and write its Nornir inventory."""
     from netval.lab import manager
 
-    base = inventory if inventory is not None else (
-        Path("inventory") if Path("inventory/hosts.yaml").is_file() else None
+    base = (
+        inventory
+        if inventory is not None
+        else (Path("inventory") if Path("inventory/hosts.yaml").is_file() else None)
     )
     try:
         result = manager.up(
@@ -170,8 +181,12 @@ def lab_status(
             for rec in records:
                 routers = len(rec.router_names())
                 table.add_row(
-                    rec.lab_id, rec.state, str(routers), str(len(rec.nodes) - routers),
-                    rec.snapshot, str(record.inventory_dir(rec.lab_id)),
+                    rec.lab_id,
+                    rec.state,
+                    str(routers),
+                    str(len(rec.nodes) - routers),
+                    rec.snapshot,
+                    str(record.inventory_dir(rec.lab_id)),
                 )
             out.print(table)
             for rec in records:

@@ -46,6 +46,15 @@ class IfaceStanza:
 
 
 @dataclass
+class LineIssue:
+    """A line the reader could not use: kept, never fatal (the parse check reports it)."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass
 class VrrpSpec:
     interface: str
     vrid: int
@@ -67,6 +76,7 @@ class DeviceConfig:
     frr_first_line: int = 0
     frr_interface_addresses: dict[str, list[str]] = field(default_factory=dict)
     vrrp: list[VrrpSpec] = field(default_factory=list)
+    issues: list[LineIssue] = field(default_factory=list)
 
     @property
     def bootable(self) -> bool:
@@ -148,7 +158,9 @@ def detect_format(text: str) -> ConfigFormat:
     if _FRR_START.match(first):
         return ConfigFormat.FRR
     head = "\n".join(lines[:40])
-    if "! device: " in head and "EOS" in head or re.search(r"^! Command: show running-config", head, re.M):
+    if ("! device: " in head and "EOS" in head) or re.search(
+        r"^! Command: show running-config", head, re.M
+    ):
         return ConfigFormat.ARISTA_EOS
     if re.search(r"^(version \d+\.\d+|!\s*$|hostname \S+)", head, re.M) and re.search(
         r"^(interface |router |ip |hostname )", text, re.M
@@ -186,28 +198,24 @@ def _parse_frr_part(device: DeviceConfig, text: str, first_line: int) -> None:
             addr = m.group(1)
             try:
                 ipaddress.ip_interface(addr)
-            except ValueError as exc:
-                raise InputError(
-                    f"{device.path}:{lineno}: '{stripped}' is not a valid interface address",
-                    hint="write the address as A.B.C.D/LEN",
-                ) from exc
+            except ValueError:
+                device.issues.append(LineIssue(lineno, stripped, "not a valid interface address"))
+                continue
             device.frr_interface_addresses[current_iface].append(addr)
             continue
         m = _VRRP.match(stripped)
         if m:
             vrid = int(m.group(1))
             if not 1 <= vrid <= 255:
-                raise InputError(
-                    f"{device.path}:{lineno}: VRRP id {vrid} is out of range",
-                    hint="use a VRID from 1 to 255",
-                )
+                device.issues.append(LineIssue(lineno, stripped, "VRRP id out of range 1-255"))
+                continue
             spec = groups.setdefault(
                 (current_iface, vrid), VrrpSpec(interface=current_iface, vrid=vrid, line=lineno)
             )
             rest = (m.group(2) or "").split()
             if len(rest) >= 2 and rest[0] in ("ip", "ipv6"):
                 spec.vips.append(rest[1])
-            elif len(rest) >= 2 and rest[0] == "priority":
+            elif len(rest) >= 2 and rest[0] == "priority" and rest[1].isdigit():
                 spec.priority = int(rest[1])
     device.vrrp = list(groups.values())
 
@@ -225,33 +233,30 @@ def _parse_interfaces_part(device: DeviceConfig, lines: list[str], first_line: i
             continue
         if words[0] == "iface":
             if len(words) < 2:
-                raise InputError(
-                    f"{device.path}:{lineno}: 'iface' without an interface name",
-                    hint="write 'iface NAME' (ifupdown2 syntax)",
-                )
+                device.issues.append(LineIssue(lineno, line, "'iface' without an interface name"))
+                current = None
+                continue
             name = words[1]
             current = device.interfaces.setdefault(name, IfaceStanza(name=name, line=lineno))
             continue
         if current is None:
-            raise InputError(
-                f"{device.path}:{lineno}: '{line}' is outside any 'iface' stanza",
-                hint="indent interface options under an 'iface NAME' line",
+            device.issues.append(
+                LineIssue(lineno, line, "not ifupdown2 syntax: outside any 'iface' stanza")
             )
+            continue
         key, values = words[0], words[1:]
         if key == "address":
             for value in values:
                 try:
                     ipaddress.ip_interface(value)
-                except ValueError as exc:
-                    raise InputError(
-                        f"{device.path}:{lineno}: '{value}' is not a valid address",
-                        hint="write the address as A.B.C.D/LEN",
-                    ) from exc
+                except ValueError:
+                    device.issues.append(LineIssue(lineno, line, f"{value!r} is not an address"))
+                    continue
                 if "/" not in value:
-                    raise InputError(
-                        f"{device.path}:{lineno}: address '{value}' has no prefix length",
-                        hint="write the address as A.B.C.D/LEN",
+                    device.issues.append(
+                        LineIssue(lineno, line, f"address {value!r} has no prefix length")
                     )
+                    continue
                 current.addresses.append(value)
         else:
             current.options.setdefault(key, []).extend(values)
@@ -270,7 +275,11 @@ def read_device(path: Path) -> DeviceConfig:
     device = DeviceConfig(name=path.name, path=path, format=fmt, text=text)
     if fmt is ConfigFormat.CUMULUS_CONCATENATED:
         hostname = lines[0].strip() if lines else ""
-        if not hostname or hostname.startswith("#") or " " in hostname:
+        if hostname == INTERFACES_MARKER:
+            # Batfish then takes the FRR part's hostname, or the file name
+            m = re.search(r"^hostname (\S+)", text, re.M)
+            hostname = m.group(1) if m else path.name
+        elif not hostname or hostname.startswith("#") or " " in hostname:
             raise InputError(
                 f"{path}:1: the first line must be the device's hostname, found {hostname!r}",
                 hint="put the hostname alone on line 1 (Batfish's Cumulus-concatenated format)",
@@ -316,13 +325,13 @@ def _read_topology(path: Path) -> list[Edge]:
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{path}:{exc.lineno}: not valid JSON ({exc.msg})",
-            hint="fix the JSON; the format is {\"edges\": [{\"node1\": {...}, \"node2\": {...}}]}",
+            hint='fix the JSON; the format is {"edges": [{"node1": {...}, "node2": {...}}]}',
         ) from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("edges"), list):
         raise InputError(
             f"{path}: expected an object with an 'edges' list",
-            hint="the format is {\"edges\": [{\"node1\": {\"hostname\", \"interfaceName\"}, "
-            "\"node2\": {...}}]}",
+            hint='the format is {"edges": [{"node1": {"hostname", "interfaceName"}, '
+            '"node2": {...}}]}',
         )
     edges: list[Edge] = []
     for index, item in enumerate(raw["edges"]):
@@ -336,7 +345,7 @@ def _read_topology(path: Path) -> list[Edge]:
             ):
                 raise InputError(
                     f"{path}: edges[{index}].{key} needs 'hostname' and 'interfaceName' strings",
-                    hint="write each end as {\"hostname\": \"leaf1\", \"interfaceName\": \"swp1\"}",
+                    hint='write each end as {"hostname": "leaf1", "interfaceName": "swp1"}',
                 )
             ends.append(Endpoint(end["hostname"].lower(), end["interfaceName"]))
         edges.append(Edge(ends[0], ends[1]))
@@ -352,13 +361,13 @@ def _read_host(path: Path) -> HostSpec:
         ) from exc
     name = raw.get("hostname") if isinstance(raw, dict) else None
     if not isinstance(name, str):
-        raise InputError(f"{path}: missing 'hostname'", hint="add \"hostname\": \"NAME\"")
+        raise InputError(f"{path}: missing 'hostname'", hint='add "hostname": "NAME"')
     host = HostSpec(name=name.lower(), path=path)
     for key, spec in (raw.get("hostInterfaces") or {}).items():
         if not isinstance(spec, dict) or "prefix" not in spec:
             raise InputError(
                 f"{path}: hostInterfaces.{key} needs a 'prefix'",
-                hint="write {\"name\": \"eth0\", \"prefix\": \"10.0.0.10/24\", \"gateway\": ...}",
+                hint='write {"name": "eth0", "prefix": "10.0.0.10/24", "gateway": ...}',
             )
         try:
             ipaddress.ip_interface(spec["prefix"])
@@ -405,8 +414,11 @@ def load_snapshot(path: Path | str) -> Snapshot:
             host = _read_host(file)
             hosts[host.name] = host
     topo_path = next(
-        (p for p in (root / "batfish" / "layer1_topology.json", root / "layer1_topology.json")
-         if p.is_file()),
+        (
+            p
+            for p in (root / "batfish" / "layer1_topology.json", root / "layer1_topology.json")
+            if p.is_file()
+        ),
         None,
     )
     edges = _read_topology(topo_path) if topo_path else []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -22,10 +23,8 @@ def runtime_dir(pathspace: str) -> Path:
 
 
 def _chown_frr(path: Path) -> None:
-    try:
+    with contextlib.suppress(LookupError, PermissionError):
         shutil.chown(path, "frr", "frr")
-    except (LookupError, PermissionError):
-        pass
 
 
 def write_config(node: PlannedNode) -> None:
@@ -53,9 +52,18 @@ def write_config(node: PlannedNode) -> None:
 def start(node: PlannedNode) -> None:
     system.run(
         [
-            "ip", "netns", "exec", node.namespace,
-            "unshare", "--uts", "sh", "-c",
-            f'hostname "$1"; exec {system.FRRINIT} start "$2"', "sh", node.name, node.namespace,
+            "ip",
+            "netns",
+            "exec",
+            node.namespace,
+            "unshare",
+            "--uts",
+            "sh",
+            "-c",
+            f'hostname "$1"; exec {system.FRRINIT} start "$2"',
+            "sh",
+            node.name,
+            node.namespace,
         ],
         timeout=60,
     )
@@ -95,4 +103,3 @@ def stale_pathspaces(prefix: str) -> list[str]:
         if base.is_dir():
             found.update(p.name for p in base.iterdir() if p.is_dir() and p.name.startswith(prefix))
     return sorted(found)
-

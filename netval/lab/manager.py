@@ -40,8 +40,10 @@ def lab_in_use(lab_id: str) -> bool:
     prefix = naming.namespace_prefix(lab_id)
     return (
         record.lab_dir(lab_id).exists()
-        or any(ns.startswith(prefix) or ns == naming.fabric_namespace(lab_id)
-               for ns in system.netns_list())
+        or any(
+            ns.startswith(prefix) or ns == naming.fabric_namespace(lab_id)
+            for ns in system.netns_list()
+        )
         or bool(frr.stale_pathspaces(prefix))
     )
 
@@ -123,7 +125,9 @@ def _create_links(plan: LabPlan) -> None:
         # an interface with no cable still needs a carrier to be up, like a port facing a server
         peer = f"s{index}"
         ns = plan.nodes[end.hostname].namespace
-        root.append(f"link add {end.interface} netns {ns} type veth peer name {peer} netns {fabric}")
+        root.append(
+            f"link add {end.interface} netns {ns} type veth peer name {peer} netns {fabric}"
+        )
         fab.append(f"link set {peer} up")
     for node in plan.routers:
         root.append(
@@ -236,12 +240,14 @@ def down(lab_id: str = naming.DEFAULT_LAB_ID) -> DownResult:
     rec = record.load(lab_id)
     prefix = naming.namespace_prefix(lab_id)
     namespaces = [
-        ns for ns in system.netns_list()
+        ns
+        for ns in system.netns_list()
         if ns.startswith(prefix) or ns == naming.fabric_namespace(lab_id)
     ]
-    pathspaces = sorted(set(frr.stale_pathspaces(prefix)) | {
-        n.namespace for n in (rec.nodes if rec else []) if n.kind == "router"
-    })
+    pathspaces = sorted(
+        set(frr.stale_pathspaces(prefix))
+        | {n.namespace for n in (rec.nodes if rec else []) if n.kind == "router"}
+    )
     pids: set[int] = set()
     for ps in pathspaces:
         pids.update(frr.pids(ps))

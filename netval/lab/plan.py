@@ -77,9 +77,7 @@ class LabPlan:
         return [n for n in self.nodes.values() if n.kind == "host"]
 
     def namespaces(self) -> list[str]:
-        return [n.namespace for n in self.nodes.values()] + [
-            naming.fabric_namespace(self.lab_id)
-        ]
+        return [n.namespace for n in self.nodes.values()] + [naming.fabric_namespace(self.lab_id)]
 
 
 def _check_ifname(name: str, where: str) -> None:
@@ -191,8 +189,7 @@ def _check_edge_end(snapshot: Snapshot, edge: Edge, index: int, end: Endpoint) -
         host = snapshot.hosts[end.hostname]
         if end.interface not in host.interfaces:
             raise InputError(
-                f"{where} names interface {end} but {host.path} has no interface "
-                f"{end.interface!r}",
+                f"{where} names interface {end} but {host.path} has no interface {end.interface!r}",
                 hint="fix the topology or the host's hostInterfaces",
             )
     else:
@@ -226,15 +223,25 @@ def build_plan(
                 "describes the network interfaces', '# ports.conf --', then frr.conf), or a "
                 "bare frr.conf starting with 'frr version'; or move the file out of configs/",
             )
+        if device.issues:
+            issue = device.issues[0]
+            raise InputError(
+                f"{device.path}:{issue.line}: '{issue.text}': {issue.reason}; the lab cannot "
+                f"boot this device ({len(device.issues)} such line(s))",
+                hint="fix the line (interfaces part: ifupdown2 stanzas 'iface NAME' with "
+                "'address A.B.C.D/LEN')",
+            )
         node = PlannedNode(name=name, kind="router", namespace=naming.namespace(lab_id, name))
         for ifname in device.interface_names():
-            where = f"{device.path}:{device.interfaces[ifname].line}" if (
-                ifname in device.interfaces
-            ) else str(device.path)
+            where = (
+                f"{device.path}:{device.interfaces[ifname].line}"
+                if (ifname in device.interfaces)
+                else str(device.path)
+            )
             if ifname == "lo":
-                node.loopback = list(device.interfaces["lo"].addresses) if (
-                    "lo" in device.interfaces
-                ) else []
+                node.loopback = (
+                    list(device.interfaces["lo"].addresses) if ("lo" in device.interfaces) else []
+                )
                 continue
             _check_ifname(ifname, where)
             stanza = device.interfaces.get(ifname)
@@ -262,11 +269,11 @@ def build_plan(
                 hint="rename the host",
             )
         node = PlannedNode(name=name, kind="host", namespace=naming.namespace(lab_id, name))
-        for ifname, spec in host.interfaces.items():
+        for ifname, hif in host.interfaces.items():
             _check_ifname(ifname, str(host.path))
-            node.interfaces[ifname] = [spec.prefix]
-            if spec.gateway:
-                node.gateways.append(spec.gateway)
+            node.interfaces[ifname] = [hif.prefix]
+            if hif.gateway:
+                node.gateways.append(hif.gateway)
         nodes[name] = node
 
     mgmt = ipaddress.ip_network(mgmt_net)

@@ -46,9 +46,18 @@ def ensure_user(creds: Credentials) -> None:
     except KeyError:
         system.run(
             [
-                "useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
-                "--shell", "/bin/sh", "--comment", USER_MARK,
-                "--groups", "frrvty,frr", creds.username,
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--home-dir",
+                "/nonexistent",
+                "--shell",
+                "/bin/sh",
+                "--comment",
+                USER_MARK,
+                "--groups",
+                "frrvty,frr",
+                creds.username,
             ]
         )
     else:
@@ -117,8 +126,18 @@ def start(node: PlannedNode, config: Path) -> None:
     # own UTS namespace: `show version` and the shell report the router's name
     system.run(
         [
-            "ip", "netns", "exec", node.namespace, "unshare", "--uts", "sh", "-c",
-            f'hostname "$1"; exec {system.SSHD} -f "$2"', "sh", node.name, str(config),
+            "ip",
+            "netns",
+            "exec",
+            node.namespace,
+            "unshare",
+            "--uts",
+            "sh",
+            "-c",
+            f'hostname "$1"; exec {system.SSHD} -f "$2"',
+            "sh",
+            node.name,
+            str(config),
         ]
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -94,19 +95,15 @@ def terminate(pids: Iterable[int], grace: float = 2.0) -> list[int]:
     """TERM the given pids, KILL those still there after ``grace`` s; return the killed ones."""
     pids = sorted({p for p in pids if p > 1 and p != os.getpid()})
     for pid in pids:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline and any(pid_alive(p) for p in pids):
         time.sleep(0.05)
     stubborn = [p for p in pids if pid_alive(p)]
     for pid in stubborn:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     return stubborn
 
 

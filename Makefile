@@ -1,0 +1,42 @@
+# The two set-up commands of the README. Each installs what it needs first.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+APT_PACKAGES := frr openssh-server iputils-ping traceroute
+LAB_ID ?= demo
+
+.PHONY: demo test install system-deps lint bench clean
+
+system-deps:
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+	  echo "installing $(APT_PACKAGES)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(APT_PACKAGES) >/dev/null \
+	  || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(APT_PACKAGES) >/dev/null; }; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: system-deps $(VENV)/.installed
+
+# The main job on the built-in defaults: boot the example network as a lab, show it, take it down.
+demo: install
+	$(VENV)/bin/netval lab down --id $(LAB_ID) >/dev/null
+	$(VENV)/bin/netval lab up snapshots/base --id $(LAB_ID) --wait 60 || { $(VENV)/bin/netval lab down --id $(LAB_ID); exit 1; }
+	$(VENV)/bin/netval lab status --id $(LAB_ID)
+	$(VENV)/bin/netval lab down --id $(LAB_ID)
+
+# The test suite: lint, types, unit and lab integration tests (needs root for the lab).
+test: install
+	$(VENV)/bin/ruff check netval tests bench
+	$(VENV)/bin/mypy
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: install
+	$(PY) bench/lab_boot.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,170 @@
+"""Lab lifecycle on a real machine: clean teardown, rollback, side-by-side labs, bad input."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from netval.errors import EnvironmentProblem, LabError
+from netval.lab import frr, manager, naming, sshd, system
+from tests.conftest import DATA
+from tests.integration.labtools import (
+    leftovers,
+    new_lab_id,
+    require_lab_support,
+    root_links,
+    running_lab,
+    wait_all_established,
+)
+
+pytestmark = pytest.mark.lab
+MINI = DATA / "snapshots" / "mini"
+CLI = [sys.executable, "-m", "netval.cli"]
+
+
+def _lab_pids(result: manager.UpResult) -> list[int]:
+    pids: list[int] = []
+    for node in result.record.nodes:
+        pids += system.netns_pids(node.namespace)
+    return pids
+
+
+def test_down_leaves_nothing_behind() -> None:
+    require_lab_support()
+    lab_id = new_lab_id("dn")
+    try:
+        result = manager.up(MINI, lab_id)
+        pids = _lab_pids(result)
+        mgmt_ifs = [n.mgmt_root_ifname for n in result.record.nodes if n.mgmt_root_ifname]
+        assert len(pids) >= 2 * 5  # per router: watchfrr, zebra, staticd, bgpd, vrrpd, sshd
+        assert leftovers(lab_id), "the lab should exist before down"
+    finally:
+        first = manager.down(lab_id)
+    assert first.namespaces == 4
+    assert leftovers(lab_id) == []
+    assert not [p for p in pids if system.pid_alive(p)]
+    assert not set(mgmt_ifs) & set(root_links())
+    # idempotent: a second down finds nothing and does not fail
+    again = manager.down(lab_id)
+    assert (again.namespaces, again.processes) == (0, 0)
+
+
+def test_failed_up_rolls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    require_lab_support()
+    lab_id = new_lab_id("rb")
+
+    def broken_sshd(*_: object) -> None:
+        raise LabError("sshd refused to start (injected)")
+
+    monkeypatch.setattr(sshd, "start", broken_sshd)
+    try:
+        with pytest.raises(LabError, match="injected"):
+            manager.up(MINI, lab_id)
+        assert leftovers(lab_id) == []
+        assert not [ps for ps in frr.stale_pathspaces(naming.namespace_prefix(lab_id))]
+    finally:
+        manager.down(lab_id)
+
+
+def test_down_cleans_a_half_built_lab_without_record() -> None:
+    """An `up` killed before it wrote anything useful: down still finds the namespaces."""
+    require_lab_support()
+    lab_id = new_lab_id("hb")
+    ns = naming.namespace(lab_id, "r1")
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    subprocess.run(["ip", "netns", "add", naming.fabric_namespace(lab_id)], check=True)
+    Path("/etc/frr", ns).mkdir(parents=True)
+    try:
+        result = manager.down(lab_id)
+        assert result.namespaces == 2
+        assert leftovers(lab_id) == []
+    finally:
+        manager.down(lab_id)
+
+
+def test_two_labs_side_by_side() -> None:
+    with running_lab(MINI, "aa") as a, running_lab(MINI, "bb") as b:
+        assert a.record.slot != b.record.slot
+        a_ips = {n.mgmt_ip for n in a.record.nodes if n.mgmt_ip}
+        b_ips = {n.mgmt_ip for n in b.record.nodes if n.mgmt_ip}
+        assert a_ips and b_ips and not a_ips & b_ips
+        for rec in (a.record, b.record):
+            states = wait_all_established([n.namespace for n in rec.nodes if n.kind == "router"])
+            assert all(v == "Established" for s in states.values() for v in s.values()), states
+        # the same device answers over ssh in both labs, each on its own address
+        for rec in (a.record, b.record):
+            node = rec.node("r1")
+            assert node is not None
+            proc = subprocess.run(
+                ["ip", "netns", "exec", node.namespace, "ss", "-ltnH"],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            assert f"{node.mgmt_ip}:22" in proc.stdout
+        # taking one down leaves the other running
+        manager.down(b.record.lab_id)
+        states = wait_all_established([n.namespace for n in a.record.nodes if n.kind == "router"])
+        assert all(v == "Established" for s in states.values() for v in s.values())
+
+
+def test_lab_id_in_use_is_refused_and_first_lab_survives() -> None:
+    with running_lab(MINI, "iu") as first:
+        lab_id = first.record.lab_id
+        proc = subprocess.run(
+            [*CLI, "lab", "up", str(MINI), "--id", lab_id], capture_output=True, text=True
+        )
+        assert proc.returncode == 2
+        assert f"lab id '{lab_id}' is already in use" in proc.stderr
+        assert f"netval lab down --id {lab_id}" in proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert manager.require(lab_id).state == "up"
+        assert all(system.pid_alive(p) for p in _lab_pids(first))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["lab", "up", "/nonexistent/snap"], "is not a directory"),
+        (["lab", "up", "tests/data"], "has no configs/ folder"),
+        (["lab", "up", "tests/data/snapshots/mini", "--id", "Bad-Id"], "is not valid"),
+        (["lab", "status", "--id", "nosuchlab"], "no lab with id 'nosuchlab' is running"),
+    ],
+)
+def test_cli_input_errors_exit_2_without_traceback(args: list[str], message: str) -> None:
+    proc = subprocess.run(
+        [*CLI, *args], capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2]
+    )
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert message in proc.stderr.replace("\n", " ")
+    assert "Traceback" not in proc.stderr
+
+
+def test_not_root_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    with pytest.raises(EnvironmentProblem, match="the lab needs root") as exc:
+        system.preflight()
+    assert exc.value.hint and "sudo" in exc.value.hint
+
+
+def test_missing_frr_is_explained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setattr(system, "FRRINIT", str(tmp_path / "no-frrinit.sh"))
+    monkeypatch.setattr(system, "SSHD", str(tmp_path / "no-sshd"))
+    with pytest.raises(
+        EnvironmentProblem, match="missing system packages: frr openssh-server"
+    ) as e:
+        system.preflight()
+    assert e.value.hint == "apt-get install -y frr openssh-server"
+
+
+def test_missing_tool_in_path_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda _: None)
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    with pytest.raises(EnvironmentProblem, match="iproute2"):
+        system.preflight()

@@ -1,0 +1,38 @@
+"""Check kinds. Each is a pydantic model (what the user writes) with an ``evaluate``."""
+
+from __future__ import annotations
+
+from netval.checks.base import CheckSpec
+from netval.checks.bgp import BgpSessions
+from netval.checks.ecmp import Ecmp
+from netval.checks.interfaces import Interfaces
+from netval.checks.routes import Routes
+from netval.checks.static import (
+    BgpCompatibility,
+    BgpStatus,
+    Differential,
+    Parse,
+    Reachability,
+    RoutePolicy,
+    RoutePolicySearch,
+    UndefinedReferences,
+)
+from netval.checks.vrrp import Vrrp
+
+CHECK_KINDS: tuple[type[CheckSpec], ...] = (
+    BgpSessions,
+    Ecmp,
+    Vrrp,
+    Interfaces,
+    Routes,
+    Parse,
+    UndefinedReferences,
+    BgpCompatibility,
+    BgpStatus,
+    RoutePolicy,
+    RoutePolicySearch,
+    Reachability,
+    Differential,
+)
+
+__all__ = ["CHECK_KINDS", "CheckSpec"]

@@ -70,6 +70,9 @@ def _node_script(node: PlannedNode) -> str:
         # rp_filter would drop asymmetric ECMP return traffic that real routers forward
         "echo 0 > /proc/sys/net/ipv4/conf/all/rp_filter",
         "echo 0 > /proc/sys/net/ipv4/conf/default/rp_filter",
+        # a VRRP backup must not answer ARP for the VIP it holds on its (down) macvlan
+        "echo 1 > /proc/sys/net/ipv4/conf/all/arp_ignore",
+        "echo 2 > /proc/sys/net/ipv4/conf/all/arp_announce",
     ]
     for addr in node.loopback:
         lines.append(f"ip addr add {q(addr)} dev lo")

@@ -1,0 +1,192 @@
+"""Load and validate intent catalogs (YAML).
+
+Every problem is an ``InputError`` naming the file, the line and the key, e.g.
+``checks/fabric.yaml:12: checks[2].min_paths: Input should be a valid integer``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from netval.checks import CHECK_KINDS, CheckSpec
+from netval.errors import InputError
+
+AnyCheck = Annotated[
+    Union[CHECK_KINDS],  # type: ignore[valid-type]  # noqa: UP007
+    Field(discriminator="kind"),
+]
+KNOWN_KINDS = sorted(k.model_fields["kind"].annotation.__args__[0] for k in CHECK_KINDS)  # type: ignore[union-attr]
+
+
+class CatalogModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    description: str | None = None
+    checks: list[AnyCheck] = Field(min_length=1)
+
+
+@dataclass
+class CatalogEntry:
+    spec: CheckSpec
+    file: Path
+    line: int
+    index: int
+
+
+@dataclass
+class Catalog:
+    entries: list[CatalogEntry]
+    files: list[Path]
+
+
+def _line_of(data: Any, loc: tuple[int | str, ...]) -> int:
+    """Best line (1-based) for a pydantic error location, walking the ruamel tree."""
+    node = data
+    line = 1
+    for part in loc:
+        if isinstance(node, CommentedMap) and isinstance(part, str):
+            if part in node:
+                try:
+                    line = node.lc.key(part)[0] + 1
+                except (KeyError, TypeError):
+                    pass
+                node = node[part]
+                continue
+            if part == "from_" and "from" in node:
+                line = node.lc.key("from")[0] + 1
+                node = node["from"]
+            # a discriminator tag or a missing key: stay on the enclosing mapping
+            continue
+        if isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+            try:
+                line = node.lc.item(part)[0] + 1
+            except (KeyError, TypeError):
+                pass
+            node = node[part]
+            continue
+    if isinstance(node, CommentedMap | CommentedSeq) and line == 1:
+        line = node.lc.line + 1
+    return line
+
+
+def _path_text(loc: tuple[int | str, ...], data: Any) -> str:
+    out = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+        elif isinstance(node, dict) and (part in node or part == "from_"):
+            key = "from" if part == "from_" and "from" in node else part
+            out += f".{key}" if out else key
+            node = node.get(key)
+        elif isinstance(node, dict) and "kind" in node and part == node.get("kind"):
+            continue  # the union's tag, not a key the user wrote
+        else:
+            out += f".{part}" if out else str(part)
+            node = None
+    return out
+
+
+def _message(err: Any, data: Any, loc: tuple[int | str, ...]) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key {loc[-1]!r}"
+    if kind == "union_tag_invalid":
+        tag = err.get("ctx", {}).get("tag")
+        return f"unknown check kind {tag!r} (known kinds: {', '.join(KNOWN_KINDS)})"
+    if kind == "union_tag_not_found":
+        return f"a check needs a 'kind' (one of: {', '.join(KNOWN_KINDS)})"
+    if kind == "missing":
+        return f"missing required key {loc[-1]!r}"
+    msg = str(err["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    if "input" in err and kind not in ("model_type",):
+        got = err["input"]
+        if not isinstance(got, dict | list):
+            msg += f" (got {got!r})"
+    return msg
+
+
+def load_catalog_file(path: Path) -> list[CatalogEntry]:
+    yaml = YAML(typ="rt")
+    try:
+        text = path.read_text()
+    except FileNotFoundError as exc:
+        raise InputError(
+            f"catalog {path} does not exist",
+            hint="pass a catalog with -c, e.g. -c checks/fabric.yaml",
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"catalog {path} cannot be read: {exc}") from exc
+    try:
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise InputError(
+            f"{where}: invalid YAML: {exc.problem or exc.context}",
+            hint="fix the YAML syntax (indentation, colons, quotes)",
+        ) from exc
+    if data is None:
+        raise InputError(f"{path}: the catalog is empty", hint="add a 'checks:' list")
+    if not isinstance(data, dict):
+        raise InputError(
+            f"{path}:1: a catalog is a mapping with a 'checks:' list",
+            hint="start the file with 'checks:'",
+        )
+    try:
+        model = TypeAdapter(CatalogModel).validate_python(_plain(data))
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors()[:12]:
+            loc = tuple(err["loc"])
+            lines.append(
+                f"{path}:{_line_of(data, loc)}: {_path_text(loc, data) or 'catalog'}: "
+                f"{_message(err, data, loc)}"
+            )
+        more = exc.error_count() - len(lines)
+        if more > 0:
+            lines.append(f"... and {more} more problem(s)")
+        raise InputError(
+            "invalid catalog:\n  " + "\n  ".join(lines),
+            hint="see the check kinds in README.md (or checks/*.yaml for examples)",
+        ) from exc
+    entries = []
+    for index, spec in enumerate(model.checks):
+        line = _line_of(data, ("checks", index))
+        entries.append(CatalogEntry(spec=spec, file=path, line=line, index=index))
+    return entries
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def load_catalogs(paths: list[Path]) -> Catalog:
+    entries: list[CatalogEntry] = []
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+            if not found:
+                raise InputError(f"{path} holds no .yaml catalog", hint="pass a catalog file")
+            for file in found:
+                entries += load_catalog_file(file)
+                files.append(file)
+        else:
+            entries += load_catalog_file(path)
+            files.append(path)
+    return Catalog(entries=entries, files=files)

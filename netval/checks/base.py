@@ -1,0 +1,87 @@
+"""The check extension point.
+
+A check is a declarative pydantic model (what the user writes in the catalog, validated
+with ``extra="forbid"``) plus class data saying which State domains it reads, whether it
+judges one device or a group, and in which gate it runs. ``evaluate`` sees only a
+``State``: it never knows whether the state was observed or predicted.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from netval.results import Outcome
+from netval.state import Domain, NodeState, State
+from netval.types import Duration
+
+DOMAIN_FIELDS: dict[Domain, str] = {
+    "bgp": "bgp_peers",
+    "routes": "routes",
+    "vrrp": "vrrp",
+    "interfaces": "interfaces",
+}
+DOMAIN_WORDS: dict[Domain, str] = {
+    "bgp": "BGP",
+    "routes": "routing table",
+    "vrrp": "VRRP",
+    "interfaces": "interface",
+}
+
+Scope = Literal["device", "group", "network"]
+Gate = Literal["live", "static"]
+
+
+class CheckSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str
+    name: str | None = Field(default=None, description="label used in item ids and reports")
+    devices: list[str] | dict[str, Any] | None = Field(
+        default=None,
+        description="device names, or a filter on host data and groups such as {role: leaf}; "
+        "default: every device",
+    )
+    within: Duration | None = Field(
+        default=None, description="retry until the check passes or this much time has passed"
+    )
+
+    domains: ClassVar[tuple[Domain, ...]] = ()
+    scope: ClassVar[Scope] = "device"
+    gates: ClassVar[frozenset[Gate]] = frozenset({"live", "static"})
+
+    def label(self) -> str:
+        return self.name or self.kind
+
+    def group_target(self) -> str:
+        """The item id suffix of a group or network check."""
+        return self.kind
+
+    def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
+        raise NotImplementedError
+
+
+def missing_data(node: NodeState | None, device: str, domains: tuple[Domain, ...]) -> str | None:
+    """Why a device's data cannot be judged, or None when every needed domain is there."""
+    if node is None:
+        return f"no data was collected from {device}"
+    if "device" in node.errors:
+        return node.errors["device"]
+    for domain in domains:
+        if getattr(node, DOMAIN_FIELDS[domain]) is None:
+            why = node.errors.get(domain, "not collected")
+            return f"no {DOMAIN_WORDS[domain]} data from {device}: {why}"
+    return None
+
+
+def evaluate(spec: CheckSpec, state: State, target: str, devices: list[str]) -> Outcome:
+    """Run a check with the rule that missing data is an error, never a pass or a fail."""
+    if spec.scope == "device":
+        why = missing_data(state.nodes.get(target), target, spec.domains)
+        if why:
+            return Outcome.error(why)
+    try:
+        return spec.evaluate(state, target, devices)
+    except NotImplementedError:
+        return Outcome.error(f"{spec.kind} cannot be evaluated on {state.source} state")

@@ -1,0 +1,110 @@
+"""BGP session checks."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from netval.checks.base import CheckSpec
+from netval.results import Outcome
+from netval.state import BgpPeer, BgpState, Domain, State
+from netval.types import Asn, Duration
+
+
+class BgpExpect(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    state: Literal["established"] = "established"
+    remote_as: Asn | None = Field(default=None, description="every listed peer's AS")
+    min_prefixes_received: int | None = Field(default=None, ge=0)
+    max_prefixes_received: int | None = Field(default=None, ge=0)
+    no_reset_within: Duration | None = Field(
+        default=None, description="each session up for at least this long (no recent reset)"
+    )
+
+
+def _describe(peer: BgpPeer) -> str:
+    asn = f" (AS {peer.remote_as})" if peer.remote_as is not None else ""
+    vrf = f" vrf {peer.vrf}" if peer.vrf != "default" else ""
+    return f"{peer.peer}{asn}{vrf}"
+
+
+class BgpSessions(CheckSpec):
+    """Every configured BGP peer (or the listed ones) is Established, with the expected AS,
+    prefix counts and uptime."""
+
+    kind: Literal["bgp_sessions"]
+    peers: list[str] | None = Field(
+        default=None, description="peer addresses (or interface names); default: all configured"
+    )
+    remote_as: dict[str, Asn] | None = Field(default=None, description="peer -> expected AS")
+    vrf: str | None = None
+    expect: BgpExpect = Field(default_factory=BgpExpect)
+
+    domains: ClassVar[tuple[Domain, ...]] = ("bgp",)
+
+    def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
+        node = state.nodes[target]
+        peers = [p for p in node.bgp_peers or [] if self.vrf is None or p.vrf == self.vrf]
+        problems: list[str] = []
+        if self.peers is not None:
+            by_name = {p.peer: p for p in peers}
+            for wanted in self.peers:
+                if wanted not in by_name:
+                    problems.append(f"peer {wanted} is not configured")
+            peers = [by_name[w] for w in self.peers if w in by_name]
+        elif not peers:
+            return Outcome.error(
+                f"{target} reports no BGP peers"
+                + (f" in vrf {self.vrf}" if self.vrf else "")
+                + "; expected at least one configured session",
+                expected="established sessions",
+                observed=[],
+            )
+        exp = self.expect
+        for peer in peers:
+            where = _describe(peer)
+            if peer.state is not BgpState.ESTABLISHED:
+                problems.append(f"{where} is {peer.state.value}, expected established")
+                continue
+            want_as = (self.remote_as or {}).get(peer.peer, exp.remote_as)
+            if want_as is not None and peer.remote_as != want_as:
+                problems.append(f"{where} has remote AS {peer.remote_as}, expected {want_as}")
+            got = peer.prefixes_received
+            if exp.min_prefixes_received is not None or exp.max_prefixes_received is not None:
+                if got is None:
+                    problems.append(f"{where}: prefixes received unknown")
+                elif exp.min_prefixes_received is not None and got < exp.min_prefixes_received:
+                    problems.append(
+                        f"{where} sent {got} prefixes, expected at least "
+                        f"{exp.min_prefixes_received}"
+                    )
+                elif exp.max_prefixes_received is not None and got > exp.max_prefixes_received:
+                    problems.append(
+                        f"{where} sent {got} prefixes, expected at most "
+                        f"{exp.max_prefixes_received}"
+                    )
+            if exp.no_reset_within is not None:
+                if peer.uptime_seconds is None:
+                    problems.append(f"{where}: session uptime unknown")
+                elif peer.uptime_seconds < exp.no_reset_within:
+                    problems.append(
+                        f"{where} was reset {peer.uptime_seconds:.0f} s ago, expected no reset "
+                        f"within {exp.no_reset_within:.0f} s"
+                    )
+        observed: dict[str, Any] = {
+            p.peer: {"state": p.state.value, "remote_as": p.remote_as,
+                     "prefixes_received": p.prefixes_received}
+            for p in peers
+        }
+        if problems:
+            return Outcome.failed("; ".join(problems), expected=self._expected(), observed=observed)
+        return Outcome.passed(
+            f"{len(peers)} session(s) established", expected=self._expected(), observed=observed
+        )
+
+    def _expected(self) -> dict[str, Any]:
+        return self.expect.model_dump(exclude_none=True) | (
+            {"peers": self.peers} if self.peers else {}
+        )

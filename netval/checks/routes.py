@@ -1,0 +1,68 @@
+"""Route presence checks."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from netval.checks.base import CheckSpec
+from netval.results import Outcome
+from netval.state import Domain, State
+from netval.types import IpAddress, Prefix
+
+
+class Routes(CheckSpec):
+    """A prefix is present (or absent) in the RIB, with the given protocol and next hop."""
+
+    kind: Literal["routes"]
+    prefix: Prefix
+    present: bool = True
+    protocol: str | None = Field(default=None, description="e.g. bgp, static, connected, ospf")
+    next_hop: IpAddress | list[IpAddress] | None = Field(
+        default=None, description="one next hop that must be used, or a list that must all be"
+    )
+    vrf: str = "default"
+
+    domains: ClassVar[tuple[Domain, ...]] = ("routes",)
+
+    def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
+        node = state.nodes[target]
+        routes = [r for r in node.routes_for(self.prefix, self.vrf) if r.selected]
+        observed = [
+            {"protocol": r.protocol, "next_hops": [nh.key() for nh in r.next_hops]} for r in routes
+        ]
+        if not self.present:
+            if routes:
+                return Outcome.failed(
+                    f"{self.prefix} is present on {target} ({routes[0].protocol}), expected absent",
+                    expected={"present": False}, observed=observed,
+                )
+            return Outcome.passed(f"{self.prefix} is absent", observed=observed)
+        expected: dict[str, object] = {"present": True}
+        if not routes:
+            return Outcome.failed(
+                f"no route to {self.prefix} on {target}", expected=expected, observed=observed
+            )
+        problems = []
+        if self.protocol is not None:
+            expected["protocol"] = self.protocol
+            protocols = sorted({r.protocol for r in routes})
+            if self.protocol.lower() not in protocols:
+                problems.append(f"protocol {'/'.join(protocols)}, expected {self.protocol}")
+        if self.next_hop is not None:
+            wanted = [self.next_hop] if isinstance(self.next_hop, str) else self.next_hop
+            expected["next_hop"] = wanted
+            have = {nh.ip for r in routes for nh in r.next_hops if nh.active}
+            missing = [w for w in wanted if w not in have]
+            if missing:
+                problems.append(
+                    f"next hop(s) {', '.join(missing)} not used (via "
+                    f"{', '.join(sorted(h for h in have if h)) or 'no IP next hop'})"
+                )
+        if problems:
+            return Outcome.failed(
+                f"{self.prefix} on {target}: " + "; ".join(problems),
+                expected=expected, observed=observed,
+            )
+        return Outcome.passed(f"{self.prefix} via {routes[0].protocol}", observed=observed)

@@ -1,0 +1,58 @@
+"""Check outcomes. Error is never a pass and never a failure: it means "no usable data"."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
+    SKIP = "skip"
+
+
+class Outcome(BaseModel):
+    """What one check concluded about one target (a device, or a VRRP group)."""
+
+    status: Status
+    message: str = ""
+    expected: Any = None
+    observed: Any = None
+
+    @classmethod
+    def passed(cls, message: str = "", **kw: Any) -> Outcome:
+        return cls(status=Status.PASS, message=message, **kw)
+
+    @classmethod
+    def failed(cls, message: str, **kw: Any) -> Outcome:
+        return cls(status=Status.FAIL, message=message, **kw)
+
+    @classmethod
+    def error(cls, message: str, **kw: Any) -> Outcome:
+        return cls(status=Status.ERROR, message=message, **kw)
+
+    @classmethod
+    def skipped(cls, message: str) -> Outcome:
+        return cls(status=Status.SKIP, message=message)
+
+
+class Result(BaseModel):
+    """One pytest item's result, as written to the JSON report."""
+
+    id: str
+    kind: str
+    target: str
+    catalog: str = ""
+    status: Status
+    message: str = ""
+    expected: Any = None
+    observed: Any = None
+    duration: float = 0.0
+    converged_after: float | None = Field(
+        default=None, description="seconds until a `within` check passed"
+    )
+    source: str = ""

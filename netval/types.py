@@ -1,0 +1,66 @@
+"""Constrained types for everything a user writes in a catalog."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
+
+
+def _duration(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError("a duration is a number of seconds or a string like '60s', '2m'")
+    if isinstance(value, int | float):
+        if value < 0:
+            raise ValueError("a duration cannot be negative")
+        return float(value)
+    if isinstance(value, str):
+        m = _DURATION.match(value)
+        if m:
+            return float(m.group(1)) * _UNITS[m.group(2)]
+    raise ValueError(f"{value!r} is not a duration; write e.g. 60, '60s', '2m', '500ms'")
+
+
+def _prefix(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a prefix; write e.g. '10.10.3.0/24'")
+    try:
+        net = ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a valid prefix ({exc})") from exc
+    return str(net)
+
+
+def _ip(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not an IP address")
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a valid IP address") from exc
+
+
+def _asn(value: Any) -> int:
+    if isinstance(value, str) and "." in value:  # asdot notation
+        hi, lo = value.split(".", 1)
+        value = int(hi) * 65536 + int(lo)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"{value!r} is not an AS number")
+    asn = int(value)
+    if not 0 < asn < 2**32:
+        raise ValueError(f"AS number {asn} is out of range 1..4294967295")
+    return asn
+
+
+Duration = Annotated[float, BeforeValidator(_duration)]
+Prefix = Annotated[str, BeforeValidator(_prefix)]
+IpAddress = Annotated[str, BeforeValidator(_ip)]
+Asn = Annotated[int, BeforeValidator(_asn)]
+Vrid = Annotated[int, Field(ge=1, le=255)]
+PathCount = Annotated[int, Field(ge=1, le=1024)]
+Percent = Annotated[float, Field(ge=0, le=100)]

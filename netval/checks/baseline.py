@@ -1,0 +1,167 @@
+"""Baseline checks: compare the state now with a state captured before the change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import PrivateAttr
+
+from netval.catalog import CatalogEntry
+from netval.checks.base import CheckSpec, missing_data
+from netval.live.inventory import select
+from netval.results import Outcome
+from netval.runner import Target
+from netval.state import BgpState, Domain, State, VrrpRole
+
+
+class _Baseline(CheckSpec):
+    _base: State = PrivateAttr()
+    gates: ClassVar[frozenset[Literal["live", "static"]]] = frozenset({"live"})
+
+    def with_base(self, base: State) -> _Baseline:
+        self._base = base
+        return self
+
+
+class BaselineBgp(_Baseline):
+    """No session that was Established is lost; prefixes received drop by at most N %."""
+
+    kind: Literal["baseline_bgp"] = "baseline_bgp"
+    max_prefix_drop: float = 10.0
+    domains: ClassVar[tuple[Domain, ...]] = ("bgp",)
+
+    def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
+        before = {(p.vrf, p.peer): p for p in self._base.nodes[target].bgp_peers or []}
+        now = {(p.vrf, p.peer): p for p in state.nodes[target].bgp_peers or []}
+        problems = []
+        checked = 0
+        for key, old in sorted(before.items()):
+            if old.state is not BgpState.ESTABLISHED:
+                continue
+            checked += 1
+            new = now.get(key)
+            if new is None:
+                problems.append(f"session {old.peer} was established and is now gone")
+                continue
+            if new.state is not BgpState.ESTABLISHED:
+                problems.append(f"session {old.peer} was established and is now {new.state.value}")
+                continue
+            if old.prefixes_received and new.prefixes_received is not None:
+                drop = 100.0 * (old.prefixes_received - new.prefixes_received) / (
+                    old.prefixes_received
+                )
+                if drop > self.max_prefix_drop:
+                    problems.append(
+                        f"{old.peer} prefixes received {old.prefixes_received} -> "
+                        f"{new.prefixes_received} (-{drop:.0f}%, allowed "
+                        f"{self.max_prefix_drop:.0f}%)"
+                    )
+        observed = {p.peer: {"state": p.state.value, "prefixes_received": p.prefixes_received}
+                    for p in now.values()}
+        expected = {p.peer: {"state": "established", "prefixes_received": p.prefixes_received}
+                    for p in before.values() if p.state is BgpState.ESTABLISHED}
+        if problems:
+            return Outcome.failed("; ".join(problems), expected=expected, observed=observed)
+        return Outcome.passed(f"{checked} baseline session(s) kept", expected=expected,
+                              observed=observed)
+
+
+class BaselineEcmp(_Baseline):
+    """No prefix has fewer ECMP next hops than in the baseline."""
+
+    kind: Literal["baseline_ecmp"] = "baseline_ecmp"
+    domains: ClassVar[tuple[Domain, ...]] = ("routes",)
+
+    def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
+        def widths(st: State) -> dict[tuple[str, str], int]:
+            out: dict[tuple[str, str], int] = {}
+            for r in st.nodes[target].routes or []:
+                if r.selected:
+                    n = len({nh.key() for nh in r.next_hops if nh.active})
+                    key = (r.vrf, r.prefix)
+                    out[key] = max(out.get(key, 0), n)
+            return out
+
+        before, now = widths(self._base), widths(state)
+        problems = [
+            f"{prefix} {old} -> {now.get((vrf, prefix), 0)} paths"
+            for (vrf, prefix), old in sorted(before.items())
+            if old >= 2 and now.get((vrf, prefix), 0) < old
+        ]
+        multi = {f"{p}": w for (_, p), w in before.items() if w >= 2}
+        if problems:
+            return Outcome.failed("ECMP reduced: " + "; ".join(problems), expected=multi,
+                                  observed={p: now.get((v, p), 0) for (v, p) in before
+                                            if before[(v, p)] >= 2})
+        return Outcome.passed(f"{len(multi)} ECMP prefix(es) kept their width", expected=multi)
+
+
+class BaselineVrrp(_Baseline):
+    """The VRRP master of a group is the one of the baseline."""
+
+    kind: Literal["baseline_vrrp"] = "baseline_vrrp"
+    interface: str
+    vrid: int
+    domains: ClassVar[tuple[Domain, ...]] = ("vrrp",)
+    scope: ClassVar[Literal["group"]] = "group"
+
+    def group_target(self) -> str:
+        return f"{self.interface}/{self.vrid}"
+
+    def _masters(self, st: State, devices: list[str]) -> list[str]:
+        return sorted(
+            d for d in devices
+            for g in (st.nodes[d].vrrp or []) if d in st.nodes
+            if g.interface == self.interface and g.vrid == self.vrid
+            and g.role is VrrpRole.MASTER
+        )
+
+    def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
+        for d in devices:
+            why = missing_data(state.nodes.get(d), d, self.domains)
+            if why:
+                return Outcome.error(f"cannot compare VRRP group {target}: {why}")
+        before = self._masters(self._base, [d for d in devices if d in self._base.nodes])
+        now = self._masters(state, devices)
+        if before != now:
+            return Outcome.failed(
+                f"VRRP {target}: master was {', '.join(before) or 'none'}, now "
+                f"{', '.join(now) or 'none'}",
+                expected={"master": before}, observed={"master": now},
+            )
+        return Outcome.passed(f"VRRP {target}: master still {', '.join(now)}")
+
+
+def baseline_targets(
+    path: Path, hosts: dict[str, Any], limit: Any, max_drop: float, existing: list[Target]
+) -> list[Target]:
+    base = State.load(path)
+    allowed = set(select(hosts, limit, "--limit")) if limit is not None else set(hosts)
+    devices = sorted(d for d in base.nodes if d in allowed and d in hosts)
+    targets: list[Target] = []
+
+    def add(spec: CheckSpec, target: str, devs: list[str]) -> None:
+        entry = CatalogEntry(spec=spec, file=path, line=1, index=len(targets))
+        targets.append(Target(entry, target, devs, f"{spec.kind}[{target}]"))
+
+    for d in devices:
+        node = base.nodes[d]
+        if node.bgp_peers:
+            add(BaselineBgp(max_prefix_drop=max_drop).with_base(base), d, [d])
+        if node.routes:
+            add(BaselineEcmp().with_base(base), d, [d])
+    # a catalog vrrp check with an expected master decides that group, not the baseline
+    decided = {
+        (getattr(t.spec, "interface", None), getattr(t.spec, "vrid", None))
+        for t in existing if t.spec.kind == "vrrp" and getattr(t.spec, "master", None)
+    }
+    groups: dict[tuple[str, int], list[str]] = {}
+    for d in devices:
+        for g in base.nodes[d].vrrp or []:
+            groups.setdefault((g.interface, g.vrid), []).append(d)
+    for (iface, vrid), members in sorted(groups.items()):
+        if (iface, vrid) not in decided:
+            add(BaselineVrrp(interface=iface, vrid=vrid).with_base(base), f"{iface}/{vrid}",
+                members)
+    return targets

@@ -1,0 +1,141 @@
+"""Open a Nornir inventory (a folder, or a running lab's) and select devices in it."""
+
+from __future__ import annotations
+
+import os
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from netval.errors import InputError
+
+DEFAULT_INVENTORY = Path("inventory")
+
+
+def _check_yaml(path: Path) -> None:
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise InputError(
+            f"{where}: invalid YAML in the inventory ({getattr(exc, 'problem', exc)})",
+            hint="fix the YAML syntax",
+        ) from exc
+    if data is not None and not isinstance(data, dict):
+        raise InputError(
+            f"{path}: a Nornir inventory file is a mapping of names to settings",
+            hint="see https://nornir.readthedocs.io (SimpleInventory)",
+        )
+    if path.name == "hosts.yaml":
+        for name, host in (data or {}).items():
+            if host is not None and not isinstance(host, dict):
+                raise InputError(f"{path}: host {name!r} must be a mapping", hint="fix it")
+            for key in (host or {}):
+                if key not in {"hostname", "port", "username", "password", "platform",
+                               "groups", "data", "connection_options"}:
+                    raise InputError(
+                        f"{path}: host {name!r} has unknown key {key!r}",
+                        hint="put custom values under 'data:'",
+                    )
+
+
+def open_nornir(inventory: Path | None = None, lab: str | None = None,
+                workers: int = 32) -> Any:
+    """InitNornir on a SimpleInventory folder; NETVAL_USERNAME/NETVAL_PASSWORD override
+    the default credentials."""
+    from nornir import InitNornir
+
+    if lab is not None:
+        from netval.lab import manager, record
+
+        manager.require(lab)
+        inventory = record.inventory_dir(lab)
+    folder = inventory or DEFAULT_INVENTORY
+    hosts = folder / "hosts.yaml"
+    if not hosts.is_file():
+        raise InputError(
+            f"no Nornir inventory at {folder} (missing {hosts})",
+            hint="pass -i INVENTORY_DIR (hosts.yaml, groups.yaml, defaults.yaml) or "
+            "--lab ID for a running lab",
+        )
+    for name in ("hosts.yaml", "groups.yaml", "defaults.yaml"):
+        if (folder / name).is_file():
+            _check_yaml(folder / name)
+    options = {"host_file": str(hosts)}
+    for key, name in (("group_file", "groups.yaml"), ("defaults_file", "defaults.yaml")):
+        if (folder / name).is_file():
+            options[key] = str(folder / name)
+    try:
+        nr = InitNornir(
+            runner={"plugin": "threaded", "options": {"num_workers": workers}},
+            inventory={"plugin": "SimpleInventory", "options": options},
+            logging={"enabled": False},
+        )
+    except Exception as exc:  # nornir raises plain KeyError/ValueError on bad inventories
+        raise InputError(
+            f"the inventory in {folder} cannot be loaded: {type(exc).__name__}: {exc}",
+            hint="check that every group a host names exists in groups.yaml",
+        ) from exc
+    user = os.environ.get("NETVAL_USERNAME")
+    password = os.environ.get("NETVAL_PASSWORD")
+    if user:
+        nr.inventory.defaults.username = user
+    if password:
+        nr.inventory.defaults.password = password
+    return nr
+
+
+def _matches(host: Any, key: str, want: Any) -> bool:
+    wants = want if isinstance(want, list) else [want]
+    if key in ("group", "groups"):
+        names = {g.name for g in host.extended_groups()}
+        return all(w in names for w in wants)
+    if key == "name":
+        return any(fnmatch(host.name, str(w)) for w in wants)
+    if key == "platform":
+        return host.platform in wants
+    try:
+        value = host[key]
+    except KeyError:
+        return False
+    return value in wants
+
+
+def select(
+    hosts: dict[str, Any], selector: list[str] | dict[str, Any] | None, where: str
+) -> list[str]:
+    """Device names a catalog entry selects; unknown names are input errors naming ``where``."""
+    if selector is None:
+        return sorted(hosts)
+    if isinstance(selector, list):
+        unknown = [n for n in selector if n not in hosts]
+        if unknown:
+            raise InputError(
+                f"{where}: unknown device(s) {', '.join(map(repr, unknown))} "
+                f"(the inventory has: {', '.join(sorted(hosts))})",
+                hint="fix the device names in the catalog or the inventory",
+            )
+        return list(selector)
+    return sorted(
+        name for name, host in hosts.items()
+        if all(_matches(host, key, want) for key, want in selector.items())
+    )
+
+
+def parse_limit(limit: str | None) -> list[str] | dict[str, Any] | None:
+    """--limit leaf1,leaf2 (names, globs allowed) or --limit role=leaf."""
+    if not limit:
+        return None
+    if "=" in limit:
+        out: dict[str, Any] = {}
+        for part in limit.split(","):
+            key, _, value = part.partition("=")
+            if not key or not value:
+                raise InputError(f"--limit {limit!r}: write key=value[,key=value]",
+                                 hint="e.g. --limit role=leaf")
+            out[key.strip()] = value.strip()
+        return out
+    return {"name": [p.strip() for p in limit.split(",") if p.strip()]}

@@ -1,0 +1,269 @@
+"""Helpers shared by the per-platform parsers.
+
+Every parser funnels raw output through ``check_output`` (and ``load_json`` or
+``run_template``) first, so the "garbage is an error, never an empty list" rule lives
+in one place. The normalizers (uptime, ASN, protocol, BGP state) keep the State model
+vendor-neutral: checks compare ``"bgp"`` with ``"bgp"``, never ``"B"`` with ``"eBGP"``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import textfsm
+
+from netval.live.parsers.base import ParseError
+from netval.state import BgpState
+
+SNIPPET_CHARS = 80
+
+T = TypeVar("T")
+
+# Lines a CLI prints instead of an answer. Matched case-insensitively at the start of a
+# stripped line; the list errs on the side of known wording so that real output (which
+# never starts a line with these phrases) is not mistaken for an error.
+_ERROR_LINE = re.compile(
+    r"^(?:%\s*(?:invalid|incomplete|ambiguous|unknown|unrecognized|error|bad|"
+    r"command (?:rejected|authorization)|permission denied|this command is not)"
+    r"|error:|syntax error|unknown command|invalid command|command authorization failed"
+    r"|cmd exec error|\^$)",
+    re.IGNORECASE,
+)
+
+
+def snippet(output: str) -> str:
+    """The first characters of an output, for error messages a human can act on."""
+    text = output.strip().replace("\r", "")
+    if len(text) > SNIPPET_CHARS:
+        return repr(text[:SNIPPET_CHARS] + "...")
+    return repr(text)
+
+
+def bad_output(command: str, output: str, why: str) -> ParseError:
+    return ParseError(
+        f"output of `{command}` is unusable: {why}; output began {snippet(output)}",
+        hint="run the command on the device by hand; check the platform in the inventory",
+    )
+
+
+def guard(command: str, output: str, parse: Callable[[], T]) -> T:
+    """Run a parse; any structural surprise becomes a ParseError naming the command.
+
+    Parsers validate what they need explicitly, but device output is unbounded: a
+    field of an unexpected type must still end as "bad output", never a traceback.
+    """
+    try:
+        return parse()
+    except ParseError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else ""
+        why = f"unexpected structure ({type(exc).__name__}: {first_line})"
+        raise bad_output(command, output, why) from exc
+
+
+def check_output(command: str, output: str) -> None:
+    """Reject empty output and CLI error banners before any parsing is attempted."""
+    if not output or not output.strip():
+        raise bad_output(command, output, "the device returned nothing")
+    for line in output.splitlines():
+        if _ERROR_LINE.match(line.strip()):
+            why = f"the device answered with an error ({line.strip()!r})"
+            raise bad_output(command, output, why)
+
+
+def load_json(command: str, output: str, *, trailer: re.Pattern[str] | None = None) -> Any:
+    """Decode a ``| json`` answer; ``trailer`` strips a platform's text after the JSON."""
+    check_output(command, output)
+    text = output.strip()
+    if trailer is not None:
+        text = trailer.sub("", text).strip()
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise bad_output(command, output, f"not valid JSON (truncated or not JSON: {exc})") from exc
+
+
+def need_dict(command: str, output: str, value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise bad_output(command, output, f"{what} is missing or not an object")
+    return value
+
+
+def as_list(value: Any) -> list[Any]:
+    """NX-OS and Junos give one element as an object and several as a list; unify."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def to_int(value: Any) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value)
+    text = str(value).strip()
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    return None
+
+
+def parse_asn(value: Any) -> int | None:
+    """Plain (``65001``) or asdot (``65001.1026``) AS numbers, as an asplain int."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    match = re.fullmatch(r"(\d+)\.(\d+)", text)
+    if match:
+        return int(match.group(1)) * 65536 + int(match.group(2))
+    return to_int(text)
+
+
+_ISO = re.compile(
+    r"P(?:(?P<y>\d+)Y)?(?:(?P<mo>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?"
+    r"(?:T(?:(?P<h>\d+)H)?(?:(?P<mi>\d+)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?"
+)
+_COMPACT = re.compile(
+    r"(?:(?P<y>\d+)y)?(?:(?P<w>\d+)w)?(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?"
+    r"(?:(?P<mi>\d+)m)?(?:(?P<s>\d+)s)?"
+)
+_CLOCK = re.compile(
+    r"(?:(?:(?P<y>\d+)y)?(?:(?P<w>\d+)w)?(?:(?P<d>\d+)d)?\s*)?"
+    r"(?P<a>\d+):(?P<b>\d{2})(?::(?P<c>\d{2}(?:\.\d+)?))?"
+)
+_SECONDS = {"y": 365 * 86400, "mo": 30 * 86400, "w": 7 * 86400, "d": 86400, "h": 3600, "mi": 60}
+
+
+def _sum_parts(parts: dict[str, str | None]) -> float:
+    total = 0.0
+    for key, factor in _SECONDS.items():
+        if parts.get(key):
+            total += int(parts[key] or 0) * factor
+    if parts.get("s"):
+        total += float(parts["s"] or 0)
+    return total
+
+
+def parse_uptime(value: Any) -> float | None:
+    """Seconds from every uptime spelling the platforms use; ``None`` if unknown.
+
+    ``1d02h``, ``5w2d``, ``1y10w`` (Cisco), ``00:05:12``, ``1w2d 3:04:05`` (clock
+    forms; two fields are minutes:seconds as Junos prints short ages), ISO 8601
+    ``P1M17DT4H49M50S`` (NX-OS JSON) and plain seconds.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if value >= 0 else None
+    text = str(value).strip()
+    if not text or text.lower() in {"never", "-", "n/a"}:
+        return None
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    iso = _ISO.fullmatch(text)
+    if iso and text != "P":
+        return _sum_parts(iso.groupdict())
+    compact = _COMPACT.fullmatch(text)
+    if compact and any(compact.groupdict().values()):
+        return _sum_parts(compact.groupdict())
+    clock = _CLOCK.fullmatch(text)
+    if clock:
+        parts = clock.groupdict()
+        if parts["c"] is None:  # mm:ss
+            seconds = int(parts["a"] or 0) * 60 + float(parts["b"] or 0)
+        else:
+            seconds = int(parts["a"] or 0) * 3600 + int(parts["b"] or 0) * 60 + float(parts["c"])
+        return seconds + _sum_parts({k: parts[k] for k in ("y", "w", "d")})
+    return None
+
+
+def bgp_state(raw: str | None) -> BgpState:
+    """BgpState.normalize, plus the admin-shutdown spellings it does not know."""
+    key = (raw or "").strip().lower()
+    if "admin" in key or key.startswith("shut"):
+        return BgpState.ADMIN_DOWN
+    return BgpState.normalize(key.rstrip("!* "))
+
+
+_PROTOCOLS = {
+    "direct": "connected",
+    "connected": "connected",
+    "attached": "connected",
+    "local": "local",
+    "receive": "local",
+    "static": "static",
+    "bgp": "bgp",
+    "ebgp": "bgp",
+    "ibgp": "bgp",
+    "bgpaggregate": "aggregate",
+    "aggregate": "aggregate",
+    "is-is": "isis",
+    "isis": "isis",
+    "rip": "rip",
+    "eigrp": "eigrp",
+    "kernel": "kernel",
+}
+
+
+def normalize_protocol(raw: str) -> str:
+    """Lower-case protocol names: ``eBGP``/``bgp-65001`` -> bgp, ``Direct`` -> connected."""
+    key = raw.strip().lower().replace(" ", "")
+    if key in _PROTOCOLS:
+        return _PROTOCOLS[key]
+    for prefix in ("ospf", "isis", "eigrp", "rip"):
+        if key.startswith(prefix):
+            return prefix
+    if key.startswith(("bgp", "ebgp", "ibgp")):
+        return "aggregate" if "aggregate" in key else "bgp"
+    # NX-OS client names carry the process tag: "static-1", "hsrp_engine".
+    head = re.split(r"[-_]", key)[0]
+    return _PROTOCOLS.get(head, head or "unknown")
+
+
+def _template_dir() -> Path:
+    # Honour the same override ntc-templates' own parse_output() honours.
+    custom = os.environ.get("NTC_TEMPLATES_DIR")
+    if custom:
+        return Path(custom)
+    return Path(str(resources.files("ntc_templates") / "templates"))
+
+
+def run_template(template: str, command: str, output: str) -> list[dict[str, Any]]:
+    """Run one ntc-templates TextFSM template by file name; rows keyed by lower-case names.
+
+    The template is named explicitly rather than looked up through the ntc index so a
+    command spelling never silently selects a different template.
+    """
+    path = _template_dir() / f"{template}.textfsm"
+    try:
+        with path.open() as handle:
+            fsm = textfsm.TextFSM(handle)
+    except OSError as exc:
+        raise ParseError(
+            f"TextFSM template {template} for `{command}` is not installed: {exc}",
+            hint="install ntc-templates (pip install ntc-templates)",
+        ) from exc
+    try:
+        rows: Iterable[list[Any]] = fsm.ParseText(output)
+    except (textfsm.TextFSMError, textfsm.TextFSMTemplateError) as exc:
+        raise bad_output(command, output, f"the {template} template rejected it ({exc})") from exc
+    keys = [name.lower() for name in fsm.header]
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def require(command: str, output: str, pattern: str, what: str) -> None:
+    """Text answers must show their header; TextFSM alone returns [] for any garbage."""
+    if not re.search(pattern, output, re.MULTILINE):
+        raise bad_output(command, output, f"no {what} found")

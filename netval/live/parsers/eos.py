@@ -1,0 +1,186 @@
+"""Arista EOS: every domain from ``| json`` output (eAPI schema, same over SSH)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from netval.live.parsers.base import ParsedItems, ParseError
+from netval.live.parsers.common import (
+    as_list,
+    bad_output,
+    bgp_state,
+    guard,
+    load_json,
+    need_dict,
+    normalize_protocol,
+    parse_asn,
+    to_int,
+)
+from netval.state import (
+    BgpPeer,
+    BgpState,
+    Domain,
+    Interface,
+    NextHop,
+    Route,
+    VrrpGroup,
+    VrrpRole,
+)
+
+
+class EosParser:
+    platform = "arista_eos"
+    commands: dict[Domain, str] = {
+        "bgp": "show ip bgp summary vrf all | json",
+        "routes": "show ip route vrf all | json",
+        "vrrp": "show vrrp | json",
+        "interfaces": "show interfaces | json",
+    }
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        # EOS reports when a session last changed state (epoch seconds), not for how
+        # long; the clock turns that into an uptime and is injectable for tests.
+        self._clock = clock
+
+    def parse(self, domain: Domain, output: str) -> ParsedItems:
+        handlers: dict[Domain, Callable[[str], ParsedItems]] = {
+            "bgp": self._bgp,
+            "routes": self._routes,
+            "vrrp": self._vrrp,
+            "interfaces": self._interfaces,
+        }
+        if domain not in handlers:
+            raise ParseError(f"{self.platform} has no parser for domain {domain!r}")
+        return guard(self.commands[domain], output, lambda: handlers[domain](output))
+
+    def _bgp(self, output: str) -> list[BgpPeer]:
+        cmd = self.commands["bgp"]
+        data = need_dict(cmd, output, load_json(cmd, output), "the answer")
+        vrfs = need_dict(cmd, output, data.get("vrfs"), "'vrfs'")
+        peers: list[BgpPeer] = []
+        for vrf_name, vrf in vrfs.items():
+            vrf = need_dict(cmd, output, vrf, f"vrf {vrf_name!r}")
+            local_as = parse_asn(vrf.get("asn"))
+            for address, peer in need_dict(cmd, output, vrf.get("peers", {}), "'peers'").items():
+                peers.append(self._peer(cmd, output, str(vrf_name), local_as, address, peer))
+        return peers
+
+    def _peer(
+        self, cmd: str, output: str, vrf: str, local_as: int | None, address: str, peer: Any
+    ) -> BgpPeer:
+        if not isinstance(peer, dict) or "peerState" not in peer:
+            raise bad_output(cmd, output, f"peer {address} has no 'peerState'")
+        state = bgp_state(str(peer["peerState"]))
+        if state is BgpState.IDLE and str(peer.get("peerStateIdleReason", "")).lower() == "admin":
+            state = BgpState.ADMIN_DOWN
+        uptime = None
+        changed = peer.get("upDownTime")
+        if state is BgpState.ESTABLISHED and isinstance(changed, int | float):
+            uptime = max(0.0, self._clock() - float(changed))
+        return BgpPeer(
+            peer=address,
+            vrf=vrf,
+            local_as=local_as,
+            remote_as=parse_asn(peer.get("asn")),
+            state=state,
+            prefixes_received=to_int(peer.get("prefixReceived")),
+            uptime_seconds=uptime,
+            description=peer.get("description") or None,
+        )
+
+    def _routes(self, output: str) -> list[Route]:
+        cmd = self.commands["routes"]
+        data = need_dict(cmd, output, load_json(cmd, output), "the answer")
+        vrfs = need_dict(cmd, output, data.get("vrfs"), "'vrfs'")
+        routes: list[Route] = []
+        for vrf_name, vrf in vrfs.items():
+            vrf = need_dict(cmd, output, vrf, f"vrf {vrf_name!r}")
+            table = need_dict(cmd, output, vrf.get("routes"), f"'routes' of vrf {vrf_name!r}")
+            for prefix, entry in table.items():
+                routes.append(_route(cmd, output, str(vrf_name), prefix, entry))
+        return routes
+
+    def _vrrp(self, output: str) -> list[VrrpGroup]:
+        cmd = self.commands["vrrp"]
+        data = need_dict(cmd, output, load_json(cmd, output), "the answer")
+        if not isinstance(data.get("virtualRouters"), list):
+            raise bad_output(cmd, output, "'virtualRouters' is missing or not a list")
+        groups: list[VrrpGroup] = []
+        for router in data["virtualRouters"]:
+            if not isinstance(router, dict) or to_int(router.get("groupId")) is None:
+                raise bad_output(cmd, output, "a virtual router lacks a numeric 'groupId'")
+            if not router.get("interface"):
+                raise bad_output(cmd, output, "a virtual router lacks 'interface'")
+            vips = [str(router["virtualIp"])] if router.get("virtualIp") else []
+            vips += [str(ip) for ip in as_list(router.get("virtualIpSecondary"))]
+            groups.append(
+                VrrpGroup(
+                    interface=str(router["interface"]),
+                    vrid=to_int(router["groupId"]) or 0,
+                    role=VrrpRole.normalize(str(router.get("state") or "")),
+                    priority=to_int(router.get("priority")),
+                    vips=vips,
+                )
+            )
+        return groups
+
+    def _interfaces(self, output: str) -> list[Interface]:
+        cmd = self.commands["interfaces"]
+        data = need_dict(cmd, output, load_json(cmd, output), "the answer")
+        table = need_dict(cmd, output, data.get("interfaces"), "'interfaces'")
+        result: list[Interface] = []
+        for name, intf in table.items():
+            if not isinstance(intf, dict) or "lineProtocolStatus" not in intf:
+                raise bad_output(cmd, output, f"interface {name} has no 'lineProtocolStatus'")
+            status = str(intf.get("interfaceStatus", "")).lower()
+            result.append(
+                Interface(
+                    name=name,
+                    # "disabled" is EOS's word for shutdown; everything else is admin up.
+                    admin_up=status != "disabled" if status else None,
+                    oper_up=str(intf["lineProtocolStatus"]).lower() == "up",
+                    addresses=_addresses(intf.get("interfaceAddress")),
+                    description=intf.get("description") or None,
+                )
+            )
+        return result
+
+
+def _route(cmd: str, output: str, vrf: str, prefix: str, entry: Any) -> Route:
+    if not isinstance(entry, dict) or "routeType" not in entry:
+        raise bad_output(cmd, output, f"route {prefix} has no 'routeType'")
+    programmed = entry.get("hardwareProgrammed")
+    fib = programmed if isinstance(programmed, bool) else None
+    hops: list[NextHop] = []
+    if entry.get("routeAction") == "drop":
+        hops.append(NextHop(discard=True, fib=fib))
+    for via in as_list(entry.get("vias")):
+        if not isinstance(via, dict):
+            continue
+        # EVPN routes resolve to a VTEP instead of an adjacent next hop.
+        ip = via.get("nexthopAddr") or via.get("vtepAddr") or None
+        hops.append(NextHop(ip=ip, interface=via.get("interface") or None, fib=fib))
+    return Route(
+        prefix=prefix,
+        vrf=vrf,
+        protocol=normalize_protocol(str(entry["routeType"])),
+        next_hops=hops,
+        admin_distance=to_int(entry.get("preference")),
+        metric=to_int(entry.get("metric")),
+        fib=fib,
+    )
+
+
+def _addresses(raw: Any) -> list[str]:
+    """``interfaceAddress`` is a list in ``show interfaces``, an object elsewhere."""
+    addresses: list[str] = []
+    for block in as_list(raw):
+        if not isinstance(block, dict):
+            continue
+        ips = [block.get("primaryIp"), *as_list(block.get("secondaryIpsOrderedList"))]
+        for ip in ips:
+            if isinstance(ip, dict) and ip.get("address") not in (None, "0.0.0.0"):
+                addresses.append(f"{ip['address']}/{ip.get('maskLen', 32)}")
+    return addresses

@@ -1,0 +1,191 @@
+"""FRR (vtysh, scrapli platform ``cumulus_vtysh``): every command asked with ``json``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from netval.live.parsers.base import ParsedItems
+from netval.live.parsers.common import (
+    bad_output,
+    bgp_state,
+    check_output,
+    guard,
+    load_json,
+    need_dict,
+    normalize_protocol,
+    to_int,
+)
+from netval.state import BgpPeer, Domain, Interface, NextHop, Route, VrrpGroup, VrrpRole
+
+# vtysh prints this instead of JSON when the daemon behind a command is not started,
+# which on FRR means the feature is not configured at all
+_NOT_RUNNING = re.compile(r"^%?\s*(\w+d) is not running\s*$", re.M)
+
+CMD_BGP = "show bgp vrf all summary json"
+CMD_ROUTES = "show ip route vrf all json"
+CMD_VRRP = "show vrrp json"
+CMD_INTERFACES = "show interface vrf all json"
+
+
+class FrrParser:
+    platform = "cumulus_vtysh"
+    commands: dict[Domain, str] = {
+        "bgp": CMD_BGP,
+        "routes": CMD_ROUTES,
+        "vrrp": CMD_VRRP,
+        "interfaces": CMD_INTERFACES,
+    }
+    # scrapli's cumulus_vtysh platform does not flag these as failed commands
+    failed_when_contains = ["% Unknown command", "% Command incomplete", "% Ambiguous command"]
+
+    def parse(self, domain: Domain, output: str) -> ParsedItems:
+        command = self.commands[domain]
+        daemon = _NOT_RUNNING.search(output or "")
+        if daemon and output.strip().count("\n") == 0:
+            # bgpd/vrrpd not started: the device has no such configuration
+            return []
+        if domain == "bgp":
+            return guard(command, output, lambda: _bgp(command, output))
+        if domain == "routes":
+            return guard(command, output, lambda: _routes(command, output))
+        if domain == "vrrp":
+            return guard(command, output, lambda: _vrrp(command, output))
+        return guard(command, output, lambda: _interfaces(command, output))
+
+
+def _bgp(command: str, output: str) -> list[BgpPeer]:
+    data = need_dict(command, output, load_json(command, output), "the answer")
+    peers: dict[tuple[str, str], BgpPeer] = {}
+    for vrf, afis in data.items():
+        if not isinstance(afis, dict):
+            raise bad_output(command, output, f"vrf {vrf!r} is not an object")
+        for afi, summary in afis.items():
+            if not isinstance(summary, dict) or "peers" not in summary:
+                continue  # e.g. "failedPeers" counters or an empty family
+            for name, info in need_dict(command, output, summary["peers"], "peers").items():
+                if not isinstance(info, dict) or "state" not in info:
+                    raise bad_output(command, output, f"peer {name} has no state")
+                key = (vrf, name)
+                uptime_ms = to_int(info.get("peerUptimeMsec"))
+                peer = BgpPeer(
+                    peer=name,
+                    vrf=vrf,
+                    local_as=to_int(info.get("localAs")) or to_int(summary.get("as")),
+                    remote_as=to_int(info.get("remoteAs")),
+                    state=bgp_state(str(info["state"])),
+                    prefixes_received=to_int(info.get("pfxRcd")),
+                    prefixes_sent=to_int(info.get("pfxSnt")),
+                    uptime_seconds=uptime_ms / 1000 if uptime_ms is not None else None,
+                    description=info.get("desc"),
+                )
+                if key in peers:
+                    # a peer in two families: sum what it sent, keep one session state
+                    prev = peers[key]
+                    if prev.prefixes_received is not None and peer.prefixes_received is not None:
+                        peer.prefixes_received += prev.prefixes_received
+                peers[key] = peer
+    return list(peers.values())
+
+
+def _route_entries(command: str, output: str, data: dict[str, Any]) -> list[Any]:
+    entries: list[Any] = []
+    for key, value in data.items():
+        if isinstance(value, list):
+            entries += value  # one VRF: prefix -> [entries]
+        elif isinstance(value, dict):
+            for inner in value.values():  # several VRFs: vrf -> prefix -> [entries]
+                if not isinstance(inner, list):
+                    raise bad_output(command, output, f"routes of {key!r} are not lists")
+                entries += inner
+        else:
+            raise bad_output(command, output, f"{key!r} is neither a route list nor a VRF")
+    return entries
+
+
+def _routes(command: str, output: str) -> list[Route]:
+    data = need_dict(command, output, load_json(command, output), "the answer")
+    routes = []
+    for entry in _route_entries(command, output, data):
+        if not isinstance(entry, dict) or "prefix" not in entry or "protocol" not in entry:
+            raise bad_output(command, output, "a route lacks prefix or protocol")
+        hops = []
+        for nh in entry.get("nexthops") or []:
+            hops.append(
+                NextHop(
+                    ip=nh.get("ip"),
+                    interface=nh.get("interfaceName"),
+                    discard=bool(nh.get("unreachable") or nh.get("blackhole")),
+                    active=bool(nh.get("active", False)),
+                    fib=bool(nh.get("fib", False)),
+                )
+            )
+        routes.append(
+            Route(
+                prefix=str(entry["prefix"]),
+                vrf=str(entry.get("vrfName", "default")),
+                protocol=normalize_protocol(str(entry["protocol"])),
+                next_hops=hops,
+                admin_distance=to_int(entry.get("distance")),
+                metric=to_int(entry.get("metric")),
+                selected=bool(entry.get("selected", False)),
+                fib=bool(entry.get("installed", False)),
+            )
+        )
+    return routes
+
+
+def _vrrp(command: str, output: str) -> list[VrrpGroup]:
+    check_output(command, output)
+    data = load_json(command, output)
+    if not isinstance(data, list):
+        raise bad_output(command, output, "expected a list of VRRP groups")
+    groups = []
+    for group in data:
+        if not isinstance(group, dict) or "vrid" not in group or "interface" not in group:
+            raise bad_output(command, output, "a VRRP group lacks vrid or interface")
+        for family in ("v4", "v6"):
+            info = group.get(family) or {}
+            if not info.get("addresses"):
+                continue  # FRR reports both families; one without VIPs is not in use
+            groups.append(
+                VrrpGroup(
+                    interface=str(group["interface"]),
+                    vrid=int(group["vrid"]),
+                    role=VrrpRole.normalize(str(info.get("status"))),
+                    priority=to_int(info.get("effectivePriority")) or to_int(group.get("priority")),
+                    vips=[str(a) for a in info["addresses"]],
+                )
+            )
+    return groups
+
+
+def _interfaces(command: str, output: str) -> list[Interface]:
+    data = need_dict(command, output, load_json(command, output), "the answer")
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if not isinstance(value, dict):
+            raise bad_output(command, output, f"interface {key!r} is not an object")
+        if "administrativeStatus" in value:
+            flat[key] = value
+        else:  # several VRFs: vrf -> interface -> details
+            flat.update(value)
+    out = []
+    for name, info in flat.items():
+        if not isinstance(info, dict) or "operationalStatus" not in info:
+            raise bad_output(command, output, f"interface {name!r} has no operational status")
+        out.append(
+            Interface(
+                name=name,
+                admin_up=info.get("administrativeStatus") == "up",
+                oper_up=info.get("operationalStatus") == "up",
+                addresses=[
+                    str(a["address"]) for a in info.get("ipAddresses") or [] if "address" in a
+                ],
+                description=info.get("description"),
+            )
+        )
+    return out
+
+
+PARSER = FrrParser()

@@ -1,0 +1,220 @@
+"""Cisco IOS-XE: text output through ntc-templates' ``cisco_ios`` TextFSM templates.
+
+IOS-XE has no JSON for these commands, so each answer is first checked for the header
+a real answer always prints: TextFSM alone turns any garbage into an empty table.
+Routes and BGP cover the global routing table (``show ip route``, ``show ip bgp
+summary``); VRF tables need per-VRF commands the one-command-per-domain contract
+does not express.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from netval.live.parsers.base import ParsedItems, ParseError
+from netval.live.parsers.common import (
+    bad_output,
+    bgp_state,
+    check_output,
+    guard,
+    parse_asn,
+    parse_uptime,
+    require,
+    run_template,
+    to_int,
+)
+from netval.state import (
+    BgpPeer,
+    BgpState,
+    Domain,
+    Interface,
+    NextHop,
+    Route,
+    VrrpGroup,
+    VrrpRole,
+)
+
+# The route codes of `show ip route`'s legend.
+ROUTE_CODES = {
+    "C": "connected",
+    "L": "local",
+    "S": "static",
+    "U": "static",  # per-user static
+    "P": "static",  # periodic downloaded static
+    "R": "rip",
+    "B": "bgp",
+    "D": "eigrp",
+    "O": "ospf",
+    "i": "isis",
+    "o": "odr",
+    "M": "mobile",
+    "H": "nhrp",
+    "l": "lisp",
+    "a": "application",
+    "m": "omp",
+}
+
+# `show vrrp brief` abbreviates interface names; other commands print them in full.
+_ABBREVIATIONS = {
+    "Fa": "FastEthernet",
+    "Gi": "GigabitEthernet",
+    "Te": "TenGigabitEthernet",
+    "Twe": "TwentyFiveGigE",
+    "Fo": "FortyGigabitEthernet",
+    "Hu": "HundredGigE",
+    "Et": "Ethernet",
+    "Vl": "Vlan",
+    "Po": "Port-channel",
+    "Lo": "Loopback",
+    "Tu": "Tunnel",
+}
+
+
+def full_interface_name(name: str) -> str:
+    match = re.fullmatch(r"([A-Za-z]+)(\d.*)", name)
+    if match and match.group(1) in _ABBREVIATIONS:
+        return _ABBREVIATIONS[match.group(1)] + match.group(2)
+    return name
+
+
+def classful_length(network: str) -> str:
+    """IOS omits the mask of a classful network that is not subnetted."""
+    first = int(network.split(".")[0])
+    return "8" if first < 128 else "16" if first < 192 else "24"
+
+
+# The first line of every interface block in `show interfaces`.
+_INTERFACE_LINE = r"^\S+ is .+, line protocol is "
+_HEADER_INDENT = re.compile(r"^[ \t]+(?=\S+ is .+, line protocol is )", re.MULTILINE)
+
+
+class IosxeParser:
+    platform = "cisco_iosxe"
+    commands: dict[Domain, str] = {
+        "bgp": "show ip bgp summary",
+        "routes": "show ip route",
+        "vrrp": "show vrrp brief",
+        "interfaces": "show interfaces",
+    }
+
+    def parse(self, domain: Domain, output: str) -> ParsedItems:
+        handlers: dict[Domain, Callable[[str], ParsedItems]] = {
+            "bgp": self._bgp,
+            "routes": self._routes,
+            "vrrp": self._vrrp,
+            "interfaces": self._interfaces,
+        }
+        if domain not in handlers:
+            raise ParseError(f"{self.platform} has no parser for domain {domain!r}")
+        return guard(self.commands[domain], output, lambda: handlers[domain](output))
+
+    def _bgp(self, output: str) -> list[BgpPeer]:
+        cmd = self.commands["bgp"]
+        if output.strip().startswith("% BGP not active"):
+            return []  # BGP is not configured: a real, empty answer
+        check_output(cmd, output)
+        require(cmd, output, r"^BGP router identifier", "'BGP router identifier' header")
+        peers: dict[str, BgpPeer] = {}
+        for row in run_template("cisco_ios_show_ip_bgp_summary", cmd, output):
+            peer = _peer(row)
+            if peer.peer in peers and peers[peer.peer].prefixes_received is not None:
+                # Same neighbour in another address family (`show ip bgp all summary`).
+                earlier = peers[peer.peer]
+                total = (earlier.prefixes_received or 0) + (peer.prefixes_received or 0)
+                peer = earlier.model_copy(update={"prefixes_received": total})
+            peers[peer.peer] = peer
+        return list(peers.values())
+
+    def _routes(self, output: str) -> list[Route]:
+        cmd = self.commands["routes"]
+        check_output(cmd, output)
+        require(cmd, output, r"^Gateway of last resort", "'Gateway of last resort' line")
+        rows = run_template("cisco_ios_show_ip_route", cmd, output)
+        return _group_routes(cmd, output, rows)
+
+    def _vrrp(self, output: str) -> list[VrrpGroup]:
+        cmd = self.commands["vrrp"]
+        check_output(cmd, output)
+        require(cmd, output, r"^\s*Interface\s+Grp\s", "'Interface Grp' table header")
+        groups = []
+        for row in run_template("cisco_ios_show_vrrp_brief", cmd, output):
+            groups.append(
+                VrrpGroup(
+                    interface=full_interface_name(row["interface"]),
+                    vrid=int(row["group"]),
+                    role=VrrpRole.normalize(row["state"]),
+                    priority=to_int(row["priority"]),
+                    vips=[row["virtual_ip_address"]] if row["virtual_ip_address"] else [],
+                )
+            )
+        return groups
+
+    def _interfaces(self, output: str) -> list[Interface]:
+        cmd = self.commands["interfaces"]
+        check_output(cmd, output)
+        require(cmd, output, _INTERFACE_LINE, "'<name> is ..., line protocol is' line")
+        # Some captures indent a block's first line; the template only starts a new
+        # interface on an unindented one and would merge the block into the previous.
+        output = _HEADER_INDENT.sub("", output)
+        result = []
+        for row in run_template("cisco_ios_show_interfaces", cmd, output):
+            link, protocol = row["link_status"].lower(), row["protocol_status"].lower()
+            address = f"{row['ip_address']}/{row['prefix_length']}" if row["ip_address"] else None
+            result.append(
+                Interface(
+                    name=row["interface"],
+                    admin_up="administratively" not in link,
+                    oper_up=protocol.startswith("up"),
+                    addresses=[address] if address else [],
+                    description=row["description"] or None,
+                )
+            )
+        return result
+
+
+def _peer(row: dict[str, Any]) -> BgpPeer:
+    # State/PfxRcd holds the prefix count once established, the FSM state otherwise.
+    column = row["state_or_prefixes_received"].strip()
+    received = to_int(column)
+    state = BgpState.ESTABLISHED if received is not None else bgp_state(column)
+    return BgpPeer(
+        peer=row["bgp_neighbor"],
+        local_as=parse_asn(row["local_as"]),
+        remote_as=parse_asn(row["neighbor_as"]),
+        state=state,
+        prefixes_received=received,
+        uptime_seconds=parse_uptime(row["up_down"]) if received is not None else None,
+    )
+
+
+def _group_routes(cmd: str, output: str, rows: list[dict[str, Any]]) -> list[Route]:
+    """One Route per prefix and protocol; each ECMP line adds a next hop."""
+    routes: dict[tuple[str, str, str], Route] = {}
+    for row in rows:
+        code = row["protocol"]
+        if code not in ROUTE_CODES:
+            raise bad_output(cmd, output, f"unknown route code {code!r}")
+        length = row["prefix_length"] or classful_length(row["network"])
+        prefix = f"{row['network']}/{length}"
+        vrf = row["vrf"] or "default"
+        protocol = ROUTE_CODES[code]
+        interface = row["nexthop_if"] or None
+        if interface and interface.lower().startswith("null"):
+            hop = NextHop(discard=True)
+        else:
+            hop = NextHop(ip=row["nexthop_ip"] or None, interface=interface)
+        key = (vrf, prefix, protocol)
+        if key in routes:
+            routes[key].next_hops.append(hop)
+            continue
+        routes[key] = Route(
+            prefix=prefix,
+            vrf=vrf,
+            protocol=protocol,
+            next_hops=[hop],
+            admin_distance=to_int(row["distance"]),
+            metric=to_int(row["metric"]),
+        )
+    return list(routes.values())

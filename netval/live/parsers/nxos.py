@@ -1,0 +1,184 @@
+"""Cisco NX-OS: ``| json`` output in the NX-API TABLE_x/ROW_x shape.
+
+A ROW_x holds an object when there is one row and a list when there are several, so
+every level goes through ``as_list``. VRRP is not offered: no public NX-OS ``show vrrp |
+json`` capture was found to build and test a parser on (see tests/data/parsers/SOURCES.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from netval.live.parsers.base import ParsedItems, ParseError
+from netval.live.parsers.common import (
+    as_list,
+    bad_output,
+    bgp_state,
+    guard,
+    load_json,
+    need_dict,
+    normalize_protocol,
+    parse_asn,
+    parse_uptime,
+    to_int,
+)
+from netval.state import BgpPeer, Domain, Interface, NextHop, Route
+
+
+def _rows(node: Any, table: str) -> list[dict[str, Any]]:
+    """The rows of ``node[TABLE_<table>][ROW_<table>]``; absent tables are empty."""
+    if not isinstance(node, dict):
+        return []
+    holder = node.get(f"TABLE_{table}")
+    if not isinstance(holder, dict):
+        return []
+    return [row for row in as_list(holder.get(f"ROW_{table}")) if isinstance(row, dict)]
+
+
+class NxosParser:
+    platform = "cisco_nxos"
+    commands: dict[Domain, str] = {
+        "bgp": "show bgp all summary vrf all | json",
+        "routes": "show ip route vrf all | json",
+        "interfaces": "show interface | json",
+    }
+
+    def parse(self, domain: Domain, output: str) -> ParsedItems:
+        handlers: dict[Domain, Callable[[str], ParsedItems]] = {
+            "bgp": self._bgp,
+            "routes": self._routes,
+            "interfaces": self._interfaces,
+        }
+        if domain not in handlers:
+            raise ParseError(f"{self.platform} has no parser for domain {domain!r}")
+        return guard(self.commands[domain], output, lambda: handlers[domain](output))
+
+    def _bgp(self, output: str) -> list[BgpPeer]:
+        cmd = self.commands["bgp"]
+        data = need_dict(cmd, output, load_json(cmd, output), "the answer")
+        if "TABLE_vrf" not in data:
+            raise bad_output(cmd, output, "no 'TABLE_vrf'")
+        # One peer appears once per address family; merge them into one session and
+        # add up what it received across families.
+        peers: dict[tuple[str, str], BgpPeer] = {}
+        for vrf in _rows(data, "vrf"):
+            vrf_name = str(vrf.get("vrf-name-out") or "default")
+            local_as = parse_asn(vrf.get("vrf-local-as"))
+            for af in _rows(vrf, "af"):
+                for saf in _rows(af, "saf"):
+                    for row in _rows(saf, "neighbor"):
+                        peer = _peer(cmd, output, vrf_name, local_as, row)
+                        key = (vrf_name, peer.peer)
+                        if key in peers:
+                            peers[key] = _merge(peers[key], peer)
+                        else:
+                            peers[key] = peer
+        return list(peers.values())
+
+    def _routes(self, output: str) -> list[Route]:
+        cmd = self.commands["routes"]
+        data = need_dict(cmd, output, load_json(cmd, output), "the answer")
+        if "TABLE_vrf" not in data:
+            raise bad_output(cmd, output, "no 'TABLE_vrf'")
+        routes: list[Route] = []
+        for vrf in _rows(data, "vrf"):
+            vrf_name = str(vrf.get("vrf-name-out") or "default")
+            for addrf in _rows(vrf, "addrf"):
+                for row in _rows(addrf, "prefix"):
+                    routes.extend(_prefix_routes(cmd, output, vrf_name, row))
+        return routes
+
+    def _interfaces(self, output: str) -> list[Interface]:
+        cmd = self.commands["interfaces"]
+        data = need_dict(cmd, output, load_json(cmd, output), "the answer")
+        rows = _rows(data, "interface")
+        if not rows:
+            # Every NX-OS box has interfaces (mgmt0 at least): none means bad output.
+            raise bad_output(cmd, output, "no TABLE_interface rows")
+        return [_interface(cmd, output, row) for row in rows]
+
+
+def _peer(cmd: str, output: str, vrf: str, local_as: int | None, row: dict[str, Any]) -> BgpPeer:
+    if not row.get("neighborid") or "state" not in row:
+        raise bad_output(cmd, output, "a neighbor row lacks 'neighborid' or 'state'")
+    return BgpPeer(
+        peer=str(row["neighborid"]),
+        vrf=vrf,
+        local_as=local_as,
+        remote_as=parse_asn(row.get("neighboras")),
+        state=bgp_state(str(row["state"])),
+        prefixes_received=to_int(row.get("prefixreceived")),
+        uptime_seconds=parse_uptime(row.get("time")),
+    )
+
+
+def _merge(first: BgpPeer, other: BgpPeer) -> BgpPeer:
+    if first.prefixes_received is None or other.prefixes_received is None:
+        total = (
+            first.prefixes_received if other.prefixes_received is None else other.prefixes_received
+        )
+    else:
+        total = first.prefixes_received + other.prefixes_received
+    return first.model_copy(update={"prefixes_received": total})
+
+
+def _prefix_routes(cmd: str, output: str, vrf: str, row: dict[str, Any]) -> list[Route]:
+    prefix = row.get("ipprefix")
+    if not prefix:
+        raise bad_output(cmd, output, "a prefix row lacks 'ipprefix'")
+    # Paths of different protocols for one prefix are different RIB entries; only the
+    # paths marked ubest are the ones in use.
+    by_protocol: dict[str, list[dict[str, Any]]] = {}
+    for path in _rows(row, "path"):
+        client = path.get("clientname")
+        if not client:
+            raise bad_output(cmd, output, f"a path of {prefix} lacks 'clientname'")
+        by_protocol.setdefault(normalize_protocol(str(client)), []).append(path)
+    routes = []
+    for protocol, paths in by_protocol.items():
+        hops = [_hop(protocol, path) for path in paths]
+        routes.append(
+            Route(
+                prefix=str(prefix),
+                vrf=vrf,
+                protocol=protocol,
+                next_hops=hops,
+                admin_distance=to_int(paths[0].get("pref")),
+                metric=to_int(paths[0].get("metric")),
+                selected=any(hop.active for hop in hops),
+            )
+        )
+    return routes
+
+
+def _hop(protocol: str, path: dict[str, Any]) -> NextHop:
+    interface = path.get("ifname") or None
+    active = str(path.get("ubest", "")).lower() == "true"
+    if interface and str(interface).lower().startswith("null"):
+        return NextHop(discard=True, active=active)
+    # For connected and local routes NX-OS puts the interface's own address in
+    # ipnexthop; the next hop of such a route is the interface itself.
+    ip = None if protocol in ("connected", "local") else path.get("ipnexthop") or None
+    return NextHop(ip=ip, interface=interface, active=active)
+
+
+def _interface(cmd: str, output: str, row: dict[str, Any]) -> Interface:
+    name = row.get("interface")
+    if not name:
+        raise bad_output(cmd, output, "an interface row lacks 'interface'")
+    # Physical ports use state/admin_state, SVIs svi_line_proto/svi_admin_state.
+    admin = row.get("admin_state", row.get("svi_admin_state"))
+    oper = row.get("state", row.get("svi_line_proto"))
+    addresses = []
+    for prefix in ("eth", "svi"):
+        ip, mask = row.get(f"{prefix}_ip_addr"), row.get(f"{prefix}_ip_mask")
+        if ip:
+            addresses.append(f"{ip}/{mask}" if mask else str(ip))
+    return Interface(
+        name=str(name),
+        admin_up=None if admin is None else str(admin).lower() == "up",
+        oper_up=None if oper is None else str(oper).lower() == "up",
+        addresses=addresses,
+        description=row.get("desc") or row.get("svi_desc") or None,
+    )

@@ -1,0 +1,278 @@
+"""pytest plugin: catalog entries x targets become pytest items.
+
+Active only with ``--netval live`` (or ``static``): then every catalog YAML given on the
+command line is collected, and each check on each device is one item with a readable id
+(``bgp_sessions[leaf1]``). A check that had no usable data is reported as a pytest
+*error* (raised in setup), a check that saw the wrong thing as a *failure*; JUnit XML,
+pytest-html, ``-k``, ``-x`` and ``--lf`` work as usual. ``--netval-json`` writes a JSON
+report, also when the run is interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from netval.catalog import load_catalog_file
+from netval.errors import NetvalError
+from netval.results import Result, Status
+from netval.runner import Evaluation, Runner, StateSource, Target, plan
+
+CONTEXT_KEY = pytest.StashKey["RunContext"]()
+
+
+class CheckFailed(AssertionError):
+    """The check saw something other than the intent."""
+
+
+class CheckDataError(Exception):
+    """The check had no usable data (unreachable device, unparsable output)."""
+
+
+class RunContext:
+    """One run's source, targets, runner and results (shared by all collectors)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.mode: str = config.getoption("netval_mode")
+        self._source: StateSource | None = None
+        self.targets: list[Target] = []
+        self.runner: Runner | None = None
+        self.results: dict[str, Result] = {}
+        self.started = time.time()
+        self.interrupted = False
+        self.extra_targets: list[Target] = []
+
+    @property
+    def source(self) -> StateSource:
+        if self._source is None:
+            opt = self.config.getoption
+            if self.mode == "live":
+                from netval.live.source import LiveSource
+
+                inv = opt("netval_inventory")
+                self._source = LiveSource(Path(inv) if inv else None, opt("netval_lab"))
+            else:
+                from netval.static.source import PredictedSource
+
+                self._source = PredictedSource.from_options(self.config)
+        return self._source
+
+    def limit(self) -> Any:
+        from netval.live.inventory import parse_limit
+
+        return parse_limit(self.config.getoption("netval_limit"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("netval", "netval network checks")
+    group.addoption("--netval", dest="netval_mode", choices=["live", "static"], default=None,
+                    help="collect catalog YAML files as netval checks (live: devices; "
+                    "static: a snapshot through an engine)")
+    group.addoption("--netval-inventory", dest="netval_inventory", default=None,
+                    help="Nornir SimpleInventory folder (default: ./inventory)")
+    group.addoption("--netval-lab", dest="netval_lab", default=None,
+                    help="use the inventory of the running lab with this id")
+    group.addoption("--netval-limit", dest="netval_limit", default=None,
+                    help="only these devices: names (globs) or key=value on host data")
+    group.addoption("--netval-json", dest="netval_json", default=None,
+                    help="write a JSON report of every result to this file")
+    group.addoption("--netval-snapshot", dest="netval_snapshot", default=None)
+    group.addoption("--netval-base", dest="netval_base", default=None)
+    group.addoption("--netval-engine", dest="netval_engine", default="auto")
+    group.addoption("--netval-baseline", dest="netval_baseline", default=None,
+                    help="a state captured by `netval capture`: add baseline checks")
+    group.addoption("--netval-max-prefix-drop", dest="netval_max_prefix_drop", type=float,
+                    default=10.0, help="baseline: allowed drop of prefixes received, percent")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("netval_mode"):
+        config.stash[CONTEXT_KEY] = RunContext(config)
+
+
+def _context(config: pytest.Config) -> RunContext | None:
+    return config.stash.get(CONTEXT_KEY, None)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    ctx = _context(parent.config)
+    if ctx is None:
+        return None
+    if file_path.suffix in (".yaml", ".yml"):
+        return CatalogFile.from_parent(parent, path=file_path)
+    baseline = parent.config.getoption("netval_baseline")
+    if baseline and file_path.resolve() == Path(baseline).resolve():
+        return BaselineFile.from_parent(parent, path=file_path)
+    return None
+
+
+class InputProblem(Exception):
+    """A user's input error surfaced during collection, shown without a traceback."""
+
+
+class _NetvalCollector(pytest.File):
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: Any = None) -> str:
+        if isinstance(excinfo.value, NetvalError | InputProblem):
+            return f"netval: {excinfo.value}"
+        return str(super().repr_failure(excinfo))
+
+    def _items(self, targets: list[Target]) -> Iterator[CheckItem]:
+        for target in targets:
+            yield CheckItem.from_parent(self, name=target.item_id, target=target)
+
+
+class CatalogFile(_NetvalCollector):
+    def collect(self) -> Iterator[CheckItem]:
+        ctx = _context(self.config)
+        assert ctx is not None
+        entries = load_catalog_file(self.path)
+        targets = plan(entries, ctx.source.hosts(), ctx.mode, ctx.limit())
+        ctx.targets += targets
+        yield from self._items(targets)
+
+
+class BaselineFile(_NetvalCollector):
+    def collect(self) -> Iterator[CheckItem]:
+        from netval.checks.baseline import baseline_targets
+
+        ctx = _context(self.config)
+        assert ctx is not None
+        targets = baseline_targets(
+            self.path, ctx.source.hosts(), ctx.limit(),
+            self.config.getoption("netval_max_prefix_drop"), ctx.targets,
+        )
+        ctx.targets += targets
+        yield from self._items(targets)
+
+
+class CheckItem(pytest.Item):
+    def __init__(self, *, target: Target, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.target = target
+        spec = target.spec
+        self.user_properties += [
+            ("kind", spec.kind),
+            ("target", target.target),
+            ("devices", ",".join(target.devices)),
+            ("catalog", f"{target.entry.file}:{target.entry.line}"),
+        ]
+        if spec.scope == "device":
+            self.user_properties.append(("device", target.target))
+
+    def _evaluation(self) -> Evaluation:
+        ctx = _context(self.config)
+        assert ctx is not None and ctx.runner is not None
+        return ctx.runner.results[self.target.item_id]
+
+    def setup(self) -> None:
+        ev = self._evaluation()
+        if ev.outcome.status is Status.ERROR:
+            raise CheckDataError(ev.outcome.message)
+        if ev.outcome.status is Status.SKIP:
+            pytest.skip(ev.outcome.message)
+
+    def runtest(self) -> None:
+        ev = self._evaluation()
+        self.user_properties.append(("check_seconds", f"{ev.duration:.6f}"))
+        if ev.converged_after is not None:
+            self.user_properties.append(("converged_after", f"{ev.converged_after:.2f}"))
+        if ev.outcome.status is Status.FAIL:
+            raise CheckFailed(ev.outcome.message)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: Any = None) -> str:
+        if isinstance(excinfo.value, CheckFailed | CheckDataError):
+            ev = self._evaluation()
+            lines = [str(excinfo.value)]
+            if ev.outcome.expected is not None:
+                lines.append(f"expected: {json.dumps(ev.outcome.expected, default=str)}")
+            if ev.outcome.observed is not None:
+                lines.append(f"observed: {json.dumps(ev.outcome.observed, default=str)}")
+            return "\n".join(lines)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.target.entry.line - 1, self.target.item_id
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    ctx = _context(session.config)
+    if ctx is None or not ctx.targets:
+        return
+    from netval.report.console import collection_progress
+
+    items = {i.target.item_id for i in session.items if isinstance(i, CheckItem)}
+    targets = [t for t in ctx.targets if t.item_id in items]
+    ctx.runner = Runner(targets, ctx.source, ctx.mode)
+    with collection_progress(ctx.source.description) as progress:
+        ctx.runner.prepare(progress)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    outcome = yield
+    report = outcome.get_result()
+    ctx = _context(item.config)
+    if ctx is None or not isinstance(item, CheckItem) or ctx.runner is None:
+        return
+    ev = ctx.runner.results[item.target.item_id]
+    status: Status | None = None
+    if report.when == "setup" and report.failed:
+        status = Status.ERROR
+    elif report.when == "setup" and report.skipped:
+        status = Status.SKIP
+    elif report.when == "call":
+        status = (Status.PASS if report.passed else
+                  Status.FAIL if isinstance(call.excinfo and call.excinfo.value, CheckFailed)
+                  else Status.ERROR)
+    if status is None:
+        return
+    spec = item.target.spec
+    ctx.results[item.target.item_id] = Result(
+        id=item.target.item_id,
+        kind=spec.kind,
+        target=item.target.target,
+        catalog=f"{item.target.entry.file}:{item.target.entry.line}",
+        status=status,
+        message=ev.outcome.message if status is not Status.ERROR or not call.excinfo
+        or isinstance(call.excinfo.value, CheckDataError) else str(call.excinfo.value),
+        expected=ev.outcome.expected,
+        observed=ev.outcome.observed,
+        duration=ev.duration,
+        converged_after=ev.converged_after,
+        source=ctx.source.description,
+    )
+
+
+def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    from netval.report import json_report
+
+    json_report.INTERRUPTED = True
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    ctx = _context(session.config)
+    if ctx is None:
+        return
+    from netval.report import json_report
+
+    path = session.config.getoption("netval_json")
+    if path:
+        json_report.write(Path(path), ctx, exitstatus)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    ctx = _context(config)
+    if ctx is None or not ctx.results:
+        return
+    from netval.report.console import summary_table
+
+    summary_table(ctx)

@@ -1,0 +1,169 @@
+"""Plan and evaluate a run: catalog entries x targets, one State, convergence retries.
+
+The runner is independent of pytest (the plugin drives it) and of where the State comes
+from (a ``StateSource``: live collection, or an engine's prediction).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from netval.catalog import CatalogEntry
+from netval.checks.base import CheckSpec, evaluate
+from netval.live.inventory import select
+from netval.results import Outcome, Status
+from netval.state import Domain, State
+
+Progress = Callable[[str, int, int], None]  # (device just done, done, total)
+
+
+class StateSource(Protocol):
+    """Where a run's State comes from."""
+
+    description: str
+
+    def hosts(self) -> dict[str, Any]:
+        """Device name -> host object (data and groups for selectors)."""
+        ...
+
+    def collect(self, needs: dict[str, set[Domain]], progress: Progress | None) -> State: ...
+
+
+@dataclass
+class Target:
+    entry: CatalogEntry
+    target: str
+    devices: list[str]
+    item_id: str
+
+    @property
+    def spec(self) -> CheckSpec:
+        return self.entry.spec
+
+    def needs(self) -> dict[str, set[Domain]]:
+        return {d: set(self.spec.domains) for d in self.devices}
+
+
+@dataclass
+class Evaluation:
+    outcome: Outcome
+    duration: float = 0.0
+    converged_after: float | None = None
+    attempts: int = 1
+
+
+def plan(
+    entries: list[CatalogEntry],
+    hosts: dict[str, Any],
+    gate: str,
+    limit: list[str] | dict[str, Any] | None = None,
+) -> list[Target]:
+    """Expand entries into targets; device names a catalog gets wrong are input errors."""
+    allowed = set(select(hosts, limit, "--limit")) if limit is not None else set(hosts)
+    targets: list[Target] = []
+    seen: set[str] = set()
+    for entry in entries:
+        spec = entry.spec
+        where = f"{entry.file}:{entry.line}"
+        if spec.scope == "device":
+            devices = [d for d in select(hosts, spec.devices, where) if d in allowed]
+            pairs = [(d, [d]) for d in devices]
+        elif spec.scope == "group":
+            members = getattr(spec, "members", None)
+            chosen = select(hosts, spec.devices, where) if spec.devices is not None else None
+            if members is not None:
+                named = members(chosen if chosen is not None else sorted(hosts))
+                select(hosts, named, where)  # unknown master/backup names are input errors
+                devices = [d for d in named if d in allowed]
+            else:
+                devices = [d for d in (chosen or sorted(hosts)) if d in allowed]
+            pairs = [(spec.group_target(), devices)] if devices else []
+        else:
+            pairs = [(spec.group_target(), sorted(allowed))]
+        for target, devices in pairs:
+            item_id = f"{spec.label()}[{target}]"
+            n = 2
+            while item_id in seen:
+                item_id = f"{spec.label()}#{n}[{target}]"
+                n += 1
+            seen.add(item_id)
+            targets.append(Target(entry, target, devices, item_id))
+    return targets
+
+
+def _merge_needs(targets: list[Target]) -> dict[str, set[Domain]]:
+    needs: dict[str, set[Domain]] = {}
+    for t in targets:
+        for device, domains in t.needs().items():
+            needs.setdefault(device, set()).update(domains)
+    return needs
+
+
+@dataclass
+class Runner:
+    targets: list[Target]
+    source: StateSource
+    gate: str
+    poll_interval: float = 1.0
+    state: State | None = None
+    results: dict[str, Evaluation] = field(default_factory=dict)
+    collect_seconds: float = 0.0
+
+    def _evaluate(self, target: Target, state: State) -> Evaluation:
+        spec = target.spec
+        started = time.perf_counter()
+        if self.gate not in spec.gates:
+            outcome = Outcome.skipped(
+                f"{spec.kind} is a {'/'.join(sorted(spec.gates))} check; it runs in "
+                + ("`netval verify`" if "static" in spec.gates else "`netval check`")
+            )
+        else:
+            outcome = evaluate(spec, state, target.target, target.devices)
+        return Evaluation(outcome, time.perf_counter() - started)
+
+    def prepare(self, progress: Progress | None = None) -> None:
+        """Collect once, evaluate everything, then retry `within` checks until they pass."""
+        runnable = [t for t in self.targets if self.gate in t.spec.gates]
+        started = time.monotonic()
+        self.state = self.source.collect(_merge_needs(runnable), progress)
+        self.collect_seconds = time.monotonic() - started
+        for t in self.targets:
+            self.results[t.item_id] = self._evaluate(t, self.state)
+        self._converge(started)
+
+    def _converge(self, started: float) -> None:
+        assert self.state is not None
+        pending = [
+            t for t in self.targets
+            if t.spec.within and self.results[t.item_id].outcome.status is not Status.PASS
+            and t.item_id in self.results and self.gate in t.spec.gates
+        ]
+        while pending:
+            now = time.monotonic()
+            pending = [t for t in pending if now - started < (t.spec.within or 0)]
+            if not pending:
+                return
+            time.sleep(self.poll_interval)
+            fresh = self.source.collect(_merge_needs(pending), None)
+            for name, node in fresh.nodes.items():
+                self.state.nodes[name] = node
+            still = []
+            for t in pending:
+                ev = self._evaluate(t, self.state)
+                ev.attempts = self.results[t.item_id].attempts + 1
+                if ev.outcome.status is Status.PASS:
+                    ev.converged_after = time.monotonic() - started
+                    ev.outcome.message += f" (converged after {ev.converged_after:.1f} s)"
+                    self.results[t.item_id] = ev
+                else:
+                    ev.outcome.message += (
+                        f" (still failing after {time.monotonic() - started:.1f} s, "
+                        f"{ev.attempts} attempts, within {t.spec.within:.0f} s)"
+                        if ev.outcome.status is not Status.SKIP else ""
+                    )
+                    self.results[t.item_id] = ev
+                    still.append(t)
+            pending = still

@@ -1,0 +1,399 @@
+"""The built-in engine's vendor-neutral configuration model.
+
+Every parser (FRR, Arista EOS, Cisco IOS) fills one ``DeviceModel``. Structures keep the file
+lines they were defined on and every reference keeps the line it was made on, because
+Batfish's undefinedReferences / unusedStructures answers are about lines, and a user fixing a
+config needs them.
+
+Structure and usage *names* (``"ip prefix-list"``, ``"route-map match ip prefix-list"``) are
+the vendor's own strings as Batfish prints them, so rows compare one to one with Batfish.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+IPv4Net = ipaddress.IPv4Network
+IPv4If = ipaddress.IPv4Interface
+
+
+class Vendor(StrEnum):
+    """Batfish's ConfigurationFormat names for the formats this engine parses."""
+
+    CUMULUS_CONCATENATED = "CUMULUS_CONCATENATED"
+    FRR = "FRR"
+    ARISTA = "ARISTA"
+    CISCO_IOS = "CISCO_IOS"
+
+
+class ParseStatus(StrEnum):
+    PASSED = "PASSED"
+    PARTIALLY_UNRECOGNIZED = "PARTIALLY_UNRECOGNIZED"
+    FAILED = "FAILED"
+    EMPTY = "EMPTY"
+    UNKNOWN = "UNKNOWN"
+
+
+@dataclass
+class Unrecognized:
+    """A line the parser did not understand (Batfish: a parse warning)."""
+
+    line: int
+    text: str
+    context: str
+    comment: str = "This syntax is unrecognized"
+
+
+# --- structures and references -------------------------------------------------------------
+
+
+@dataclass
+class StructureDef:
+    """A named structure; ``lines`` grows when the structure is continued elsewhere."""
+
+    type: str
+    name: str
+    lines: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A use of a named structure.
+
+    ``type`` is what Batfish prints as Struct_Type for an undefined reference (often an
+    abstract type such as ``ipv4 acl``); ``satisfied_by`` lists the concrete structure types
+    whose definition makes the reference defined (and the structure used).
+    """
+
+    type: str
+    name: str
+    context: str
+    line: int
+    satisfied_by: tuple[str, ...]
+
+
+# --- interfaces, statics ------------------------------------------------------------------
+
+
+@dataclass
+class VrrpGroup:
+    vrid: int
+    line: int
+    priority: int | None = None
+    virtual_ips: list[str] = field(default_factory=list)
+    preempt: bool | None = None
+
+
+@dataclass
+class Interface:
+    name: str
+    line: int
+    addresses: list[IPv4If] = field(default_factory=list)
+    shutdown: bool = False
+    description: str | None = None
+    vrf: str = "default"
+    acl_in: str | None = None
+    acl_out: str | None = None
+    ospf_cost: int | None = None
+    ospf_passive: bool | None = None
+    ospf_area: str | None = None
+    vrrp: list[VrrpGroup] = field(default_factory=list)
+
+    @property
+    def primary(self) -> IPv4If | None:
+        return self.addresses[0] if self.addresses else None
+
+
+@dataclass
+class StaticRoute:
+    prefix: IPv4Net
+    line: int
+    next_hop_ip: str | None = None
+    next_hop_interface: str | None = None
+    discard: bool = False  # Null0 / blackhole / reject
+    distance: int = 1
+    vrf: str = "default"
+
+
+# --- BGP ---------------------------------------------------------------------------------
+
+
+class RemoteAsKind(StrEnum):
+    NUMBER = "number"
+    EXTERNAL = "external"
+    INTERNAL = "internal"
+
+
+@dataclass
+class BgpPeer:
+    """A neighbor or a peer-group; neighbors inherit unset fields from their group."""
+
+    name: str  # IP, interface name (unnumbered), listen range, or group name
+    line: int
+    kind: str = "ip"  # ip | interface | group | dynamic
+    remote_as: int | None = None
+    remote_as_kind: RemoteAsKind | None = None
+    peer_group: str | None = None
+    local_as: int | None = None
+    update_source_ip: str | None = None
+    update_source_interface: str | None = None
+    ebgp_multihop: int | None = None
+    next_hop_self: bool | None = None
+    route_reflector_client: bool | None = None
+    send_community: bool | None = None
+    route_map_in: str | None = None
+    route_map_out: str | None = None
+    default_originate: bool | None = None
+    default_originate_map: str | None = None
+    description: str | None = None
+    shutdown: bool = False
+    activate_ipv4: bool | None = None
+    activate_evpn: bool = False
+    lines: list[int] = field(default_factory=list)
+
+
+@dataclass
+class BgpNetwork:
+    prefix: IPv4Net
+    line: int
+    route_map: str | None = None
+
+
+@dataclass
+class BgpRedistribute:
+    protocol: str
+    line: int
+    route_map: str | None = None
+    metric: int | None = None
+
+
+@dataclass
+class BgpAggregate:
+    prefix: IPv4Net
+    line: int
+    summary_only: bool = False
+    as_set: bool = False
+
+
+@dataclass
+class BgpProcess:
+    asn: int | None
+    line: int
+    vrf: str = "default"
+    router_id: str | None = None
+    peers: dict[str, BgpPeer] = field(default_factory=dict)
+    groups: dict[str, BgpPeer] = field(default_factory=dict)
+    networks: list[BgpNetwork] = field(default_factory=list)
+    redistribute: list[BgpRedistribute] = field(default_factory=list)
+    aggregates: list[BgpAggregate] = field(default_factory=list)
+    maximum_paths: int | None = None
+    maximum_paths_ibgp: int | None = None
+    multipath_relax: bool = False
+    default_ipv4_unicast: bool = True
+
+    def effective(self, peer: BgpPeer) -> BgpPeer:
+        """The peer with unset fields taken from its peer-group (one level, as vendors do)."""
+        group = self.groups.get(peer.peer_group) if peer.peer_group else None
+        if group is None:
+            return peer
+        merged = BgpPeer(name=peer.name, line=peer.line, kind=peer.kind)
+        for name in BgpPeer.__dataclass_fields__:
+            if name in ("name", "line", "kind", "lines", "peer_group", "shutdown"):
+                continue
+            mine = getattr(peer, name)
+            setattr(merged, name, mine if mine not in (None, False) else getattr(group, name))
+        merged.peer_group = peer.peer_group
+        merged.shutdown = peer.shutdown or group.shutdown
+        merged.lines = peer.lines
+        return merged
+
+
+# --- OSPF --------------------------------------------------------------------------------
+
+
+@dataclass
+class OspfNetwork:
+    prefix: IPv4Net
+    area: str
+    line: int
+
+
+@dataclass
+class OspfProcess:
+    process_id: str
+    line: int
+    vrf: str = "default"
+    router_id: str | None = None
+    networks: list[OspfNetwork] = field(default_factory=list)
+    areas: set[str] = field(default_factory=set)
+    passive_default: bool = False
+    passive: set[str] = field(default_factory=set)
+    non_passive: set[str] = field(default_factory=set)
+    redistribute: list[BgpRedistribute] = field(default_factory=list)
+
+
+# --- routing policy ----------------------------------------------------------------------
+
+
+@dataclass
+class PrefixListEntry:
+    seq: int
+    action: str  # permit | deny
+    prefix: ipaddress.IPv4Network | ipaddress.IPv6Network
+    ge: int | None
+    le: int | None
+    line: int
+
+    def length_range(self) -> tuple[int, int]:
+        """The prefix lengths the entry matches; FRR/Cisco: no ge/le means exact."""
+        plen = self.prefix.prefixlen
+        top = self.prefix.max_prefixlen
+        if self.ge is None and self.le is None:
+            return plen, plen
+        low = self.ge if self.ge is not None else plen
+        high = self.le if self.le is not None else top
+        return low, high
+
+
+@dataclass
+class PrefixList:
+    name: str
+    family: int  # 4 or 6
+    entries: list[PrefixListEntry] = field(default_factory=list)
+
+
+@dataclass
+class CommunityListEntry:
+    action: str
+    line: int
+    communities: tuple[str, ...] = ()  # standard: all must be present
+    regex: str | None = None  # expanded
+
+
+@dataclass
+class CommunityList:
+    name: str
+    kind: str  # standard | expanded
+    entries: list[CommunityListEntry] = field(default_factory=list)
+
+
+@dataclass
+class AsPathEntry:
+    action: str
+    regex: str
+    line: int
+
+
+@dataclass
+class AsPathList:
+    name: str
+    entries: list[AsPathEntry] = field(default_factory=list)
+
+
+@dataclass
+class AclLine:
+    action: str
+    line: int
+    text: str
+    # For route-map "match ip address <acl>": the source network and wildcard; extended lines
+    # also carry destination (Cisco matches a BGP route's mask against it).
+    src: tuple[int, int] | None = None  # (address, wildcard) as ints; None = any
+    dst: tuple[int, int] | None = None
+    remark: bool = False
+
+
+@dataclass
+class Acl:
+    name: str
+    kind: str  # standard | extended
+    family: int = 4
+    lines: list[AclLine] = field(default_factory=list)
+
+
+@dataclass
+class Match:
+    kind: str  # prefix_list | community | as_path | acl | tag | metric | source_protocol | ...
+    names: tuple[str, ...]
+    line: int
+    exact: bool = False  # community exact-match
+
+
+@dataclass
+class SetAction:
+    kind: str  # local_preference | metric | community | comm_list_delete | as_path_prepend |
+    # next_hop | weight | origin | tag
+    line: int
+    value: str = ""
+    values: tuple[str, ...] = ()
+    additive: bool = False
+
+
+@dataclass
+class RouteMapEntry:
+    seq: int
+    action: str  # permit | deny
+    line: int
+    matches: list[Match] = field(default_factory=list)
+    sets: list[SetAction] = field(default_factory=list)
+    continue_to: int | None = None  # seq, or -1 for "the next entry"
+    lines: list[int] = field(default_factory=list)
+    description: str | None = None
+
+
+@dataclass
+class RouteMap:
+    name: str
+    entries: dict[int, RouteMapEntry] = field(default_factory=dict)
+
+    def ordered(self) -> list[RouteMapEntry]:
+        return [self.entries[k] for k in sorted(self.entries)]
+
+
+# --- the device --------------------------------------------------------------------------
+
+
+@dataclass
+class DeviceModel:
+    """One device file, parsed."""
+
+    hostname: str
+    filename: str  # relative to the snapshot, e.g. configs/border1
+    vendor: Vendor
+    status: ParseStatus = ParseStatus.PASSED
+    failure: str | None = None
+    interfaces: dict[str, Interface] = field(default_factory=dict)
+    static_routes: list[StaticRoute] = field(default_factory=list)
+    bgp: dict[str, BgpProcess] = field(default_factory=dict)  # by VRF
+    ospf: dict[str, OspfProcess] = field(default_factory=dict)
+    prefix_lists: dict[str, PrefixList] = field(default_factory=dict)
+    prefix6_lists: dict[str, PrefixList] = field(default_factory=dict)
+    community_lists: dict[str, CommunityList] = field(default_factory=dict)
+    as_path_lists: dict[str, AsPathList] = field(default_factory=dict)
+    route_maps: dict[str, RouteMap] = field(default_factory=dict)
+    acls: dict[str, Acl] = field(default_factory=dict)
+    vrfs: set[str] = field(default_factory=lambda: {"default"})
+    definitions: dict[tuple[str, str], StructureDef] = field(default_factory=dict)
+    references: list[Reference] = field(default_factory=list)
+    unrecognized: list[Unrecognized] = field(default_factory=list)
+
+    def define(self, stype: str, name: str, line: int) -> None:
+        key = (stype, name)
+        d = self.definitions.get(key)
+        if d is None:
+            d = self.definitions[key] = StructureDef(stype, name)
+        if line not in d.lines:
+            d.lines.append(line)
+
+    def refer(
+        self, stype: str, name: str, context: str, line: int, satisfied_by: tuple[str, ...] = ()
+    ) -> None:
+        self.references.append(Reference(stype, name, context, line, satisfied_by or (stype,)))
+
+    def unrecognized_line(self, line: int, text: str, context: str) -> None:
+        self.unrecognized.append(Unrecognized(line, text, context))
+
+    def finish_status(self) -> None:
+        if self.status is ParseStatus.PASSED and self.unrecognized:
+            self.status = ParseStatus.PARTIALLY_UNRECOGNIZED

@@ -6,6 +6,7 @@ Every problem is an ``InputError`` naming the file, the line and the key, e.g.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Union
@@ -53,10 +54,8 @@ def _line_of(data: Any, loc: tuple[int | str, ...]) -> int:
     for part in loc:
         if isinstance(node, CommentedMap) and isinstance(part, str):
             if part in node:
-                try:
+                with contextlib.suppress(KeyError, TypeError):
                     line = node.lc.key(part)[0] + 1
-                except (KeyError, TypeError):
-                    pass
                 node = node[part]
                 continue
             if part == "from_" and "from" in node:
@@ -65,10 +64,8 @@ def _line_of(data: Any, loc: tuple[int | str, ...]) -> int:
             # a discriminator tag or a missing key: stay on the enclosing mapping
             continue
         if isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
-            try:
+            with contextlib.suppress(KeyError, TypeError):
                 line = node.lc.item(part)[0] + 1
-            except (KeyError, TypeError):
-                pass
             node = node[part]
             continue
     if isinstance(node, CommentedMap | CommentedSeq) and line == 1:
@@ -108,7 +105,7 @@ def _message(err: Any, data: Any, loc: tuple[int | str, ...]) -> str:
         return f"missing required key {loc[-1]!r}"
     msg = str(err["msg"])
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        msg = msg[len("Value error, ") :]
     if "input" in err and kind not in ("model_type",):
         got = err["input"]
         if not isinstance(got, dict | list):

@@ -227,6 +227,181 @@ def lab_inventory(lab_id: LabId = naming.DEFAULT_LAB_ID) -> None:
     out.print(str(record.inventory_dir(lab_id)), highlight=False)
 
 
+def _pytest_exit(code: int, interrupted: bool) -> int:
+    """pytest's exit codes to netval's: 0 pass, 1 failures/errors, 2 input errors."""
+    if interrupted:
+        return 130
+    return {0: 0, 1: 1, 2: 2, 3: 2, 4: 2, 5: 2}.get(int(code), 2)
+
+
+def _report_args(junitxml: Path | None, html: Path | None, json_path: Path | None) -> list[str]:
+    args: list[str] = []
+    if junitxml:
+        args += [
+            f"--junitxml={junitxml}",
+            "-o",
+            "junit_family=xunit1",
+            "-o",
+            "junit_suite_name=netval",
+        ]
+    if html:
+        args += [f"--html={html}", "--self-contained-html"]
+    if json_path:
+        args += ["--netval-json", str(json_path)]
+    return args
+
+
+def _run_pytest(args: list[str]) -> int:
+    import pytest
+
+    from netval.report import json_report
+
+    code = pytest.main(args)
+    return _pytest_exit(int(code), json_report.INTERRUPTED)
+
+
+def _default_catalogs(catalogs: list[Path] | None, default: Path) -> list[Path]:
+    if catalogs:
+        return catalogs
+    if default.is_file():
+        return [default]
+    raise typer.BadParameter(f"no catalog given and {default} does not exist; pass -c CATALOG")
+
+
+Catalogs = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--catalog", "-c", help="intent catalog YAML (repeatable; default: checks/fabric.yaml)"
+    ),
+]
+JunitOpt = Annotated[Path | None, typer.Option("--junitxml", help="write a JUnit XML report")]
+HtmlOpt = Annotated[Path | None, typer.Option("--html", help="write an HTML report")]
+JsonOpt = Annotated[Path | None, typer.Option("--json", help="write a JSON report")]
+InventoryOpt = Annotated[
+    Path | None,
+    typer.Option("--inventory", "-i", help="Nornir SimpleInventory folder (default: ./inventory)"),
+]
+LabOpt = Annotated[
+    str | None, typer.Option("--lab", help="check the running lab with this id (its inventory)")
+]
+LimitOpt = Annotated[
+    str | None,
+    typer.Option("--limit", help="only these devices: leaf1,leaf2 (globs allowed) or role=leaf"),
+]
+
+
+@app.command(
+    "check",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def check(
+    ctx: typer.Context,
+    catalog: Catalogs = None,
+    inventory: InventoryOpt = None,
+    lab: LabOpt = None,
+    limit: LimitOpt = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="state captured before the change (`netval capture`): adds checks "
+            "that no session, ECMP path or VRRP master was lost"
+        ),
+    ] = None,
+    max_prefix_drop: Annotated[
+        float, typer.Option(help="baseline: allowed drop of prefixes received, in percent")
+    ] = 10.0,
+    junitxml: JunitOpt = None,
+    html: HtmlOpt = None,
+    json_path: JsonOpt = None,
+) -> None:
+    """Post-change gate: collect state from the devices and run the catalog's checks.
+
+    Every check on every device is one pytest item; extra arguments after the options go to
+    pytest (e.g. -k bgp, -x, -v). Exit 0 all passed, 1 a check failed or errored, 2 input error.
+    """
+    from netval.catalog import load_catalogs
+    from netval.live.inventory import parse_limit
+    from netval.live.source import LiveSource
+    from netval.runner import plan
+
+    try:
+        files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
+        cat = load_catalogs(files)
+        source = LiveSource(inventory, lab)
+        plan(cat.entries, source.hosts(), "live", parse_limit(limit))  # input errors first
+        if baseline is not None:
+            from netval.state import State
+
+            State.load(baseline)
+    except NetvalError as exc:
+        raise _fail(exc) from None
+    args = [str(f) for f in cat.files] + ["--netval", "live", "-q", "--no-header"]
+    if lab:
+        args += ["--netval-lab", lab]
+    elif inventory:
+        args += ["--netval-inventory", str(inventory)]
+    if limit:
+        args += ["--netval-limit", limit]
+    if baseline:
+        args += [
+            str(baseline),
+            "--netval-baseline",
+            str(baseline),
+            "--netval-max-prefix-drop",
+            str(max_prefix_drop),
+        ]
+    args += _report_args(junitxml, html, json_path) + list(ctx.args)
+    raise typer.Exit(_run_pytest(args))
+
+
+@app.command("capture")
+def capture(
+    output: Annotated[Path, typer.Option("--output", "-o", help="where to write the state")],
+    inventory: InventoryOpt = None,
+    lab: LabOpt = None,
+    limit: LimitOpt = None,
+) -> None:
+    """Collect the observed state (BGP, routes, VRRP, interfaces) of every device into a
+    JSON file, to check against after the change with `netval check --baseline`."""
+    from netval.live.inventory import parse_limit, select
+    from netval.live.source import LiveSource
+    from netval.report.console import collection_progress
+    from netval.state import Domain
+
+    try:
+        source = LiveSource(inventory, lab)
+        hosts = source.hosts()
+        lim = parse_limit(limit)
+        names = select(hosts, lim, "--limit") if lim is not None else sorted(hosts)
+        domains: set[Domain] = {"bgp", "routes", "vrrp", "interfaces"}
+        with collection_progress(source.description) as progress:
+            state = source.collect({n: set(domains) for n in names}, progress)
+    except NetvalError as exc:
+        raise _fail(exc) from None
+    state.dump(output)
+    table = Table(title=f"captured {len(state.nodes)} devices to {output}")
+    for col in ("device", "BGP peers", "routes", "VRRP groups", "interfaces", "problems"):
+        table.add_column(col)
+    failed = 0
+    for name, node in sorted(state.nodes.items()):
+
+        def n(items: list | None) -> str:  # type: ignore[type-arg]
+            return "-" if items is None else str(len(items))
+
+        problems = "; ".join(f"{k}: {v}" for k, v in node.errors.items())
+        failed += bool(node.errors)
+        table.add_row(
+            name,
+            n(node.bgp_peers),
+            n(node.routes),
+            n(node.vrrp),
+            n(node.interfaces),
+            f"[red]{problems}[/]" if problems else "",
+        )
+    out.print(table)
+    raise typer.Exit(1 if failed else 0)
+
+
 def main() -> None:
     try:
         app()

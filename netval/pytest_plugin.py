@@ -71,24 +71,54 @@ class RunContext:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("netval", "netval network checks")
-    group.addoption("--netval", dest="netval_mode", choices=["live", "static"], default=None,
-                    help="collect catalog YAML files as netval checks (live: devices; "
-                    "static: a snapshot through an engine)")
-    group.addoption("--netval-inventory", dest="netval_inventory", default=None,
-                    help="Nornir SimpleInventory folder (default: ./inventory)")
-    group.addoption("--netval-lab", dest="netval_lab", default=None,
-                    help="use the inventory of the running lab with this id")
-    group.addoption("--netval-limit", dest="netval_limit", default=None,
-                    help="only these devices: names (globs) or key=value on host data")
-    group.addoption("--netval-json", dest="netval_json", default=None,
-                    help="write a JSON report of every result to this file")
+    group.addoption(
+        "--netval",
+        dest="netval_mode",
+        choices=["live", "static"],
+        default=None,
+        help="collect catalog YAML files as netval checks (live: devices; "
+        "static: a snapshot through an engine)",
+    )
+    group.addoption(
+        "--netval-inventory",
+        dest="netval_inventory",
+        default=None,
+        help="Nornir SimpleInventory folder (default: ./inventory)",
+    )
+    group.addoption(
+        "--netval-lab",
+        dest="netval_lab",
+        default=None,
+        help="use the inventory of the running lab with this id",
+    )
+    group.addoption(
+        "--netval-limit",
+        dest="netval_limit",
+        default=None,
+        help="only these devices: names (globs) or key=value on host data",
+    )
+    group.addoption(
+        "--netval-json",
+        dest="netval_json",
+        default=None,
+        help="write a JSON report of every result to this file",
+    )
     group.addoption("--netval-snapshot", dest="netval_snapshot", default=None)
     group.addoption("--netval-base", dest="netval_base", default=None)
     group.addoption("--netval-engine", dest="netval_engine", default="auto")
-    group.addoption("--netval-baseline", dest="netval_baseline", default=None,
-                    help="a state captured by `netval capture`: add baseline checks")
-    group.addoption("--netval-max-prefix-drop", dest="netval_max_prefix_drop", type=float,
-                    default=10.0, help="baseline: allowed drop of prefixes received, percent")
+    group.addoption(
+        "--netval-baseline",
+        dest="netval_baseline",
+        default=None,
+        help="a state captured by `netval capture`: add baseline checks",
+    )
+    group.addoption(
+        "--netval-max-prefix-drop",
+        dest="netval_max_prefix_drop",
+        type=float,
+        default=10.0,
+        help="baseline: allowed drop of prefixes received, percent",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -117,8 +147,7 @@ class InputProblem(Exception):
 
 
 class _NetvalCollector(pytest.File):
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
-                     style: Any = None) -> str:
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, NetvalError | InputProblem):
             return f"netval: {excinfo.value}"
         return str(super().repr_failure(excinfo))
@@ -145,8 +174,11 @@ class BaselineFile(_NetvalCollector):
         ctx = _context(self.config)
         assert ctx is not None
         targets = baseline_targets(
-            self.path, ctx.source.hosts(), ctx.limit(),
-            self.config.getoption("netval_max_prefix_drop"), ctx.targets,
+            self.path,
+            ctx.source.hosts(),
+            ctx.limit(),
+            self.config.getoption("netval_max_prefix_drop"),
+            ctx.targets,
         )
         ctx.targets += targets
         yield from self._items(targets)
@@ -186,8 +218,7 @@ class CheckItem(pytest.Item):
         if ev.outcome.status is Status.FAIL:
             raise CheckFailed(ev.outcome.message)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
-                     style: Any = None) -> str:
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CheckFailed | CheckDataError):
             ev = self._evaluation()
             lines = [str(excinfo.value)]
@@ -230,9 +261,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     elif report.when == "setup" and report.skipped:
         status = Status.SKIP
     elif report.when == "call":
-        status = (Status.PASS if report.passed else
-                  Status.FAIL if isinstance(call.excinfo and call.excinfo.value, CheckFailed)
-                  else Status.ERROR)
+        status = (
+            Status.PASS
+            if report.passed
+            else Status.FAIL
+            if isinstance(call.excinfo and call.excinfo.value, CheckFailed)
+            else Status.ERROR
+        )
     if status is None:
         return
     spec = item.target.spec
@@ -242,8 +277,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         target=item.target.target,
         catalog=f"{item.target.entry.file}:{item.target.entry.line}",
         status=status,
-        message=ev.outcome.message if status is not Status.ERROR or not call.excinfo
-        or isinstance(call.excinfo.value, CheckDataError) else str(call.excinfo.value),
+        message=ev.outcome.message
+        if status is not Status.ERROR
+        or not call.excinfo
+        or isinstance(call.excinfo.value, CheckDataError)
+        else str(call.excinfo.value),
         expected=ev.outcome.expected,
         observed=ev.outcome.observed,
         duration=ev.duration,

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from netval.catalog import CatalogEntry
 from netval.checks.base import CheckSpec, evaluate
+from netval.errors import InputError
 from netval.live.inventory import select
 from netval.results import Outcome, Status
 from netval.state import Domain, State
@@ -68,6 +69,11 @@ def plan(
     for entry in entries:
         spec = entry.spec
         where = f"{entry.file}:{entry.line}"
+        if spec.devices is not None and not select(hosts, spec.devices, where):
+            raise InputError(
+                f"{where}: devices {spec.devices} select no device of the inventory",
+                hint="fix the filter (keys are host data such as role, or group/name/platform)",
+            )
         if spec.scope == "device":
             devices = [d for d in select(hosts, spec.devices, where) if d in allowed]
             pairs = [(d, [d]) for d in devices]
@@ -137,9 +143,12 @@ class Runner:
     def _converge(self, started: float) -> None:
         assert self.state is not None
         pending = [
-            t for t in self.targets
-            if t.spec.within and self.results[t.item_id].outcome.status is not Status.PASS
-            and t.item_id in self.results and self.gate in t.spec.gates
+            t
+            for t in self.targets
+            if t.spec.within
+            and self.results[t.item_id].outcome.status is not Status.PASS
+            and t.item_id in self.results
+            and self.gate in t.spec.gates
         ]
         while pending:
             now = time.monotonic()
@@ -162,7 +171,8 @@ class Runner:
                     ev.outcome.message += (
                         f" (still failing after {time.monotonic() - started:.1f} s, "
                         f"{ev.attempts} attempts, within {t.spec.within:.0f} s)"
-                        if ev.outcome.status is not Status.SKIP else ""
+                        if ev.outcome.status is not Status.SKIP
+                        else ""
                     )
                     self.results[t.item_id] = ev
                     still.append(t)

@@ -48,8 +48,10 @@ class BaselineBgp(_Baseline):
                 problems.append(f"session {old.peer} was established and is now {new.state.value}")
                 continue
             if old.prefixes_received and new.prefixes_received is not None:
-                drop = 100.0 * (old.prefixes_received - new.prefixes_received) / (
-                    old.prefixes_received
+                drop = (
+                    100.0
+                    * (old.prefixes_received - new.prefixes_received)
+                    / (old.prefixes_received)
                 )
                 if drop > self.max_prefix_drop:
                     problems.append(
@@ -57,14 +59,20 @@ class BaselineBgp(_Baseline):
                         f"{new.prefixes_received} (-{drop:.0f}%, allowed "
                         f"{self.max_prefix_drop:.0f}%)"
                     )
-        observed = {p.peer: {"state": p.state.value, "prefixes_received": p.prefixes_received}
-                    for p in now.values()}
-        expected = {p.peer: {"state": "established", "prefixes_received": p.prefixes_received}
-                    for p in before.values() if p.state is BgpState.ESTABLISHED}
+        observed = {
+            p.peer: {"state": p.state.value, "prefixes_received": p.prefixes_received}
+            for p in now.values()
+        }
+        expected = {
+            p.peer: {"state": "established", "prefixes_received": p.prefixes_received}
+            for p in before.values()
+            if p.state is BgpState.ESTABLISHED
+        }
         if problems:
             return Outcome.failed("; ".join(problems), expected=expected, observed=observed)
-        return Outcome.passed(f"{checked} baseline session(s) kept", expected=expected,
-                              observed=observed)
+        return Outcome.passed(
+            f"{checked} baseline session(s) kept", expected=expected, observed=observed
+        )
 
 
 class BaselineEcmp(_Baseline):
@@ -91,9 +99,11 @@ class BaselineEcmp(_Baseline):
         ]
         multi = {f"{p}": w for (_, p), w in before.items() if w >= 2}
         if problems:
-            return Outcome.failed("ECMP reduced: " + "; ".join(problems), expected=multi,
-                                  observed={p: now.get((v, p), 0) for (v, p) in before
-                                            if before[(v, p)] >= 2})
+            return Outcome.failed(
+                "ECMP reduced: " + "; ".join(problems),
+                expected=multi,
+                observed={p: now.get((v, p), 0) for (v, p) in before if before[(v, p)] >= 2},
+            )
         return Outcome.passed(f"{len(multi)} ECMP prefix(es) kept their width", expected=multi)
 
 
@@ -111,10 +121,11 @@ class BaselineVrrp(_Baseline):
 
     def _masters(self, st: State, devices: list[str]) -> list[str]:
         return sorted(
-            d for d in devices
-            for g in (st.nodes[d].vrrp or []) if d in st.nodes
-            if g.interface == self.interface and g.vrid == self.vrid
-            and g.role is VrrpRole.MASTER
+            d
+            for d in devices
+            for g in (st.nodes[d].vrrp or [])
+            if d in st.nodes
+            if g.interface == self.interface and g.vrid == self.vrid and g.role is VrrpRole.MASTER
         )
 
     def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
@@ -128,7 +139,8 @@ class BaselineVrrp(_Baseline):
             return Outcome.failed(
                 f"VRRP {target}: master was {', '.join(before) or 'none'}, now "
                 f"{', '.join(now) or 'none'}",
-                expected={"master": before}, observed={"master": now},
+                expected={"master": before},
+                observed={"master": now},
             )
         return Outcome.passed(f"VRRP {target}: master still {', '.join(now)}")
 
@@ -154,7 +166,8 @@ def baseline_targets(
     # a catalog vrrp check with an expected master decides that group, not the baseline
     decided = {
         (getattr(t.spec, "interface", None), getattr(t.spec, "vrid", None))
-        for t in existing if t.spec.kind == "vrrp" and getattr(t.spec, "master", None)
+        for t in existing
+        if t.spec.kind == "vrrp" and getattr(t.spec, "master", None)
     }
     groups: dict[tuple[str, int], list[str]] = {}
     for d in devices:
@@ -162,6 +175,7 @@ def baseline_targets(
             groups.setdefault((g.interface, g.vrid), []).append(d)
     for (iface, vrid), members in sorted(groups.items()):
         if (iface, vrid) not in decided:
-            add(BaselineVrrp(interface=iface, vrid=vrid).with_base(base), f"{iface}/{vrid}",
-                members)
+            add(
+                BaselineVrrp(interface=iface, vrid=vrid).with_base(base), f"{iface}/{vrid}", members
+            )
     return targets

@@ -82,8 +82,7 @@ class BgpSessions(CheckSpec):
                     )
                 elif exp.max_prefixes_received is not None and got > exp.max_prefixes_received:
                     problems.append(
-                        f"{where} sent {got} prefixes, expected at most "
-                        f"{exp.max_prefixes_received}"
+                        f"{where} sent {got} prefixes, expected at most {exp.max_prefixes_received}"
                     )
             if exp.no_reset_within is not None:
                 if peer.uptime_seconds is None:
@@ -94,8 +93,11 @@ class BgpSessions(CheckSpec):
                         f"within {exp.no_reset_within:.0f} s"
                     )
         observed: dict[str, Any] = {
-            p.peer: {"state": p.state.value, "remote_as": p.remote_as,
-                     "prefixes_received": p.prefixes_received}
+            p.peer: {
+                "state": p.state.value,
+                "remote_as": p.remote_as,
+                "prefixes_received": p.prefixes_received,
+            }
             for p in peers
         }
         if problems:

@@ -37,24 +37,30 @@ class Ecmp(CheckSpec):
         routes = [r for r in node.routes_for(self.prefix, self.vrf) if r.selected]
         expected = {
             k: v
-            for k, v in {"min_paths": self.min_paths, "paths": self.paths,
-                         "next_hops": self.next_hops}.items()
+            for k, v in {
+                "min_paths": self.min_paths,
+                "paths": self.paths,
+                "next_hops": self.next_hops,
+            }.items()
             if v is not None
         }
         if not routes:
             return Outcome.failed(
                 f"no selected route to {self.prefix} on {target}",
-                expected=expected, observed={"paths": 0},
+                expected=expected,
+                observed={"paths": 0},
             )
-        hops = sorted({
-            nh.key()
-            for r in routes
-            for nh in r.next_hops
-            if nh.active and not (self.fib and nh.fib is False)
-        })
-        not_in_fib = sorted({
-            nh.key() for r in routes for nh in r.next_hops if nh.active and nh.fib is False
-        })
+        hops = sorted(
+            {
+                nh.key()
+                for r in routes
+                for nh in r.next_hops
+                if nh.active and not (self.fib and nh.fib is False)
+            }
+        )
+        not_in_fib = sorted(
+            {nh.key() for r in routes for nh in r.next_hops if nh.active and nh.fib is False}
+        )
         observed = {"paths": len(hops), "next_hops": hops, "protocol": routes[0].protocol}
         problems = []
         if self.min_paths is not None and len(hops) < self.min_paths:
@@ -66,11 +72,14 @@ class Ecmp(CheckSpec):
         if problems:
             extra = f" (not in FIB: {', '.join(not_in_fib)})" if self.fib and not_in_fib else ""
             return Outcome.failed(
-                f"{self.prefix} on {target}: " + "; ".join(problems)
+                f"{self.prefix} on {target}: "
+                + "; ".join(problems)
                 + f" — via {', '.join(hops) or 'nothing'}{extra}",
-                expected=expected, observed=observed,
+                expected=expected,
+                observed=observed,
             )
         return Outcome.passed(
             f"{self.prefix} via {len(hops)} paths: {', '.join(hops)}",
-            expected=expected, observed=observed,
+            expected=expected,
+            observed=observed,
         )

@@ -51,5 +51,4 @@ class Interfaces(CheckSpec):
         expected = {"admin_up": self.admin_up, "oper_up": self.oper_up, "interfaces": names}
         if problems:
             return Outcome.failed("; ".join(problems), expected=expected, observed=observed)
-        return Outcome.passed(f"{len(names)} interface(s) up", expected=expected,
-                              observed=observed)
+        return Outcome.passed(f"{len(names)} interface(s) up", expected=expected, observed=observed)

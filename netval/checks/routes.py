@@ -36,7 +36,8 @@ class Routes(CheckSpec):
             if routes:
                 return Outcome.failed(
                     f"{self.prefix} is present on {target} ({routes[0].protocol}), expected absent",
-                    expected={"present": False}, observed=observed,
+                    expected={"present": False},
+                    observed=observed,
                 )
             return Outcome.passed(f"{self.prefix} is absent", observed=observed)
         expected: dict[str, object] = {"present": True}
@@ -63,6 +64,7 @@ class Routes(CheckSpec):
         if problems:
             return Outcome.failed(
                 f"{self.prefix} on {target}: " + "; ".join(problems),
-                expected=expected, observed=observed,
+                expected=expected,
+                observed=observed,
             )
         return Outcome.passed(f"{self.prefix} via {routes[0].protocol}", observed=observed)

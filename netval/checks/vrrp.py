@@ -46,8 +46,11 @@ class Vrrp(CheckSpec):
             if why:
                 return Outcome.error(f"cannot judge VRRP group {target}: {why}")
             group = next(
-                (g for g in state.nodes[device].vrrp or []
-                 if g.interface == self.interface and g.vrid == self.vrid),
+                (
+                    g
+                    for g in state.nodes[device].vrrp or []
+                    if g.interface == self.interface and g.vrid == self.vrid
+                ),
                 None,
             )
             if group is None:
@@ -55,8 +58,11 @@ class Vrrp(CheckSpec):
                     problems.append(f"{device} does not run VRRP group {target}")
                 continue
             roles[device] = group.role.value
-            observed[device] = {"role": group.role.value, "priority": group.priority,
-                                "vips": group.vips}
+            observed[device] = {
+                "role": group.role.value,
+                "priority": group.priority,
+                "vips": group.vips,
+            }
             if self.vips is not None and sorted(group.vips) != sorted(self.vips):
                 problems.append(f"{device} has VIPs {group.vips}, expected {self.vips}")
             want_prio = (
@@ -70,8 +76,9 @@ class Vrrp(CheckSpec):
             )
         masters = sorted(d for d, r in roles.items() if r == VrrpRole.MASTER.value)
         if len(masters) != 1:
-            problems.insert(0, f"{len(masters)} masters ({', '.join(masters) or 'none'}), "
-                               "expected exactly one")
+            problems.insert(
+                0, f"{len(masters)} masters ({', '.join(masters) or 'none'}), expected exactly one"
+            )
         if self.master is not None and masters != [self.master]:
             got = ", ".join(masters) or "no router"
             problems.insert(0, f"master is {got}, expected {self.master}")
@@ -83,5 +90,6 @@ class Vrrp(CheckSpec):
             return Outcome.failed(
                 f"VRRP {target}: " + "; ".join(problems), expected=expected, observed=observed
             )
-        return Outcome.passed(f"VRRP {target}: master {masters[0]}", expected=expected,
-                              observed=observed)
+        return Outcome.passed(
+            f"VRRP {target}: master {masters[0]}", expected=expected, observed=observed
+        )

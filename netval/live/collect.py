@@ -76,7 +76,9 @@ def collect_host(task: Any, domains: set[Domain]) -> NodeState:
     for command, doms in by_command.items():
         try:
             result = task.run(
-                task=send_command, command=command, failed_when_contains=failed_when,
+                task=send_command,
+                command=command,
+                failed_when_contains=failed_when,
                 severity_level=logging.DEBUG,
             )
         except NornirSubTaskError as exc:
@@ -142,8 +144,10 @@ def collect(
         else:
             exc = multi[0].exception if multi is not None and len(multi) else None
             node = NodeState(name=name)
-            node.errors["device"] = f"collection from {name} failed: {_reason(exc)}" if exc else (
-                f"collection from {name} returned nothing"
+            node.errors["device"] = (
+                f"collection from {name} failed: {_reason(exc)}"
+                if exc
+                else (f"collection from {name} returned nothing")
             )
             state.nodes[name] = node
     log.debug("collected %d devices in %.2f s", len(targets), time.monotonic() - started)

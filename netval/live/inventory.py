@@ -33,17 +33,24 @@ def _check_yaml(path: Path) -> None:
         for name, host in (data or {}).items():
             if host is not None and not isinstance(host, dict):
                 raise InputError(f"{path}: host {name!r} must be a mapping", hint="fix it")
-            for key in (host or {}):
-                if key not in {"hostname", "port", "username", "password", "platform",
-                               "groups", "data", "connection_options"}:
+            for key in host or {}:
+                if key not in {
+                    "hostname",
+                    "port",
+                    "username",
+                    "password",
+                    "platform",
+                    "groups",
+                    "data",
+                    "connection_options",
+                }:
                     raise InputError(
                         f"{path}: host {name!r} has unknown key {key!r}",
                         hint="put custom values under 'data:'",
                     )
 
 
-def open_nornir(inventory: Path | None = None, lab: str | None = None,
-                workers: int = 32) -> Any:
+def open_nornir(inventory: Path | None = None, lab: str | None = None, workers: int = 32) -> Any:
     """InitNornir on a SimpleInventory folder; NETVAL_USERNAME/NETVAL_PASSWORD override
     the default credentials."""
     from nornir import InitNornir
@@ -120,7 +127,8 @@ def select(
             )
         return list(selector)
     return sorted(
-        name for name, host in hosts.items()
+        name
+        for name, host in hosts.items()
         if all(_matches(host, key, want) for key, want in selector.items())
     )
 
@@ -134,8 +142,9 @@ def parse_limit(limit: str | None) -> list[str] | dict[str, Any] | None:
         for part in limit.split(","):
             key, _, value = part.partition("=")
             if not key or not value:
-                raise InputError(f"--limit {limit!r}: write key=value[,key=value]",
-                                 hint="e.g. --limit role=leaf")
+                raise InputError(
+                    f"--limit {limit!r}: write key=value[,key=value]", hint="e.g. --limit role=leaf"
+                )
             out[key.strip()] = value.strip()
         return out
     return {"name": [p.strip() for p in limit.split(",") if p.strip()]}

@@ -13,8 +13,9 @@ from netval.state import Domain, NodeState, State
 
 
 class LiveSource:
-    def __init__(self, inventory: Path | None = None, lab: str | None = None,
-                 workers: int = 32) -> None:
+    def __init__(
+        self, inventory: Path | None = None, lab: str | None = None, workers: int = 32
+    ) -> None:
         self.nr = open_nornir(inventory, lab, workers)
         self.description = f"lab {lab}" if lab else f"inventory {inventory or 'inventory'}"
 

@@ -30,9 +30,8 @@ def write(path: Path, ctx: RunContext, exitstatus: int) -> None:
         "collect_seconds": ctx.runner.collect_seconds if ctx.runner else None,
         "interrupted": INTERRUPTED,
         "exitstatus": int(exitstatus),
-        "summary": {s.value: counts.get(s.value, 0) for s in Status} | {
-            "total": len(results), "planned": planned
-        },
+        "summary": {s.value: counts.get(s.value, 0) for s in Status}
+        | {"total": len(results), "planned": planned},
         "results": results,
     }
     path.parent.mkdir(parents=True, exist_ok=True)

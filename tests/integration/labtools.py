@@ -36,12 +36,14 @@ def require_lab_support() -> None:
 
 
 @contextmanager
-def running_lab(snapshot: Path, tag: str) -> Iterator[manager.UpResult]:
+def running_lab(
+    snapshot: Path, tag: str, inventory: Path | None = None
+) -> Iterator[manager.UpResult]:
     """A lab that is taken down whatever happens inside the block."""
     require_lab_support()
     lab_id = new_lab_id(tag)
     try:
-        yield manager.up(snapshot, lab_id)
+        yield manager.up(snapshot, lab_id, base_inventory=inventory)
     finally:
         manager.down(lab_id)
 

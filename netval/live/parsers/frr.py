@@ -60,7 +60,7 @@ def _bgp(command: str, output: str) -> list[BgpPeer]:
     for vrf, afis in data.items():
         if not isinstance(afis, dict):
             raise bad_output(command, output, f"vrf {vrf!r} is not an object")
-        for afi, summary in afis.items():
+        for _afi, summary in afis.items():
             if not isinstance(summary, dict) or "peers" not in summary:
                 continue  # e.g. "failedPeers" counters or an empty family
             for name, info in need_dict(command, output, summary["peers"], "peers").items():
@@ -166,18 +166,19 @@ def _interfaces(command: str, output: str) -> list[Interface]:
     for key, value in data.items():
         if not isinstance(value, dict):
             raise bad_output(command, output, f"interface {key!r} is not an object")
-        if "administrativeStatus" in value:
+        if "administrativeStatus" in value or "operationalStatus" in value:
             flat[key] = value
         else:  # several VRFs: vrf -> interface -> details
             flat.update(value)
     out = []
     for name, info in flat.items():
-        if not isinstance(info, dict) or "operationalStatus" not in info:
-            raise bad_output(command, output, f"interface {name!r} has no operational status")
+        if not isinstance(info, dict) or "administrativeStatus" not in info:
+            raise bad_output(command, output, f"interface {name!r} has no administrative status")
         out.append(
             Interface(
                 name=name,
                 admin_up=info.get("administrativeStatus") == "up",
+                # FRR leaves operationalStatus out when the interface is admin down
                 oper_up=info.get("operationalStatus") == "up",
                 addresses=[
                     str(a["address"]) for a in info.get("ipAddresses") or [] if "address" in a

@@ -9,7 +9,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 SNAPSHOTS = ROOT / "snapshots"
-REFERENCE = ROOT.parent / "shared" / "reference"
+# Batfish reference data, copied from ../shared/reference/batfish (Apache 2.0): CI clones
+# have no ../shared
+BATFISH_DATA = DATA / "batfish"
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from netval.errors import InputError
 from netval.lab import naming
 from netval.lab.plan import build_plan, frr_config_for_lab, frr_daemons
 from netval.snapshot import load_snapshot
-from tests.conftest import DATA, REFERENCE
+from tests.conftest import BATFISH_DATA, DATA
 
 MINI = DATA / "snapshots" / "mini"
 
@@ -90,7 +90,7 @@ def test_unknown_interface_in_topology(tmp_path: Path) -> None:
 
 def test_unbootable_config(tmp_path: Path) -> None:
     snap = _copy(tmp_path)
-    eos = REFERENCE / "batfish" / "dc-as-reuse" / "configs" / "pod_0_tor_1"
+    eos = BATFISH_DATA / "dc-as-reuse" / "configs" / "pod_0_tor_1"
     shutil.copy(eos, snap / "configs" / "tor")
     with pytest.raises(InputError, match=r"configs/tor: the lab boots FRR configs only"):
         build_plan(load_snapshot(snap), "t1", 0)
@@ -114,7 +114,7 @@ def test_daemons_follow_config() -> None:
 
 
 def test_hostname_inserted_after_frr_lines() -> None:
-    snap = load_snapshot(REFERENCE / "batfish" / "frr-snapshots" / "default-originate")
+    snap = load_snapshot(BATFISH_DATA / "frr-snapshots" / "default-originate")
     text = frr_config_for_lab(snap.devices["frr-originator"])
     lines = text.splitlines()
     assert lines[:3] == ["frr version", "frr defaults datacenter", "hostname frr-originator"]

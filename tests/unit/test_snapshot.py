@@ -8,10 +8,10 @@ import pytest
 
 from netval.errors import InputError
 from netval.snapshot import ConfigFormat, detect_format, load_snapshot, read_device
-from tests.conftest import DATA, REFERENCE
+from tests.conftest import BATFISH_DATA, DATA
 
 MINI = DATA / "snapshots" / "mini"
-FRR_REF = REFERENCE / "batfish" / "frr-snapshots"
+FRR_REF = BATFISH_DATA / "frr-snapshots"
 
 
 def _copy(tmp_path: Path, src: Path = MINI) -> Path:

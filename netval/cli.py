@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -251,12 +251,13 @@ def _report_args(junitxml: Path | None, html: Path | None, json_path: Path | Non
     return args
 
 
-def _run_pytest(args: list[str]) -> int:
+def _run_pytest(args: list[str], source: Any = None) -> int:
     import pytest
 
+    from netval.pytest_plugin import SourceHolder
     from netval.report import json_report
 
-    code = pytest.main(args)
+    code = pytest.main(args, plugins=[SourceHolder(source)] if source is not None else [])
     return _pytest_exit(int(code), json_report.INTERRUPTED)
 
 
@@ -351,7 +352,120 @@ def check(
             str(max_prefix_drop),
         ]
     args += _report_args(junitxml, html, json_path) + list(ctx.args)
-    raise typer.Exit(_run_pytest(args))
+    raise typer.Exit(_run_pytest(args, source))
+
+
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="auto (Batfish when BATFISH_HOST is set, else built-in), batfish, or builtin",
+    ),
+]
+
+
+@app.command(
+    "verify",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def verify(
+    ctx: typer.Context,
+    snapshot: Annotated[Path, typer.Argument(help="candidate snapshot (folder with configs/)")],
+    base: Annotated[
+        Path | None, typer.Option(help="the current network's snapshot, for differential checks")
+    ] = None,
+    catalog: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--catalog",
+            "-c",
+            help="intent catalog YAML (repeatable; default: checks/pre-change.yaml)",
+        ),
+    ] = None,
+    engine: EngineOpt = "auto",
+    inventory: InventoryOpt = None,
+    limit: LimitOpt = None,
+    junitxml: JunitOpt = None,
+    html: HtmlOpt = None,
+    json_path: JsonOpt = None,
+) -> None:
+    """Pre-change gate: check a candidate snapshot before it is deployed.
+
+    Parse status, undefined references, BGP compatibility, route-policy behaviour and
+    reachability are asked of the engine; shared checks (bgp_sessions, ecmp, routes, vrrp)
+    run on its predicted state. Exit 0 all passed, 1 a check failed or errored, 2 input error.
+    """
+    from netval.catalog import load_catalogs
+    from netval.live.inventory import parse_limit
+    from netval.runner import plan
+    from netval.snapshot import load_snapshot
+    from netval.static.source import PredictedSource
+
+    try:
+        files = _default_catalogs(catalog, Path("checks/pre-change.yaml"))
+        cat = load_catalogs(files)
+        load_snapshot(snapshot)
+        if base is not None:
+            load_snapshot(base)
+        _progress(f"loading {snapshot} into the {engine} engine")
+        source = PredictedSource(snapshot, engine, base, inventory)
+        plan(cat.entries, source.hosts(), "static", parse_limit(limit), source.narrow)
+    except NetvalError as exc:
+        raise _fail(exc) from None
+    args = [str(f) for f in cat.files] + [
+        "--netval",
+        "static",
+        "-q",
+        "--no-header",
+        "--netval-snapshot",
+        str(snapshot),
+        "--netval-engine",
+        engine,
+    ]
+    if base is not None:
+        args += ["--netval-base", str(base)]
+    if limit:
+        args += ["--netval-limit", limit]
+    args += _report_args(junitxml, html, json_path) + list(ctx.args)
+    raise typer.Exit(_run_pytest(args, source))
+
+
+@app.command("ask")
+def ask_cmd(
+    snapshot: Annotated[Path, typer.Argument(help="snapshot folder with configs/")],
+    question: Annotated[
+        str,
+        typer.Argument(
+            help="e.g. routes, bgpSessionCompatibility, "
+            "undefinedReferences, testRoutePolicies, traceroute"
+        ),
+    ],
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="k=v (repeatable), e.g. nodes=leaf1")
+    ] = None,
+    engine: EngineOpt = "auto",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, json (Batfish's row shape) or csv")
+    ] = "table",
+) -> None:
+    """Print one engine answer, in Batfish's shape: for exploration, scripts, and comparing
+    the two engines row by row."""
+    from netval.static import open_engine
+    from netval.static.ask import ask, parse_params, render
+
+    if fmt not in ("table", "json", "csv"):
+        raise _fail(NetvalError(f"unknown format {fmt!r}", hint="use table, json or csv"))
+    try:
+        params = parse_params(param or [])
+        eng = open_engine(snapshot, engine)
+        answer = ask(eng, question, params)
+    except NetvalError as exc:
+        raise _fail(exc) from None
+    except NotImplementedError as exc:
+        raise _fail(NetvalError(f"the engine cannot answer {question}: {exc}")) from None
+    sys.stdout.write(render(answer, fmt))
+    if not render(answer, fmt).endswith("\n"):
+        sys.stdout.write("\n")
 
 
 @app.command("capture")

@@ -34,6 +34,13 @@ class CheckDataError(Exception):
     """The check had no usable data (unreachable device, unparsable output)."""
 
 
+class SourceHolder:
+    """Hands a source the command line already opened to the plugin (no second upload)."""
+
+    def __init__(self, source: StateSource) -> None:
+        self.netval_source = source
+
+
 class RunContext:
     """One run's source, targets, runner and results (shared by all collectors)."""
 
@@ -51,6 +58,10 @@ class RunContext:
     @property
     def source(self) -> StateSource:
         if self._source is None:
+            for plugin in self.config.pluginmanager.get_plugins():
+                if isinstance(plugin, SourceHolder):
+                    self._source = plugin.netval_source
+                    return self._source
             opt = self.config.getoption
             if self.mode == "live":
                 from netval.live.source import LiveSource
@@ -162,7 +173,8 @@ class CatalogFile(_NetvalCollector):
         ctx = _context(self.config)
         assert ctx is not None
         entries = load_catalog_file(self.path)
-        targets = plan(entries, ctx.source.hosts(), ctx.mode, ctx.limit())
+        narrow = getattr(ctx.source, "narrow", None)
+        targets = plan(entries, ctx.source.hosts(), ctx.mode, ctx.limit(), narrow)
         ctx.targets += targets
         yield from self._items(targets)
 
@@ -228,6 +240,14 @@ class CheckItem(pytest.Item):
                 lines.append(f"observed: {json.dumps(ev.outcome.observed, default=str)}")
             return "\n".join(lines)
         return str(super().repr_failure(excinfo))
+
+    def _repr_failure_py(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> Any:
+        # setup errors are rendered here, not in repr_failure: keep them one paragraph too
+        if isinstance(excinfo.value, CheckFailed | CheckDataError):
+            return self.repr_failure(excinfo)
+        return super()._repr_failure_py(excinfo, style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.target.entry.line - 1, self.target.item_id

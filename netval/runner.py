@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from netval.catalog import CatalogEntry
 from netval.checks.base import CheckSpec, evaluate
-from netval.errors import InputError
+from netval.errors import InputError, NetvalError
 from netval.live.inventory import select
 from netval.results import Outcome, Status
 from netval.state import Domain, State
@@ -61,6 +61,7 @@ def plan(
     hosts: dict[str, Any],
     gate: str,
     limit: list[str] | dict[str, Any] | None = None,
+    narrow: Callable[[CheckSpec, list[str]], list[str]] | None = None,
 ) -> list[Target]:
     """Expand entries into targets; device names a catalog gets wrong are input errors."""
     allowed = set(select(hosts, limit, "--limit")) if limit is not None else set(hosts)
@@ -76,6 +77,8 @@ def plan(
             )
         if spec.scope == "device":
             devices = [d for d in select(hosts, spec.devices, where) if d in allowed]
+            if narrow is not None and gate in spec.gates:
+                devices = narrow(spec, devices)
             pairs = [(d, [d]) for d in devices]
         elif spec.scope == "group":
             members = getattr(spec, "members", None)
@@ -121,7 +124,20 @@ class Runner:
     def _evaluate(self, target: Target, state: State) -> Evaluation:
         spec = target.spec
         started = time.perf_counter()
-        if self.gate not in spec.gates:
+        static_eval = getattr(spec, "evaluate_static", None)
+        if self.gate == "static" and static_eval is not None and "live" not in spec.gates:
+            engine = getattr(self.source, "engine", None)
+            try:
+                outcome = static_eval(
+                    engine, target.target, target.devices, getattr(self.source, "base", None)
+                )
+            except NotImplementedError as exc:
+                outcome = Outcome.error(
+                    f"the {getattr(engine, 'name', '?')} engine cannot answer {spec.kind}: {exc}"
+                )
+            except NetvalError as exc:
+                outcome = Outcome.error(f"{spec.kind}: {exc.message}")
+        elif self.gate not in spec.gates:
             outcome = Outcome.skipped(
                 f"{spec.kind} is a {'/'.join(sorted(spec.gates))} check; it runs in "
                 + ("`netval verify`" if "static" in spec.gates else "`netval check`")

@@ -6,12 +6,27 @@ so they only run under `netval verify`; `netval check` reports them as skipped.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from netval.checks.base import CheckSpec, Gate, Scope
+from netval.checks.static_eval import (
+    eval_bgp_compatibility,
+    eval_bgp_status,
+    eval_differential,
+    eval_parse,
+    eval_reachability,
+    eval_route_policy,
+    eval_route_policy_search,
+    eval_undefined_references,
+)
+from netval.results import Outcome
 from netval.types import Asn, IpAddress, Prefix
+
+if TYPE_CHECKING:
+    from netval.static.engine import Engine
 
 
 class _Strict(BaseModel):
@@ -21,6 +36,11 @@ class _Strict(BaseModel):
 class StaticCheck(CheckSpec):
     gates: ClassVar[frozenset[Gate]] = frozenset({"static"})
 
+    def evaluate_static(
+        self, engine: Engine, target: str, devices: list[str], base: Path | None
+    ) -> Outcome:
+        raise NotImplementedError
+
 
 class Parse(StaticCheck):
     """Every config file parsed, with no unrecognized lines (unless allowed)."""
@@ -29,12 +49,22 @@ class Parse(StaticCheck):
     allow_partial: bool = False
     scope: ClassVar[Scope] = "network"
 
+    def evaluate_static(
+        self, engine: Engine, target: str, devices: list[str], base: Path | None
+    ) -> Outcome:
+        return eval_parse(engine, self.allow_partial)
+
 
 class UndefinedReferences(StaticCheck):
     """No structure (prefix-list, route-map, ACL...) is used without being defined."""
 
     kind: Literal["undefined_references"]
     scope: ClassVar[Scope] = "network"
+
+    def evaluate_static(
+        self, engine: Engine, target: str, devices: list[str], base: Path | None
+    ) -> Outcome:
+        return eval_undefined_references(engine, devices)
 
 
 class BgpCompatibility(StaticCheck):
@@ -47,12 +77,22 @@ class BgpCompatibility(StaticCheck):
     )
     scope: ClassVar[Scope] = "network"
 
+    def evaluate_static(
+        self, engine: Engine, target: str, devices: list[str], base: Path | None
+    ) -> Outcome:
+        return eval_bgp_compatibility(engine, devices, self.allow)
+
 
 class BgpStatus(StaticCheck):
     """Every configured BGP session is predicted to come up."""
 
     kind: Literal["bgp_status"]
     scope: ClassVar[Scope] = "network"
+
+    def evaluate_static(
+        self, engine: Engine, target: str, devices: list[str], base: Path | None
+    ) -> Outcome:
+        return eval_bgp_status(engine, devices)
 
 
 class RouteSpec(_Strict):
@@ -79,12 +119,17 @@ class PolicyCase(_Strict):
 
 
 class RoutePolicy(StaticCheck):
-    """What a routing policy does to given routes."""
+    """What a routing policy does to given routes (one item per device)."""
 
     kind: Literal["route_policy"]
     policy: str
     direction: Literal["in", "out"] = "in"
     cases: list[PolicyCase] = Field(min_length=1)
+
+    def evaluate_static(
+        self, engine: Engine, target: str, devices: list[str], base: Path | None
+    ) -> Outcome:
+        return eval_route_policy(engine, target, self.policy, self.direction, self.cases)
 
 
 class PolicySpace(_Strict):
@@ -104,6 +149,20 @@ class RoutePolicySearch(StaticCheck):
     input: PolicySpace
     forbid: Literal["permit", "deny"] = "permit"
 
+    def evaluate_static(
+        self, engine: Engine, target: str, devices: list[str], base: Path | None
+    ) -> Outcome:
+        return eval_route_policy_search(
+            engine,
+            target,
+            self.policy,
+            self.direction,
+            self.input.prefixes,
+            self.forbid,
+            self.input.communities,
+            self.input.as_path,
+        )
+
 
 class Reachability(StaticCheck):
     """A flow from a device to a destination succeeds (or fails), with a traceroute shown."""
@@ -118,6 +177,15 @@ class Reachability(StaticCheck):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
+    def group_target(self) -> str:
+        port = f":{self.port}" if self.port else ""
+        return f"{self.from_}->{self.to}{port}"
+
+    def evaluate_static(
+        self, engine: Engine, target: str, devices: list[str], base: Path | None
+    ) -> Outcome:
+        return eval_reachability(engine, self.from_, self.to, self.protocol, self.port, self.expect)
+
 
 class Differential(StaticCheck):
     """Only the allowed route changes against the base snapshot."""
@@ -130,3 +198,10 @@ class Differential(StaticCheck):
 
     def expected(self) -> dict[str, Any]:
         return {"added": self.allow_added, "removed": self.allow_removed}
+
+    def evaluate_static(
+        self, engine: Engine, target: str, devices: list[str], base: Path | None
+    ) -> Outcome:
+        if base is None:
+            return Outcome.skipped("differential needs a base snapshot: pass --base SNAPSHOT")
+        return eval_differential(engine, base, self.nodes, self.allow_added, self.allow_removed)

@@ -1,0 +1,348 @@
+"""Judging engine answers (Batfish's answer shape) against static catalog entries.
+
+Both engines answer in Batfish's shape, so each check is written once, here. An engine
+that cannot answer raises EngineError, which the runner turns into an error item.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from netval.results import Outcome
+from netval.static.engine import Headers, RouteInput, Row, cell_text
+
+if TYPE_CHECKING:
+    from netval.checks.static import PolicyCase
+    from netval.static.engine import Engine
+
+MAX_LISTED = 20
+
+
+def _node(row: Row, key: str = "Node") -> str:
+    return cell_text(row.get(key))
+
+
+def _lines(value: Any) -> str:
+    if isinstance(value, dict):
+        lines = value.get("lines") or []
+        name = value.get("filename", "")
+        return f"{name}:{','.join(str(n) for n in lines)}" if lines else str(name)
+    if isinstance(value, list):
+        return ", ".join(_lines(v) for v in value)
+    return cell_text(value)
+
+
+def _listed(items: Sequence[str]) -> str:
+    shown = list(items[:MAX_LISTED])
+    more = len(items) - len(shown)
+    return "; ".join(shown) + (f"; ... and {more} more" if more > 0 else "")
+
+
+def eval_parse(engine: Engine, allow_partial: bool) -> Outcome:
+    status = engine.file_parse_status()
+    ok = {"PASSED"} | ({"PARTIALLY_UNRECOGNIZED"} if allow_partial else set())
+    bad = [r for r in status.rows if str(r.get("Status")) not in ok | {"IGNORED", "EMPTY"}]
+    issues = engine.init_issues().rows
+    if not status.rows:
+        return Outcome.error("the engine reported no configuration files")
+    if not bad:
+        return Outcome.passed(
+            f"{len(status.rows)} file(s) parsed", observed={"files": len(status.rows)}
+        )
+    bad_files = {cell_text(r.get("File_Name")) for r in bad}
+    details = []
+    for r in bad:
+        details.append(f"{cell_text(r.get('File_Name'))}: {r.get('Status')}")
+    for issue in issues:
+        where = _lines(issue.get("Source_Lines"))
+        if not where or any(f in where for f in bad_files):
+            text = issue.get("Line_Text") or issue.get("Details") or ""
+            details.append(f"{where} {issue.get('Type', '')}: {str(text).strip()[:120]}")
+    return Outcome.failed(
+        f"{len(bad)} file(s) not fully parsed: {_listed(details)}",
+        expected="every file PASSED" + (" (or PARTIALLY_UNRECOGNIZED)" if allow_partial else ""),
+        observed=[{"file": cell_text(r.get("File_Name")), "status": r.get("Status")} for r in bad],
+    )
+
+
+def eval_undefined_references(engine: Engine, devices: list[str]) -> Outcome:
+    rows = engine.undefined_references().rows
+    found = [
+        f"{_lines(r.get('Lines')) or cell_text(r.get('File_Name'))}: {r.get('Struct_Type')} "
+        f"'{r.get('Ref_Name')}' is used ({r.get('Context')}) but not defined"
+        for r in rows
+    ]
+    if found:
+        return Outcome.failed(
+            f"{len(found)} undefined reference(s): {_listed(found)}",
+            expected=[],
+            observed=rows,
+        )
+    return Outcome.passed("no undefined references", observed=[])
+
+
+def _session(row: Row) -> str:
+    local = row.get("Local_IP") or row.get("Local_Interface") or "?"
+    remote = row.get("Remote_IP") or row.get("Remote_Interface") or "?"
+    remote_node = cell_text(row.get("Remote_Node")) or "?"
+    return (
+        f"{_node(row)} {cell_text(local)} (AS {cell_text(row.get('Local_AS'))}) -> "
+        f"{cell_text(remote)} (AS {cell_text(row.get('Remote_AS'))}, node {remote_node})"
+    )
+
+
+def eval_bgp_compatibility(engine: Engine, devices: list[str], allow: list[str]) -> Outcome:
+    rows = [r for r in engine.bgp_session_compatibility().rows if _node(r) in devices]
+    if not rows:
+        return Outcome.error("the engine reported no BGP sessions for the selected devices")
+    bad = [r for r in rows if str(r.get("Configured_Status")) not in allow]
+    if bad:
+        return Outcome.failed(
+            f"{len(bad)} of {len(rows)} BGP session(s) not compatible: "
+            + _listed([f"{_session(r)}: {r.get('Configured_Status')}" for r in bad]),
+            expected=allow,
+            observed=[{"session": _session(r), "status": r.get("Configured_Status")} for r in bad],
+        )
+    return Outcome.passed(f"{len(rows)} BGP session(s) compatible")
+
+
+def eval_bgp_status(engine: Engine, devices: list[str]) -> Outcome:
+    rows = [r for r in engine.bgp_session_status().rows if _node(r) in devices]
+    if not rows:
+        return Outcome.error("the engine reported no BGP sessions for the selected devices")
+    bad = [r for r in rows if str(r.get("Established_Status")) != "ESTABLISHED"]
+    if bad:
+        return Outcome.failed(
+            f"{len(bad)} of {len(rows)} BGP session(s) predicted down: "
+            + _listed([f"{_session(r)}: {r.get('Established_Status')}" for r in bad]),
+            expected="ESTABLISHED",
+            observed=[{"session": _session(r), "status": r.get("Established_Status")} for r in bad],
+        )
+    return Outcome.passed(f"{len(rows)} BGP session(s) predicted established")
+
+
+def _policy_missing(engine: Engine, node: str, policy: str) -> Outcome | None:
+    policies = engine.policies(node)
+    if policy not in policies:
+        return Outcome.error(
+            f"routing policy {policy!r} is not defined on {node} "
+            f"(it has: {', '.join(sorted(policies)) or 'none'}); fix the catalog entry"
+        )
+    return None
+
+
+def _flat_as_path(value: Any) -> list[int]:
+    out: list[int] = []
+    for item in value or []:
+        if isinstance(item, list):
+            out += [int(x) for x in item]
+        elif isinstance(item, dict):
+            out += [int(x) for x in item.get("asns", [])]
+        else:
+            out.append(int(item))
+    return out
+
+
+def eval_route_policy(
+    engine: Engine, node: str, policy: str, direction: str, cases: list[PolicyCase]
+) -> Outcome:
+    missing = _policy_missing(engine, node, policy)
+    if missing:
+        return missing
+    routes = [
+        RouteInput(
+            network=c.route.prefix,
+            communities=tuple(c.route.communities),
+            as_path=tuple(c.route.as_path),
+            local_preference=c.route.local_preference
+            if c.route.local_preference is not None
+            else 100,
+            metric=c.route.metric or 0,
+            next_hop_ip=c.route.next_hop or "0.0.0.0",
+        )
+        for c in cases
+    ]
+    answer = engine.test_route_policies(node, policy, direction, routes)
+    by_prefix: dict[str, Row] = {}
+    for row in answer.rows:
+        inp = row.get("Input_Route") or {}
+        by_prefix.setdefault(str(inp.get("network")), row)
+    problems, observed = [], []
+    for case in cases:
+        if case.route.prefix not in by_prefix:
+            problems.append(f"{case.route.prefix}: the engine returned no result")
+            continue
+        row = by_prefix[case.route.prefix]
+        action = str(row.get("Action", "")).lower()
+        observed.append({"route": case.route.prefix, "action": action})
+        if action != case.expect:
+            trace = cell_text(row.get("Trace"))[:200]
+            problems.append(
+                f"{case.route.prefix} is {_PAST.get(action, action)} by {policy} on {node}, "
+                f"expected {case.expect}" + (f" (trace: {trace})" if trace else "")
+            )
+            continue
+        if case.output is None or action != "permit":
+            continue
+        out = row.get("Output_Route") or {}
+        want = case.output
+        if want.local_preference is not None and out.get("localPreference") != (
+            want.local_preference
+        ):
+            problems.append(
+                f"{case.route.prefix}: local-preference {out.get('localPreference')}"
+                f", expected {want.local_preference}"
+            )
+        if want.metric is not None and out.get("metric") != want.metric:
+            problems.append(
+                f"{case.route.prefix}: metric {out.get('metric')}, expected {want.metric}"
+            )
+        if want.communities is not None and sorted(map(str, out.get("communities") or [])) != (
+            sorted(want.communities)
+        ):
+            problems.append(
+                f"{case.route.prefix}: communities {out.get('communities')}, "
+                f"expected {want.communities}"
+            )
+        if want.as_path is not None and _flat_as_path(out.get("asPath")) != want.as_path:
+            problems.append(
+                f"{case.route.prefix}: AS path {_flat_as_path(out.get('asPath'))}, "
+                f"expected {want.as_path}"
+            )
+        if want.next_hop is not None and str(out.get("nextHopIp")) != want.next_hop:
+            problems.append(
+                f"{case.route.prefix}: next hop {out.get('nextHopIp')}, expected {want.next_hop}"
+            )
+    if problems:
+        return Outcome.failed(
+            "; ".join(problems),
+            expected=[{"route": c.route.prefix, "action": c.expect} for c in cases],
+            observed=observed,
+        )
+    return Outcome.passed(f"{len(cases)} route(s) as expected through {policy}", observed=observed)
+
+
+def eval_route_policy_search(
+    engine: Engine,
+    node: str,
+    policy: str,
+    direction: str,
+    prefixes: list[str],
+    forbid: str,
+    communities: list[str] | None,
+    as_path: str | None,
+) -> Outcome:
+    missing = _policy_missing(engine, node, policy)
+    if missing:
+        return missing
+    answer = engine.search_route_policies(
+        node, policy, direction, prefixes, forbid, communities, as_path
+    )
+    if answer.rows:
+        row = answer.rows[0]
+        route = row.get("Input_Route") or {}
+        desc = str(route.get("network"))
+        if route.get("communities"):
+            desc += f" communities {route.get('communities')}"
+        if route.get("asPath"):
+            desc += f" as-path {_flat_as_path(route.get('asPath'))}"
+        return Outcome.failed(
+            f"{policy} on {node} {forbid.upper()}S a route in {', '.join(prefixes)}: "
+            f"counterexample {desc}",
+            expected=f"no route in the space is {_PAST[forbid]}",
+            observed=[r.get("Input_Route") for r in answer.rows[:5]],
+        )
+    return Outcome.passed(f"no route in {', '.join(prefixes)} is {_PAST[forbid]} by {policy}")
+
+
+_PAST = {"permit": "permitted", "deny": "denied"}
+SUCCESS = {"ACCEPTED", "DELIVERED_TO_SUBNET", "EXITS_NETWORK"}
+
+
+def format_trace(trace: dict[str, Any]) -> str:
+    hops = []
+    for hop in trace.get("hops") or []:
+        node = cell_text(hop.get("node"))
+        steps = hop.get("steps") or []
+        detail = ""
+        for step in steps:
+            d = step.get("detail") or {}
+            if step.get("type") in ("ExitOutputIface", "EnterInputIface") and d:
+                iface = d.get("outputInterface") or d.get("inputInterface")
+                if iface:
+                    detail += f" {cell_text(iface)}"
+        hops.append(f"{node}{detail}")
+    return f"{trace.get('disposition')}: " + " -> ".join(hops)
+
+
+def eval_reachability(
+    engine: Engine, start: str, dst: str, protocol: str, port: int | None, expect: str
+) -> Outcome:
+    headers = Headers(
+        dst_ip=str(ipaddress.ip_address(dst)), ip_protocol=protocol.upper(), dst_port=port
+    )
+    answer = engine.traceroute(start, headers)
+    traces = [t for row in answer.rows for t in (row.get("Traces") or [])]
+    if not traces:
+        return Outcome.error(f"the engine returned no trace from {start} to {dst}")
+    dispositions = sorted({str(t.get("disposition")) for t in traces})
+    text = " | ".join(format_trace(t) for t in traces[:4])
+    ok = all(str(t.get("disposition")) in SUCCESS for t in traces)
+    if (expect == "success") == ok:
+        return Outcome.passed(
+            f"{start} -> {dst}: {', '.join(dispositions)} ({text})", observed=dispositions
+        )
+    want = "success" if expect == "success" else "no path"
+    return Outcome.failed(
+        f"{start} -> {dst}{':' + str(port) if port else ''} ({protocol}): "
+        f"{', '.join(dispositions)}, expected {want}; traceroute: {text}",
+        expected=expect,
+        observed=dispositions,
+    )
+
+
+def _in_allowed(prefix: str, allowed: list[str]) -> bool:
+    net = ipaddress.ip_network(prefix, strict=False)
+    for a in allowed:
+        try:
+            if net.subnet_of(ipaddress.ip_network(a, strict=False)):  # type: ignore[arg-type]
+                return True
+        except TypeError:
+            continue
+    return False
+
+
+def eval_differential(
+    engine: Engine,
+    base: Path,
+    nodes: list[str] | None,
+    allow_added: list[str],
+    allow_removed: list[str],
+) -> Outcome:
+    rows = engine.differential_routes(base).rows
+    added, removed = [], []
+    for r in rows:
+        node = _node(r)
+        if nodes is not None and node not in nodes:
+            continue
+        presence = str(r.get("Entry_Presence", ""))
+        network = str(r.get("Network"))
+        if "Only in Snapshot" in presence:
+            added.append((node, network))
+        elif "Only in Reference" in presence:
+            removed.append((node, network))
+    bad = [f"{n}: +{p}" for n, p in added if not _in_allowed(p, allow_added)]
+    bad += [f"{n}: -{p}" for n, p in removed if not _in_allowed(p, allow_removed)]
+    observed = {"added": sorted({p for _, p in added}), "removed": sorted({p for _, p in removed})}
+    if bad:
+        return Outcome.failed(
+            f"{len(bad)} route change(s) not allowed against the base: {_listed(sorted(bad))}",
+            expected={"added": allow_added, "removed": allow_removed},
+            observed=observed,
+        )
+    return Outcome.passed(
+        f"{len(added)} added / {len(removed)} removed route(s), all allowed", observed=observed
+    )

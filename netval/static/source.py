@@ -1,0 +1,112 @@
+"""The static StateSource: a snapshot, answered by an engine (Batfish or built-in).
+
+Shared checks (bgp_sessions, ecmp, routes, vrrp, interfaces) run on the engine's predicted
+State; static checks (parse, undefined_references, route_policy, ...) ask the engine.
+Device filters such as {role: leaf} use an inventory's host data when one is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from netval.errors import EngineError, NetvalError
+from netval.runner import Progress
+from netval.state import Domain, NodeState, State
+from netval.static import open_engine
+from netval.static.engine import Engine
+
+
+@dataclass
+class _Group:
+    name: str
+
+
+@dataclass
+class SnapshotHost:
+    """A snapshot device with no inventory entry: a name and nothing else."""
+
+    name: str
+    platform: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def extended_groups(self) -> list[_Group]:
+        return []
+
+
+class PredictedSource:
+    def __init__(
+        self,
+        snapshot: Path,
+        engine_kind: str = "auto",
+        base: Path | None = None,
+        inventory: Path | None = None,
+    ) -> None:
+        self.snapshot = snapshot
+        self.base = base
+        self.engine: Engine = open_engine(snapshot, engine_kind)
+        self.description = f"snapshot {snapshot} ({self.engine.name} engine)"
+        self._hosts: dict[str, Any] = {}
+        inv_hosts: dict[str, Any] = {}
+        folder = inventory or Path("inventory")
+        if (folder / "hosts.yaml").is_file():
+            from netval.live.inventory import open_nornir
+
+            inv_hosts = dict(open_nornir(folder).inventory.hosts)
+        for name in self.engine.nodes():
+            self._hosts[name] = inv_hosts.get(name) or SnapshotHost(name)
+        self._state: State | None = None
+
+    @classmethod
+    def from_options(cls, config: Any) -> PredictedSource:
+        opt = config.getoption
+        snapshot = opt("netval_snapshot")
+        if not snapshot:
+            raise EngineError("static mode needs --netval-snapshot SNAPSHOT")
+        base = opt("netval_base")
+        inv = opt("netval_inventory")
+        return cls(
+            Path(snapshot),
+            opt("netval_engine") or "auto",
+            Path(base) if base else None,
+            Path(inv) if inv else None,
+        )
+
+    def hosts(self) -> dict[str, Any]:
+        return self._hosts
+
+    def narrow(self, spec: Any, devices: list[str]) -> list[str]:
+        """Policy checks without explicit devices run where the policy is defined."""
+        policy = getattr(spec, "policy", None)
+        if policy is None or spec.devices is not None:
+            return devices
+        try:
+            return [d for d in devices if policy in self.engine.policies(d)]
+        except NetvalError:
+            return devices
+
+    def collect(self, needs: dict[str, set[Domain]], progress: Progress | None) -> State:
+        if self._state is None:
+            try:
+                self._state = self.engine.state()
+            except (NetvalError, NotImplementedError) as exc:
+                reason = str(exc).splitlines()[0]
+                self._state = State(source="predicted", origin=self.description)
+                for name in self._hosts:
+                    node = NodeState(name=name)
+                    node.errors["device"] = (
+                        f"the {self.engine.name} engine predicts no state: {reason}"
+                    )
+                    self._state.nodes[name] = node
+        state = State(source="predicted", origin=self.description)
+        for done, name in enumerate(sorted(needs), start=1):
+            state.nodes[name] = self._state.nodes.get(name) or NodeState(
+                name=name, errors={"device": f"the engine knows no device {name}"}
+            )
+            if progress is not None:
+                progress(name, done, len(needs))
+        return state

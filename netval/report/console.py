@@ -45,13 +45,12 @@ def summary_table(ctx: RunContext) -> None:
     console = Console()
     results = list(ctx.results.values())
     table = Table(title=f"netval {ctx.mode} — {ctx.source.description}", show_lines=False)
-    table.add_column("check")
-    table.add_column("target")
+    table.add_column("item")
     table.add_column("status")
     table.add_column("details", overflow="fold")
     order = {Status.ERROR: 0, Status.FAIL: 1, Status.SKIP: 2, Status.PASS: 3}
     for r in sorted(results, key=lambda r: (order[r.status], r.id)):
-        table.add_row(r.kind, r.target, f"[{STYLE[r.status]}]{r.status.value}[/]", r.message)
+        table.add_row(r.id, f"[{STYLE[r.status]}]{r.status.value}[/]", r.message)
     console.print(table)
     counts = Counter(r.status for r in results)
     console.print(

@@ -141,7 +141,8 @@ class EosParser:
                     # "disabled" is EOS's word for shutdown; everything else is admin up.
                     admin_up=status != "disabled" if status else None,
                     oper_up=str(intf["lineProtocolStatus"]).lower() == "up",
-                    addresses=_addresses(intf.get("interfaceAddress")),
+                    addresses=_addresses(intf.get("interfaceAddress"))
+                    + _addresses_v6(intf.get("interfaceAddressIp6")),
                     description=intf.get("description") or None,
                 )
             )
@@ -183,4 +184,16 @@ def _addresses(raw: Any) -> list[str]:
         for ip in ips:
             if isinstance(ip, dict) and ip.get("address") not in (None, "0.0.0.0"):
                 addresses.append(f"{ip['address']}/{ip.get('maskLen', 32)}")
+    return addresses
+
+
+def _addresses_v6(raw: Any) -> list[str]:
+    """Global IPv6 addresses; link-local ones are left out as every port has one."""
+    if not isinstance(raw, dict):
+        return []
+    addresses = []
+    for ip in as_list(raw.get("globalUnicastIp6s")):
+        if isinstance(ip, dict) and ip.get("address"):
+            length = str(ip.get("subnet", "")).partition("/")[2] or "128"
+            addresses.append(f"{ip['address']}/{length}")
     return addresses

@@ -72,7 +72,9 @@ class IosxrParser:
         }
         if domain not in handlers:
             raise ParseError(f"{self.platform} has no parser for domain {domain!r}")
-        return guard(self.commands[domain], output, lambda: handlers[domain](output))
+        # TextFSM's $$ anchors do not match before a carriage return.
+        text = output.replace("\r\n", "\n").replace("\r", "\n")
+        return guard(self.commands[domain], text, lambda: handlers[domain](text))
 
     def _bgp(self, output: str) -> list[BgpPeer]:
         cmd = self.commands["bgp"]

@@ -84,9 +84,10 @@ class JunosParser:
     def _root(self, domain: Domain, output: str, key: str) -> dict[str, Any]:
         cmd = self.commands[domain]
         data = need_dict(cmd, output, load_json(cmd, output, trailer=_BANNER), "the answer")
-        roots = _children(data, key)
-        if not roots:
-            raise bad_output(cmd, output, f"no '{key}'")
+        # Junos wraps every element in a list; anything else is not Junos JSON.
+        roots = data.get(key)
+        if not isinstance(roots, list) or not roots or not isinstance(roots[0], dict):
+            raise bad_output(cmd, output, f"no '{key}' list")
         return roots[0]
 
     def _bgp(self, output: str) -> list[BgpPeer]:
@@ -97,8 +98,12 @@ class JunosParser:
     def _routes(self, output: str) -> list[Route]:
         cmd = self.commands["routes"]
         root = self._root("routes", output, "route-information")
+        tables = _children(root, "route-table")
+        if not tables:
+            # Even a box with no routes of its own answers with its inet.0 table.
+            raise bad_output(cmd, output, "no 'route-table'")
         routes: list[Route] = []
-        for table in _children(root, "route-table"):
+        for table in tables:
             name = _text(table, "table-name")
             if name is None:
                 raise bad_output(cmd, output, "a route table has no 'table-name'")

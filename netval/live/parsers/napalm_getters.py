@@ -7,7 +7,8 @@ them is wired elsewhere. NAPALM marks unknown numbers with -1, which become None
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from netval.live.parsers.base import ParseError
 from netval.live.parsers.common import snippet
@@ -19,6 +20,19 @@ def _bad(getter: str, data: Any, why: str) -> ParseError:
         f"NAPALM {getter} returned an unusable result: {why}; it began {snippet(repr(data))}",
         hint="check the NAPALM driver for this platform",
     )
+
+
+T = TypeVar("T")
+
+
+def _guarded(getter: str, data: Any, build: Callable[[], T]) -> T:
+    """Drivers differ; a value of an unexpected type must end as ParseError."""
+    try:
+        return build()
+    except ParseError:
+        raise
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        raise _bad(getter, data, f"unexpected structure ({type(exc).__name__}: {exc})") from exc
 
 
 def _known(value: Any) -> int | None:
@@ -38,6 +52,10 @@ def _family_total(families: Any, key: str) -> int | None:
 
 def bgp_peers_from_getter(data: Any) -> list[BgpPeer]:
     """``get_bgp_neighbors()`` -> BgpPeer list; the "global" VRF is "default"."""
+    return _guarded("get_bgp_neighbors", data, lambda: _bgp_peers(data))
+
+
+def _bgp_peers(data: Any) -> list[BgpPeer]:
     if not isinstance(data, dict):
         raise _bad("get_bgp_neighbors", data, "not a dictionary of VRFs")
     peers: list[BgpPeer] = []
@@ -75,6 +93,10 @@ def bgp_peers_from_getter(data: Any) -> list[BgpPeer]:
 
 def addresses_from_getter(data: Any) -> dict[str, list[str]]:
     """``get_interfaces_ip()`` -> {interface: ["ip/len", ...]} (IPv4 first, then IPv6)."""
+    return _guarded("get_interfaces_ip", data, lambda: _addresses(data))
+
+
+def _addresses(data: Any) -> dict[str, list[str]]:
     if not isinstance(data, dict):
         raise _bad("get_interfaces_ip", data, "not a dictionary of interfaces")
     result: dict[str, list[str]] = {}
@@ -92,6 +114,10 @@ def addresses_from_getter(data: Any) -> dict[str, list[str]]:
 
 def interfaces_from_getter(data: Any, interfaces_ip: Any = None) -> list[Interface]:
     """``get_interfaces()`` (plus optionally ``get_interfaces_ip()``) -> Interface list."""
+    return _guarded("get_interfaces", data, lambda: _interfaces(data, interfaces_ip))
+
+
+def _interfaces(data: Any, interfaces_ip: Any) -> list[Interface]:
     if not isinstance(data, dict):
         raise _bad("get_interfaces", data, "not a dictionary of interfaces")
     addresses = addresses_from_getter(interfaces_ip) if interfaces_ip is not None else {}

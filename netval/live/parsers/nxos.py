@@ -57,8 +57,7 @@ class NxosParser:
     def _bgp(self, output: str) -> list[BgpPeer]:
         cmd = self.commands["bgp"]
         data = need_dict(cmd, output, load_json(cmd, output), "the answer")
-        if "TABLE_vrf" not in data:
-            raise bad_output(cmd, output, "no 'TABLE_vrf'")
+        need_dict(cmd, output, data.get("TABLE_vrf"), "'TABLE_vrf'")
         # One peer appears once per address family; merge them into one session and
         # add up what it received across families.
         peers: dict[tuple[str, str], BgpPeer] = {}
@@ -79,8 +78,7 @@ class NxosParser:
     def _routes(self, output: str) -> list[Route]:
         cmd = self.commands["routes"]
         data = need_dict(cmd, output, load_json(cmd, output), "the answer")
-        if "TABLE_vrf" not in data:
-            raise bad_output(cmd, output, "no 'TABLE_vrf'")
+        need_dict(cmd, output, data.get("TABLE_vrf"), "'TABLE_vrf'")
         routes: list[Route] = []
         for vrf in _rows(data, "vrf"):
             vrf_name = str(vrf.get("vrf-name-out") or "default")
@@ -130,14 +128,16 @@ def _prefix_routes(cmd: str, output: str, vrf: str, row: dict[str, Any]) -> list
     # Paths of different protocols for one prefix are different RIB entries; only the
     # paths marked ubest are the ones in use.
     by_protocol: dict[str, list[dict[str, Any]]] = {}
-    for path in _rows(row, "path"):
+    for path in _joined_paths(_rows(row, "path")):
         client = path.get("clientname")
         if not client:
             raise bad_output(cmd, output, f"a path of {prefix} lacks 'clientname'")
         by_protocol.setdefault(normalize_protocol(str(client)), []).append(path)
     routes = []
     for protocol, paths in by_protocol.items():
-        hops = [_hop(protocol, path) for path in paths]
+        # Releases without the ubest flag list only the paths in use.
+        flagged = any("ubest" in path for path in paths)
+        hops = [_hop(protocol, path, flagged) for path in paths]
         routes.append(
             Route(
                 prefix=str(prefix),
@@ -152,9 +152,23 @@ def _prefix_routes(cmd: str, output: str, vrf: str, row: dict[str, Any]) -> list
     return routes
 
 
-def _hop(protocol: str, path: dict[str, Any]) -> NextHop:
+def _joined_paths(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Some NX-OS releases split one path over two rows: the next hop (ipnexthop,
+    ifname), then its attributes (pref, metric, clientname). Join such pairs."""
+    joined: list[dict[str, Any]] = []
+    for row in rows:
+        previous = joined[-1] if joined else None
+        fragment = "clientname" in row and not ({"ipnexthop", "ifname"} & row.keys())
+        if previous is not None and fragment and "clientname" not in previous:
+            joined[-1] = {**previous, **row}
+        else:
+            joined.append(row)
+    return joined
+
+
+def _hop(protocol: str, path: dict[str, Any], flagged: bool) -> NextHop:
     interface = path.get("ifname") or None
-    active = str(path.get("ubest", "")).lower() == "true"
+    active = str(path.get("ubest", "")).lower() == "true" if flagged else True
     if interface and str(interface).lower().startswith("null"):
         return NextHop(discard=True, active=active)
     # For connected and local routes NX-OS puts the interface's own address in

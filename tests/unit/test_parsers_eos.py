@@ -1,0 +1,171 @@
+"""Arista EOS parsers on real ``| json`` captures (NAPALM test data, Batfish lab-validation)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netval.live.parsers.eos import EosParser
+from netval.state import BgpState, Domain, NextHop, Route
+from tests.unit.parser_helpers import (
+    GARBAGE,
+    assert_parse_error_mentions_command,
+    damaged_json,
+    fixture,
+    parse_or_parse_error,
+)
+
+# upDownTime of 10.0.0.1 in the capture, plus the 121 s uptime NAPALM's own expected
+# result reports for that peer: a fixed clock makes the uptime deterministic.
+NOW = 1721080527.052693 + 121
+PARSER = EosParser(clock=lambda: NOW)
+BGP = fixture("arista_eos/show_ip_bgp_summary_vrf_all/napalm_normal.json")
+BGP_UNNUMBERED = fixture(
+    "arista_eos/show_ip_bgp_summary_vrf_all/napalm_issue1759_unnumbered_asdot.json"
+)
+ROUTES = fixture("arista_eos/show_ip_route_vrf_all/lab_validation_eos_bgp_aggregate_EOS-1.json")
+ROUTES_EVPN = fixture(
+    "arista_eos/show_ip_route_vrf_all/lab_validation_eos_evpn_l3_design_guide_DC1-LEAF2A.json"
+)
+INTERFACES = fixture("arista_eos/show_interfaces/lab_validation_eos_ceos_ebgp_r1.json")
+DOMAINS = ["bgp", "routes", "vrrp", "interfaces"]
+REAL = {"bgp": [BGP, BGP_UNNUMBERED], "routes": [ROUTES, ROUTES_EVPN], "interfaces": [INTERFACES]}
+
+
+def test_commands() -> None:
+    assert PARSER.platform == "arista_eos"
+    assert set(PARSER.commands) == set(DOMAINS)
+    assert all(command.endswith("| json") for command in PARSER.commands.values())
+
+
+def test_bgp_summary() -> None:
+    peers = {p.peer: p for p in PARSER.parse("bgp", BGP)}
+    assert set(peers) == {"10.0.0.1", "10.0.0.3"}
+    up = peers["10.0.0.1"]
+    assert (up.vrf, up.local_as, up.remote_as) == ("default", 65001, 65002)
+    assert up.state is BgpState.ESTABLISHED
+    assert up.prefixes_received == 3
+    assert up.uptime_seconds == pytest.approx(121.0)
+    down = peers["10.0.0.3"]
+    assert down.state is BgpState.ACTIVE
+    assert down.uptime_seconds is None  # upDownTime of a down peer is not an uptime
+
+
+def test_bgp_unnumbered_and_asdot() -> None:
+    peers = {p.peer: p for p in PARSER.parse("bgp", BGP_UNNUMBERED)}
+    assert len(peers) == 5
+    peer = peers["fe80::a8c1:abff:fe0b:7b5f%Et5"]
+    assert peer.local_as == 65001 * 65536 + 1026  # "65001.1026"
+    assert peer.remote_as == 65000 * 65536 + 8  # "65000.8"
+    assert peer.prefixes_received == 2
+    assert all(p.state is BgpState.ESTABLISHED for p in peers.values())
+
+
+def test_bgp_nothing_configured_is_empty() -> None:
+    # The real answer with its VRFs emptied: what EOS prints when BGP has no peers.
+    answer = json.loads(BGP)
+    answer["vrfs"]["default"]["peers"] = {}
+    assert PARSER.parse("bgp", json.dumps(answer)) == []
+    assert PARSER.parse("bgp", json.dumps({"vrfs": {}})) == []
+
+
+def test_routes_aggregate_static_connected() -> None:
+    routes = {r.prefix: r for r in PARSER.parse("routes", ROUTES)}
+    assert len(routes) == 11
+    assert routes["10.10.0.0/16"] == Route(
+        prefix="10.10.0.0/16",
+        protocol="aggregate",
+        next_hops=[NextHop(discard=True, fib=True)],
+        fib=True,
+    )
+    static = routes["10.13.0.0/16"]
+    assert (static.protocol, static.admin_distance, static.metric) == ("static", 199, 0)
+    assert static.next_hops == [NextHop(ip="192.168.2.2", interface="Ethernet2", fib=True)]
+    connected = routes["192.168.1.0/30"]
+    assert connected.protocol == "connected"
+    assert connected.next_hops == [NextHop(interface="Ethernet1", fib=True)]
+    assert connected.admin_distance is None
+
+
+def test_routes_ecmp_vrfs_and_evpn() -> None:
+    routes = PARSER.parse("routes", ROUTES_EVPN)
+    assert {r.vrf for r in routes} == {
+        "default",
+        "MGMT",
+        "Tenant_A_DB_Zone",
+        "Tenant_A_WEB_Zone",
+        "Tenant_A_OP_Zone",
+        "Tenant_A_APP_Zone",
+    }
+    table = {(r.vrf, r.prefix): r for r in routes}
+    ecmp = table[("default", "192.168.123.7/32")]
+    assert ecmp.protocol == "bgp"  # eBGP
+    assert [(h.ip, h.interface) for h in ecmp.next_hops] == [
+        ("172.31.255.4", "Ethernet1"),
+        ("172.31.255.6", "Ethernet2"),
+    ]
+    assert ecmp.admin_distance == 20
+    ibgp = table[("default", "192.168.123.5/32")]
+    assert (ibgp.protocol, ibgp.admin_distance) == ("bgp", 200)
+    # EVPN type-5 route: forwarded to a VTEP, no interface.
+    evpn = table[("Tenant_A_DB_Zone", "10.255.4.7/32")]
+    assert evpn.next_hops == [NextHop(ip="192.168.254.6", fib=True)]
+    assert table[("MGMT", "0.0.0.0/0")].next_hops[0].ip == "192.168.2.1"
+
+
+def test_interfaces() -> None:
+    interfaces = {i.name: i for i in PARSER.parse("interfaces", INTERFACES)}
+    assert set(interfaces) == {"Ethernet1", "Management0", "Loopback0"}
+    assert interfaces["Ethernet1"].addresses == ["10.0.0.0/31"]
+    assert (interfaces["Ethernet1"].admin_up, interfaces["Ethernet1"].oper_up) == (True, True)
+    # Link-local IPv6 is left out, the global address kept.
+    assert interfaces["Management0"].addresses == ["172.20.20.3/24", "3fff:172:20:20::3/64"]
+    assert interfaces["Loopback0"].addresses == ["1.1.1.1/32"]
+    assert interfaces["Ethernet1"].description is None  # "" on the device
+
+
+def test_vrrp_needs_virtual_routers() -> None:
+    # No public EOS `show vrrp | json` capture was found: only the error paths and the
+    # empty answer are tested here (see SOURCES.md).
+    assert PARSER.parse("vrrp", json.dumps({"virtualRouters": []})) == []
+    assert_parse_error_mentions_command(PARSER, "vrrp", json.dumps({"vrfs": {}}))
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+@pytest.mark.parametrize("garbage", GARBAGE)
+def test_garbage_raises_parse_error(domain: Domain, garbage: str) -> None:
+    assert_parse_error_mentions_command(PARSER, domain, garbage)
+
+
+@pytest.mark.parametrize("domain", ["bgp", "routes", "interfaces"])
+def test_truncated_json_raises(domain: Domain) -> None:
+    text = REAL[domain][0]
+    exc = assert_parse_error_mentions_command(PARSER, domain, text[: len(text) // 2])
+    assert "not valid JSON" in str(exc)
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_json_without_the_needed_fields_raises(domain: Domain) -> None:
+    for answer in ("{}", "[]", '{"vrfs": []}', '"text"', "null"):
+        assert_parse_error_mentions_command(PARSER, domain, answer)
+
+
+def test_other_commands_answer_raises() -> None:
+    assert_parse_error_mentions_command(PARSER, "routes", BGP)
+    assert_parse_error_mentions_command(PARSER, "interfaces", ROUTES)
+
+
+@settings(max_examples=150, deadline=None)
+@given(domain=st.sampled_from(DOMAINS), text=st.text())
+def test_random_text_only_raises_parse_error(domain: Domain, text: str) -> None:
+    parse_or_parse_error(PARSER, domain, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), domain=st.sampled_from(["bgp", "routes", "interfaces"]))
+def test_damaged_captures_only_raise_parse_error(data: st.DataObject, domain: Domain) -> None:
+    source = data.draw(st.sampled_from(REAL[domain]))
+    parse_or_parse_error(PARSER, domain, data.draw(damaged_json(source)))

@@ -56,10 +56,23 @@ def generate(out: Path, spines: int, leaves: int) -> Path:
             neighbors.append((str(a), SPINE_AS))
             edges.append({"node1": {"hostname": f"spine{s + 1}", "interfaceName": spine_if},
                           "node2": {"hostname": name, "interfaceName": leaf_if}})
-        server = f"10.{100 + leaf // 250}.{leaf % 250}.1/24"
-        ifaces.append((f"eth{spines + 1}", server))
-        networks = [ifaces[0][1], str(ipaddress.ip_interface(server).network)]
-        frr = _bgp(name, asn, ifaces[0][1].split("/")[0], neighbors, networks)
+        # leaves come in pairs sharing a server segment with one VRRP group (VIP .1)
+        pair, second = leaf // 2, leaf % 2
+        seg = ipaddress.ip_network(f"10.{100 + pair // 250}.{pair % 250}.0/24")
+        server_if = f"eth{spines + 1}"
+        ifaces.append((server_if, f"{seg[2 + second]}/24"))
+        networks = [ifaces[0][1], str(seg)]
+        vrrp = ""
+        if leaf + 1 - second < leaves and (second == 1 or leaf + 1 < leaves):
+            prio = 200 if second == 0 else 100
+            vrrp = (f"interface {server_if}\n vrrp {pair % 250 + 1} version 3\n"
+                    f" vrrp {pair % 250 + 1} priority {prio}\n"
+                    f" vrrp {pair % 250 + 1} advertisement-interval 100\n"
+                    f" vrrp {pair % 250 + 1} ip {seg[1]}\n!\n")
+            if second == 1:
+                edges.append({"node1": {"hostname": f"leaf{leaf}", "interfaceName": server_if},
+                              "node2": {"hostname": name, "interfaceName": server_if}})
+        frr = _bgp(name, asn, ifaces[0][1].split("/")[0], neighbors, networks, vrrp)
         (out / "configs" / name).write_text(_file(name, ifaces, frr))
     for s in range(spines):
         name = f"spine{s + 1}"
@@ -71,9 +84,9 @@ def generate(out: Path, spines: int, leaves: int) -> Path:
 
 
 def _bgp(name: str, asn: int, router_id: str, neighbors: list[tuple[str, int]],
-         networks: list[str]) -> str:
+         networks: list[str], prelude: str = "") -> str:
     lines = ["frr version 8.4.4", "frr defaults datacenter", f"hostname {name}", "!",
-             f"router bgp {asn}", f" bgp router-id {router_id}", " no bgp ebgp-requires-policy",
+             prelude.rstrip("\n"), f"router bgp {asn}", f" bgp router-id {router_id}", " no bgp ebgp-requires-policy",
              " bgp bestpath as-path multipath-relax", " timers bgp 3 9"]
     for ip, remote in neighbors:
         lines += [f" neighbor {ip} remote-as {remote}", f" neighbor {ip} timers connect 2"]

@@ -74,6 +74,8 @@ def write(plan: LabPlan, directory: Path, creds: Credentials, base: Path | None)
     directory.mkdir(parents=True, exist_ok=True)
     header = f"# written by `netval lab up` for lab {plan.lab_id!r}; removed by `lab down`\n"
     for name, content in (("hosts", hosts), ("groups", groups), ("defaults", defaults)):
+        if not content:
+            continue  # Nornir warns about an empty groups file; a missing one is fine
         path = directory / f"{name}.yaml"
         path.write_text(header + yaml.safe_dump(content, sort_keys=False))
         path.chmod(0o600)

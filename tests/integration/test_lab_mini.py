@@ -116,7 +116,6 @@ def test_nornir_reaches_lab_through_its_inventory(lab: manager.UpResult) -> None
             "plugin": "SimpleInventory",
             "options": {
                 "host_file": str(inv / "hosts.yaml"),
-                "group_file": str(inv / "groups.yaml"),
                 "defaults_file": str(inv / "defaults.yaml"),
             },
         },

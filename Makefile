@@ -22,12 +22,18 @@ $(VENV)/.installed: pyproject.toml
 
 install: system-deps $(VENV)/.installed
 
-# The main job on the built-in defaults: boot the example network as a lab, show it, take it down.
+# The main job on the built-in defaults: boot the example network as a lab, run the
+# post-change checks on it (reports in reports/), take it down. The lab is removed even
+# when a step fails.
 demo: install
-	$(VENV)/bin/netval lab down --id $(LAB_ID) >/dev/null
-	$(VENV)/bin/netval lab up snapshots/base --id $(LAB_ID) --wait 60 || { $(VENV)/bin/netval lab down --id $(LAB_ID); exit 1; }
-	$(VENV)/bin/netval lab status --id $(LAB_ID)
-	$(VENV)/bin/netval lab down --id $(LAB_ID)
+	@$(VENV)/bin/netval lab down --id $(LAB_ID) >/dev/null
+	@mkdir -p reports
+	@status=0; \
+	$(VENV)/bin/netval lab up snapshots/base --id $(LAB_ID) --wait 60 \
+	&& $(VENV)/bin/netval check --lab $(LAB_ID) -c checks/fabric.yaml \
+	     --junitxml reports/check.xml --json reports/check.json --html reports/check.html \
+	|| status=$$?; \
+	$(VENV)/bin/netval lab down --id $(LAB_ID); exit $$status
 
 # The test suite: lint, types, unit and lab integration tests (needs root for the lab).
 test: install

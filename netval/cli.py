@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from netval import __version__
@@ -47,9 +48,9 @@ LabId = Annotated[
 
 
 def _fail(exc: NetvalError) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)
     if exc.hint:
-        err.print(f"[bold]fix:[/] {exc.hint}", highlight=False)
+        err.print(f"[bold]fix:[/] {escape(exc.hint)}", highlight=False)
     return typer.Exit(exc.exit_code)
 
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -50,7 +51,7 @@ def summary_table(ctx: RunContext) -> None:
     table.add_column("details", overflow="fold")
     order = {Status.ERROR: 0, Status.FAIL: 1, Status.SKIP: 2, Status.PASS: 3}
     for r in sorted(results, key=lambda r: (order[r.status], r.id)):
-        table.add_row(r.id, f"[{STYLE[r.status]}]{r.status.value}[/]", r.message)
+        table.add_row(escape(r.id), f"[{STYLE[r.status]}]{r.status.value}[/]", escape(r.message))
     console.print(table)
     counts = Counter(r.status for r in results)
     console.print(

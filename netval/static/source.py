@@ -57,9 +57,19 @@ class PredictedSource:
             from netval.live.inventory import open_nornir
 
             inv_hosts = dict(open_nornir(folder).inventory.hosts)
-        for name in self.engine.nodes():
+        for name in self._node_names():
             self._hosts[name] = inv_hosts.get(name) or SnapshotHost(name)
         self._state: State | None = None
+
+    def _node_names(self) -> list[str]:
+        try:
+            return self.engine.nodes()
+        except NetvalError:
+            # the engine could not list its nodes (e.g. a Batfish question failed); device
+            # selection only needs names, which the config files give
+            from netval.snapshot import load_snapshot
+
+            return sorted(load_snapshot(self.snapshot).devices)
 
     @classmethod
     def from_options(cls, config: Any) -> PredictedSource:

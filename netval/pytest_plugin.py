@@ -265,6 +265,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     ctx.runner = Runner(targets, ctx.source, ctx.mode)
     with collection_progress(ctx.source.description) as progress:
         ctx.runner.prepare(progress)
+    if getattr(ctx.source, "interrupted", False):
+        from netval.report import json_report
+
+        json_report.INTERRUPTED = True
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -18,19 +18,36 @@ class LiveSource:
     ) -> None:
         self.nr = open_nornir(inventory, lab, workers)
         self.description = f"lab {lab}" if lab else f"inventory {inventory or 'inventory'}"
+        self.interrupted = False
 
     def hosts(self) -> dict[str, Any]:
         return dict(self.nr.inventory.hosts)
 
     def collect(self, needs: dict[str, set[Domain]], progress: Progress | None) -> State:
         lock = threading.Lock()
-        done = [0]
+        finished: dict[str, NodeState] = {}
         total = len([d for d in needs.values() if d])
 
-        def on_done(name: str, _: NodeState) -> None:
+        def on_done(name: str, node: NodeState) -> None:
             with lock:
-                done[0] += 1
+                finished[name] = node
                 if progress is not None:
-                    progress(name, done[0], total)
+                    progress(name, len(finished), total)
 
-        return collect(self.nr, needs, on_host_done=on_done, origin=self.description)
+        try:
+            return collect(self.nr, needs, on_host_done=on_done, origin=self.description)
+        except KeyboardInterrupt:
+            # Ctrl-C: keep what was collected so the reports show it; the rest is an error
+            self.interrupted = True
+            state = State(source="observed", origin=self.description)
+            with lock:
+                state.nodes.update(finished)
+            for name, domains in needs.items():
+                if domains and name not in state.nodes:
+                    state.nodes[name] = NodeState(
+                        name=name,
+                        errors={
+                            "device": f"interrupted (Ctrl-C) before collection from {name} finished"
+                        },
+                    )
+            return state

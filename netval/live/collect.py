@@ -52,6 +52,49 @@ def _reason(exc: BaseException) -> str:
     return f"{hints.get(name, name)}: {first}" if first else hints.get(name, name)
 
 
+NAPALM_GETTERS: dict[Domain, tuple[str, ...]] = {
+    "bgp": ("get_bgp_neighbors",),
+    "interfaces": ("get_interfaces", "get_interfaces_ip"),
+}
+
+
+def _collect_napalm(task: Any, domains: set[Domain], node: NodeState, secrets: list[str]) -> None:
+    """Hosts with `collector: napalm` in their data: nornir_napalm getters instead of CLI."""
+    from nornir.core.exceptions import NornirSubTaskError
+    from nornir_napalm.plugins.tasks import napalm_get
+
+    from netval.live.parsers.napalm_getters import bgp_peers_from_getter, interfaces_from_getter
+
+    host = task.host
+    wanted = sorted({g for d in domains for g in NAPALM_GETTERS.get(d, ())})
+    for d in sorted(domains):
+        if d not in NAPALM_GETTERS:
+            node.errors[d] = f"{d} is not available through the NAPALM getters"
+    if not wanted:
+        return
+    try:
+        result = task.run(task=napalm_get, getters=wanted, severity_level=logging.DEBUG)
+    except NornirSubTaskError as exc:
+        node.errors["device"] = _scrub(
+            f"cannot collect from {host.name} ({host.hostname}) with NAPALM: {_reason(exc)}",
+            secrets,
+        )
+        return
+    data = result[0].result or {}
+    try:
+        if "bgp" in domains:
+            node.bgp_peers = bgp_peers_from_getter(data.get("get_bgp_neighbors"))
+    except ParseError as exc:
+        node.errors["bgp"] = _scrub(f"{host.name}: {exc.message}", secrets)
+    try:
+        if "interfaces" in domains:
+            node.interfaces = interfaces_from_getter(
+                data.get("get_interfaces"), data.get("get_interfaces_ip")
+            )
+    except ParseError as exc:
+        node.errors["interfaces"] = _scrub(f"{host.name}: {exc.message}", secrets)
+
+
 def collect_host(task: Any, domains: set[Domain]) -> NodeState:
     """Nornir task body: run the commands one host needs and parse them into a NodeState."""
     from nornir.core.exceptions import NornirSubTaskError
@@ -60,6 +103,9 @@ def collect_host(task: Any, domains: set[Domain]) -> NodeState:
     host = task.host
     node = NodeState(name=host.name)
     secrets = [host.password or ""]
+    if host.get("collector") == "napalm":
+        _collect_napalm(task, domains, node, secrets)
+        return node
     try:
         parser = get_parser(host.platform or "")
     except NetvalError as exc:

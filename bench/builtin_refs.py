@@ -25,14 +25,24 @@ from netval.static.builtin import BuiltinEngine
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT / "tests" / "data" / "batfish" / "parsing-unit-tests"
 REFS = ROOT.parent / "shared" / "reference" / "batfish" / "parsing-unit-tests-refs"
-VENDORS = {"CISCO_IOS": "ios", "ARISTA": "eos", "CUMULUS_CONCATENATED": "cumulus",
-           "CUMULUS_NCLU": "cumulus", "FRR": "cumulus"}
+VENDORS = {
+    "CISCO_IOS": "ios",
+    "ARISTA": "eos",
+    "CUMULUS_CONCATENATED": "cumulus",
+    "CUMULUS_NCLU": "cumulus",
+    "FRR": "cumulus",
+}
 
 
 def _key(kind: str, row: dict[str, Any]) -> tuple[Any, ...]:
     if kind == "undefined":
-        return (row["File_Name"], row["Struct_Type"], row["Ref_Name"], row["Context"],
-                tuple(row["Lines"]["lines"]))
+        return (
+            row["File_Name"],
+            row["Struct_Type"],
+            row["Ref_Name"],
+            row["Context"],
+            tuple(row["Lines"]["lines"]),
+        )
     src = row["Source_Lines"]
     return (src["filename"], row["Structure_Type"], row["Structure_Name"], tuple(src["lines"]))
 
@@ -40,8 +50,10 @@ def _key(kind: str, row: dict[str, Any]) -> tuple[Any, ...]:
 def compare(snapshot: Path, refs: Path) -> dict[str, Any]:
     engine = BuiltinEngine(snapshot)
     formats = {f.filename: f.format for f in engine.loaded.files}
-    ours = {"undefined": engine.undefined_references().rows,
-            "unused": engine.unused_structures().rows}
+    ours = {
+        "undefined": engine.undefined_references().rows,
+        "unused": engine.unused_structures().rows,
+    }
     report: dict[str, Any] = {}
     for kind in ("undefined", "unused"):
         ref_file = refs / f"unit-tests-{kind}.ref"

@@ -19,8 +19,12 @@ SPINE_AS = 65500
 
 
 def _file(name: str, ifaces: list[tuple[str, str]], frr: str) -> str:
-    parts = [name, "# This file describes the network interfaces", "auto lo",
-             "iface lo inet loopback"]
+    parts = [
+        name,
+        "# This file describes the network interfaces",
+        "auto lo",
+        "iface lo inet loopback",
+    ]
     for ifname, addr in ifaces:
         if ifname == "lo":
             parts.append(f"  address {addr}")
@@ -54,8 +58,12 @@ def generate(out: Path, spines: int, leaves: int) -> Path:
             spine_neighbors[s].append((str(b), asn))
             ifaces.append((leaf_if, f"{b}/31"))
             neighbors.append((str(a), SPINE_AS))
-            edges.append({"node1": {"hostname": f"spine{s + 1}", "interfaceName": spine_if},
-                          "node2": {"hostname": name, "interfaceName": leaf_if}})
+            edges.append(
+                {
+                    "node1": {"hostname": f"spine{s + 1}", "interfaceName": spine_if},
+                    "node2": {"hostname": name, "interfaceName": leaf_if},
+                }
+            )
         # leaves come in pairs sharing a server segment with one VRRP group (VIP .1)
         pair, second = leaf // 2, leaf % 2
         seg = ipaddress.ip_network(f"10.{100 + pair // 250}.{pair % 250}.0/24")
@@ -65,13 +73,19 @@ def generate(out: Path, spines: int, leaves: int) -> Path:
         vrrp = ""
         if leaf + 1 - second < leaves and (second == 1 or leaf + 1 < leaves):
             prio = 200 if second == 0 else 100
-            vrrp = (f"interface {server_if}\n vrrp {pair % 250 + 1} version 3\n"
-                    f" vrrp {pair % 250 + 1} priority {prio}\n"
-                    f" vrrp {pair % 250 + 1} advertisement-interval 100\n"
-                    f" vrrp {pair % 250 + 1} ip {seg[1]}\n!\n")
+            vrrp = (
+                f"interface {server_if}\n vrrp {pair % 250 + 1} version 3\n"
+                f" vrrp {pair % 250 + 1} priority {prio}\n"
+                f" vrrp {pair % 250 + 1} advertisement-interval 100\n"
+                f" vrrp {pair % 250 + 1} ip {seg[1]}\n!\n"
+            )
             if second == 1:
-                edges.append({"node1": {"hostname": f"leaf{leaf}", "interfaceName": server_if},
-                              "node2": {"hostname": name, "interfaceName": server_if}})
+                edges.append(
+                    {
+                        "node1": {"hostname": f"leaf{leaf}", "interfaceName": server_if},
+                        "node2": {"hostname": name, "interfaceName": server_if},
+                    }
+                )
         frr = _bgp(name, asn, ifaces[0][1].split("/")[0], neighbors, networks, vrrp)
         (out / "configs" / name).write_text(_file(name, ifaces, frr))
     for s in range(spines):
@@ -83,11 +97,26 @@ def generate(out: Path, spines: int, leaves: int) -> Path:
     return out
 
 
-def _bgp(name: str, asn: int, router_id: str, neighbors: list[tuple[str, int]],
-         networks: list[str], prelude: str = "") -> str:
-    lines = ["frr version 8.4.4", "frr defaults datacenter", f"hostname {name}", "!",
-             prelude.rstrip("\n"), f"router bgp {asn}", f" bgp router-id {router_id}", " no bgp ebgp-requires-policy",
-             " bgp bestpath as-path multipath-relax", " timers bgp 3 9"]
+def _bgp(
+    name: str,
+    asn: int,
+    router_id: str,
+    neighbors: list[tuple[str, int]],
+    networks: list[str],
+    prelude: str = "",
+) -> str:
+    lines = [
+        "frr version 8.4.4",
+        "frr defaults datacenter",
+        f"hostname {name}",
+        "!",
+        prelude.rstrip("\n"),
+        f"router bgp {asn}",
+        f" bgp router-id {router_id}",
+        " no bgp ebgp-requires-policy",
+        " bgp bestpath as-path multipath-relax",
+        " timers bgp 3 9",
+    ]
     for ip, remote in neighbors:
         lines += [f" neighbor {ip} remote-as {remote}", f" neighbor {ip} timers connect 2"]
     lines += [" !", " address-family ipv4 unicast"]

@@ -66,8 +66,10 @@ def main() -> None:
     parser.add_argument("--leaves", type=int, default=46)
     parser.add_argument("--skip-example", action="store_true")
     args = parser.parse_args()
-    print(f"machine: {platform.node()} {platform.machine()} cpus={os.cpu_count()} "
-          f"kernel={platform.release()}")
+    print(
+        f"machine: {platform.node()} {platform.machine()} cpus={os.cpu_count()} "
+        f"kernel={platform.release()}"
+    )
     runs = []
     if not args.skip_example:
         runs.append(("example (snapshots/base)", ROOT / "snapshots" / "base", "bex"))
@@ -76,10 +78,12 @@ def main() -> None:
         runs.append((f"generated fabric {args.spines}x{args.leaves}", fabric, "bfab"))
         for label, snap, lab_id in runs:
             r = measure(snap, lab_id, timeout=120)
-            print(f"{label}: {int(r['routers'])} routers, {int(r['sessions'])} BGP peer entries, "
-                  f"converged={bool(r['converged'])}, up {r['up_s']:.1f} s, "
-                  f"all Established {r['established_s']:.1f} s after `up` started, "
-                  f"{r['rss_mb_per_router']:.1f} MB RSS per router, down {r['down_s']:.1f} s")
+            print(
+                f"{label}: {int(r['routers'])} routers, {int(r['sessions'])} BGP peer entries, "
+                f"converged={bool(r['converged'])}, up {r['up_s']:.1f} s, "
+                f"all Established {r['established_s']:.1f} s after `up` started, "
+                f"{r['rss_mb_per_router']:.1f} MB RSS per router, down {r['down_s']:.1f} s"
+            )
 
 
 if __name__ == "__main__":

@@ -31,14 +31,27 @@ from netval.live.source import LiveSource  # noqa: E402
 
 def catalog(spines: int, leaves: int) -> str:
     pairs = leaves // 2
-    lines = ["checks:", "  - kind: bgp_sessions", "    expect: {min_prefixes_received: 1}",
-             "  - kind: interfaces"]
+    lines = [
+        "checks:",
+        "  - kind: bgp_sessions",
+        "    expect: {min_prefixes_received: 1}",
+        "  - kind: interfaces",
+    ]
     remote = [f"leaf{i}" for i in range(3, leaves + 1)]
-    lines += ["  - kind: ecmp", f"    devices: [{', '.join(remote)}]",
-              "    prefix: 10.100.0.0/24", f"    paths: {spines}"]
+    lines += [
+        "  - kind: ecmp",
+        f"    devices: [{', '.join(remote)}]",
+        "    prefix: 10.100.0.0/24",
+        f"    paths: {spines}",
+    ]
     for p in range(pairs):
-        lines += ["  - kind: vrrp", f"    interface: eth{spines + 1}", f"    vrid: {p + 1}",
-                  f"    master: leaf{2 * p + 1}", f"    backups: [leaf{2 * p + 2}]"]
+        lines += [
+            "  - kind: vrrp",
+            f"    interface: eth{spines + 1}",
+            f"    vrid: {p + 1}",
+            f"    master: leaf{2 * p + 1}",
+            f"    backups: [leaf{2 * p + 2}]",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -67,21 +80,40 @@ def main() -> None:
             report = Path(tmp) / "report.json"
             t = time.monotonic()
             proc = subprocess.run(
-                [sys.executable, "-m", "netval.cli", "check", "-c", str(cat), "--lab", lab_id,
-                 "--json", str(report)], capture_output=True, text=True, cwd=ROOT,
+                [
+                    sys.executable,
+                    "-m",
+                    "netval.cli",
+                    "check",
+                    "-c",
+                    str(cat),
+                    "--lab",
+                    lab_id,
+                    "--json",
+                    str(report),
+                ],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
             )
             wall = time.monotonic() - t
             doc = json.loads(report.read_text())
             routers = len(result.record.router_names())
             floor = one * routers / min(args.workers, routers)
-            print(f"{routers} routers, {doc['summary']['total']} items "
-                  f"({doc['summary']['pass']} pass, {doc['summary']['fail']} fail, "
-                  f"{doc['summary']['error']} error), exit {proc.returncode}")
-            print(f"netval check wall {wall:.2f} s (collection {doc['collect_seconds']:.2f} s), "
-                  f"{routers / wall:.1f} devices/s")
-            print(f"floor: one device {one:.2f} s x {routers} / {min(args.workers, routers)} "
-                  f"workers = {floor:.2f} s; wall/floor = {wall / floor:.1f}, "
-                  f"collection/floor = {doc['collect_seconds'] / floor:.1f}")
+            print(
+                f"{routers} routers, {doc['summary']['total']} items "
+                f"({doc['summary']['pass']} pass, {doc['summary']['fail']} fail, "
+                f"{doc['summary']['error']} error), exit {proc.returncode}"
+            )
+            print(
+                f"netval check wall {wall:.2f} s (collection {doc['collect_seconds']:.2f} s), "
+                f"{routers / wall:.1f} devices/s"
+            )
+            print(
+                f"floor: one device {one:.2f} s x {routers} / {min(args.workers, routers)} "
+                f"workers = {floor:.2f} s; wall/floor = {wall / floor:.1f}, "
+                f"collection/floor = {doc['collect_seconds'] / floor:.1f}"
+            )
         finally:
             manager.down(lab_id)
 

@@ -46,6 +46,8 @@ def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dict):
+        if "schema" in value and "value" in value:
+            return cell_text(value["value"])  # Batfish's SelfDescribingObject (e.g. Remote_IP)
         if "name" in value and len(value) <= 2:
             return str(value["name"])
         if value.get("type") == "ip":

@@ -1,0 +1,232 @@
+"""BuiltinEngine: the pure-Python static engine (no JVM), answering in Batfish's shapes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, NoReturn
+
+from netval.errors import InputError
+from netval.state import State
+from netval.static.builtin import bgp, references, search
+from netval.static.builtin.loader import Loaded, load
+from netval.static.builtin.model import DeviceModel, ParseStatus
+from netval.static.builtin.policy import Evaluator
+from netval.static.builtin.route_json import policy_row, route_from_input
+from netval.static.engine import Answer, Headers, RouteInput
+
+POLICY_COLUMNS = [
+    "Node",
+    "Policy_Name",
+    "Input_Route",
+    "Action",
+    "Output_Route",
+    "Difference",
+    "Trace",
+]
+_DATA_PLANE = "the built-in data plane comes with issue 6"
+
+
+class BuiltinEngine:
+    """Answers the engine protocol from configs alone."""
+
+    name = "builtin"
+
+    def __init__(self, snapshot_path: Path | str) -> None:
+        self.path = Path(snapshot_path)
+        self.loaded: Loaded = load(self.path)
+        #: completeness of the last searchRoutePolicies answer (True: a proof over the space)
+        self.last_search_complete: bool = True
+
+    @property
+    def devices(self) -> dict[str, DeviceModel]:
+        return self.loaded.devices
+
+    # -- initialization -------------------------------------------------------------------
+
+    def file_parse_status(self) -> Answer:
+        rows = [
+            {
+                "File_Name": f.filename,
+                "Status": f.status.value,
+                "File_Format": f.format,
+                "Nodes": [{"name": n} for n in f.nodes],
+            }
+            for f in self.loaded.files
+        ]
+        return Answer("fileParseStatus", ["File_Name", "Status", "File_Format", "Nodes"], rows)
+
+    def init_issues(self) -> Answer:
+        rows: list[dict[str, Any]] = []
+        for f in self.loaded.files:
+            if f.status is ParseStatus.FAILED:
+                rows.append(
+                    _issue([], f.filename, [], "Parse error", f.reason or "failed", None, None)
+                )
+        for dev in self.devices.values():
+            for u in sorted(dev.unrecognized, key=lambda u: u.line):
+                rows.append(
+                    _issue(
+                        [dev.hostname],
+                        dev.filename,
+                        [u.line],
+                        "Parse warning",
+                        f"{u.comment}",
+                        u.text,
+                        u.context,
+                    )
+                )
+        return Answer(
+            "initIssues",
+            ["Nodes", "Source_Lines", "Type", "Details", "Line_Text", "Parser_Context"],
+            rows,
+        )
+
+    def undefined_references(self) -> Answer:
+        return Answer(
+            "undefinedReferences",
+            ["File_Name", "Struct_Type", "Ref_Name", "Context", "Lines"],
+            references.undefined_rows(list(self.devices.values())),
+        )
+
+    def unused_structures(self) -> Answer:
+        return Answer(
+            "unusedStructures",
+            ["Structure_Type", "Structure_Name", "Source_Lines"],
+            references.unused_rows(list(self.devices.values())),
+        )
+
+    # -- BGP ------------------------------------------------------------------------------
+
+    def bgp_session_compatibility(self) -> Answer:
+        return Answer(
+            "bgpSessionCompatibility",
+            [
+                "Node",
+                "VRF",
+                "Local_AS",
+                "Local_Interface",
+                "Local_IP",
+                "Remote_AS",
+                "Remote_Node",
+                "Remote_Interface",
+                "Remote_IP",
+                "Address_Families",
+                "Session_Type",
+                "Configured_Status",
+            ],
+            bgp.compatibility_rows(self.devices, self.loaded.edges),
+        )
+
+    # -- routing policy -------------------------------------------------------------------
+
+    def _device(self, node: str) -> DeviceModel:
+        dev = self.devices.get(node.lower())
+        if dev is None:
+            raise InputError(
+                f"node {node!r} is not in snapshot {self.path}",
+                hint=f"known nodes: {', '.join(self.nodes()) or 'none'}",
+            )
+        return dev
+
+    def _policy(self, dev: DeviceModel, policy: str) -> str:
+        if policy not in dev.route_maps:
+            raise InputError(
+                f"{dev.hostname} has no routing policy {policy!r}",
+                hint=f"its route-maps: {', '.join(sorted(dev.route_maps)) or 'none'}",
+            )
+        return policy
+
+    @staticmethod
+    def _direction(direction: str) -> str:
+        d = direction.lower()
+        if d not in ("in", "out"):
+            raise InputError(f"direction {direction!r} must be in or out", hint="use in or out")
+        return d
+
+    def test_route_policies(
+        self, node: str, policy: str, direction: str, routes: list[RouteInput]
+    ) -> Answer:
+        dev = self._device(node)
+        self._policy(dev, policy)
+        d = self._direction(direction)
+        ev = Evaluator(dev)
+        rows = []
+        for r in routes:
+            route = route_from_input(r)
+            rows.append(policy_row(dev.hostname, policy, route, d, ev.run(policy, route, d)))
+        return Answer("testRoutePolicies", POLICY_COLUMNS, rows)
+
+    def search_route_policies(
+        self,
+        node: str,
+        policy: str,
+        direction: str,
+        prefixes: list[str],
+        action: str,
+        communities: list[str] | None = None,
+        as_path_regex: str | None = None,
+    ) -> Answer:
+        dev = self._device(node)
+        self._policy(dev, policy)
+        d = self._direction(direction)
+        if communities is not None:
+            # validated and normalized like a test route's communities
+            communities = sorted(
+                route_from_input(RouteInput("0.0.0.0/0", tuple(communities))).communities
+            )
+        outcome = search.search(dev, policy, d, prefixes, action, communities, as_path_regex)
+        self.last_search_complete = outcome.complete
+        rows = [policy_row(dev.hostname, policy, route, d, res) for route, res in outcome.found]
+        return Answer("searchRoutePolicies", POLICY_COLUMNS, rows)
+
+    def nodes(self) -> list[str]:
+        return sorted(self.devices)
+
+    def policies(self, node: str) -> list[str]:
+        return sorted(self._device(node).route_maps)
+
+    # -- data plane: issue 6 --------------------------------------------------------------
+
+    def bgp_session_status(self) -> Answer:
+        _later("bgpSessionStatus")
+
+    def routes(self, nodes: list[str] | None = None) -> Answer:
+        _later("routes")
+
+    def traceroute(self, start: str, headers: Headers) -> Answer:
+        _later("traceroute")
+
+    def reachability(self, start: str, headers: Headers, actions: str = "SUCCESS") -> Answer:
+        _later("reachability")
+
+    def differential_routes(self, reference: Path) -> Answer:
+        _later("differential routes")
+
+    def differential_reachability(self, reference: Path, headers: Headers) -> Answer:
+        _later("differential reachability")
+
+    def state(self) -> State:
+        _later("predicted state")
+
+
+def _later(what: str) -> NoReturn:
+    raise NotImplementedError(f"{what}: {_DATA_PLANE}")
+
+
+def _issue(
+    nodes: list[str],
+    filename: str,
+    lines: list[int],
+    kind: str,
+    details: str,
+    text: str | None,
+    context: str | None,
+) -> dict[str, Any]:
+    return {
+        "Nodes": nodes,
+        "Source_Lines": [{"filename": filename, "lines": lines}],
+        "Type": kind,
+        "Details": details,
+        "Line_Text": text,
+        "Parser_Context": context,
+    }

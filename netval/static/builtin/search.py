@@ -1,0 +1,262 @@
+"""searchRoutePolicies: find a route in an input space that a policy permits (or denies).
+
+Prefixes are searched exhaustively. A route-map sees a prefix only through prefix-list
+entries and ACL lines, i.e. through "the first k bits equal X" tests at a given length, so for
+each prefix length the address space splits into the regions of a trie built from those
+tests. One representative per region (and per length) covers every behaviour the policy can
+have on prefixes: if no representative gets the requested action, no prefix in the space
+does, which is a proof.
+
+Communities and AS paths are searched over candidates taken from the policy's own lists
+(each literal community, each standard entry's set, strings that match each regular
+expression, and the empty values). That finds the usual mistakes but is not a proof over
+those dimensions; ``SearchOutcome.complete`` says whether the answer was exhaustive.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from netval.errors import InputError
+from netval.static.builtin import regexes
+from netval.static.builtin.model import DeviceModel, Match
+from netval.static.builtin.policy import Evaluator, Result, Route
+from netval.static.builtin.witness import as_paths_from, communities_from, witnesses
+
+_RANGE = re.compile(r"^(?P<prefix>[0-9.]+/\d+)(?::(?P<lo>\d+)(?:-(?P<hi>\d+))?)?$")
+_FULL = 0xFFFFFFFF
+
+
+@dataclass
+class SearchOutcome:
+    found: list[tuple[Route, Result]]
+    complete: bool
+    evaluated: int
+
+
+@dataclass(frozen=True)
+class PrefixSpace:
+    prefix: ipaddress.IPv4Network
+    low: int
+    high: int
+
+
+def parse_space(text: str) -> PrefixSpace:
+    """``10.0.0.0/8`` (that prefix), ``10.0.0.0/8:16-24`` or ``10.0.0.0/8:24``."""
+    m = _RANGE.match(text.strip())
+    if not m:
+        raise InputError(
+            f"prefix space {text!r} is not PREFIX[:LOW-HIGH]",
+            hint="write e.g. 10.0.0.0/8:8-32 (prefixes inside 10/8 of length 8 to 32)",
+        )
+    try:
+        net = ipaddress.IPv4Network(m.group("prefix"), strict=False)
+    except ValueError as exc:
+        raise InputError(f"prefix space {text!r}: {exc}", hint="write A.B.C.D/LEN") from exc
+    low = int(m.group("lo")) if m.group("lo") else net.prefixlen
+    high = int(m.group("hi")) if m.group("hi") else low
+    if not (0 <= low <= high <= 32):
+        raise InputError(
+            f"prefix space {text!r}: lengths must satisfy 0 <= LOW <= HIGH <= 32",
+            hint="e.g. 10.0.0.0/8:8-32",
+        )
+    return PrefixSpace(net, low, high)
+
+
+# --- what the policy looks at ------------------------------------------------------------
+
+
+@dataclass
+class PolicyFeatures:
+    constraints: set[tuple[int, int]]  # (address, prefix length) tests
+    complete_prefixes: bool
+    community_lists: set[str]
+    community_literals: set[frozenset[str]]
+    as_path_lists: set[str]
+
+
+def features(dev: DeviceModel, policy: str) -> PolicyFeatures:
+    f = PolicyFeatures(set(), True, set(), set(), set())
+    seen: set[str] = set()
+    todo = [policy]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in dev.route_maps:
+            continue
+        seen.add(name)
+        for entry in dev.route_maps[name].ordered():
+            for m in entry.matches:
+                _collect(dev, m, f, todo)
+            for s in entry.sets:
+                if s.kind == "comm_list_delete":
+                    f.community_lists.add(s.value)
+    return f
+
+
+def _collect(dev: DeviceModel, m: Match, f: PolicyFeatures, todo: list[str]) -> None:
+    if m.kind == "call":
+        todo.extend(m.names)
+    elif m.kind == "prefix_list":
+        for n in m.names:
+            plist = dev.prefix_lists.get(n)
+            for e in plist.entries if plist else []:
+                if e.prefix.version == 4:
+                    f.constraints.add((int(e.prefix.network_address), e.prefix.prefixlen))
+    elif m.kind == "acl":
+        for n in m.names:
+            acl = dev.acls.get(n)
+            for line in acl.lines if acl else []:
+                if line.src is None:
+                    continue
+                addr, wild = line.src
+                if (wild + 1) & wild:
+                    f.complete_prefixes = False  # a non-contiguous wildcard: sampled only
+                k = 32 - wild.bit_length()
+                f.constraints.add((addr & ((_FULL << (32 - k)) & _FULL if k else 0), k))
+    elif m.kind == "community":
+        f.community_lists.update(m.names)
+    elif m.kind == "as_path":
+        f.as_path_lists.update(m.names)
+
+
+# --- prefix representatives --------------------------------------------------------------
+
+
+def _contains(outer: tuple[int, int], inner: tuple[int, int]) -> bool:
+    (oa, ol), (ia, il) = outer, inner
+    if ol > il:
+        return False
+    mask = (_FULL << (32 - ol)) & _FULL if ol else 0
+    return (oa & mask) == (ia & mask)
+
+
+def _free(node: tuple[int, int], blocked: list[tuple[int, int]], length: int) -> int | None:
+    """An address under ``node`` whose /length prefix lies in no blocked prefix."""
+    addr, k = node
+    if any(_contains(b, node) for b in blocked):
+        return None
+    inside = [b for b in blocked if _contains(node, b)]
+    if not inside or k == length:
+        return addr if not inside else None
+    for bit in (0, 1):
+        child = (addr | (bit << (31 - k)), k + 1)
+        found = _free(child, inside, length)
+        if found is not None:
+            return found
+    return None
+
+
+def prefix_candidates(
+    space: PrefixSpace, constraints: set[tuple[int, int]]
+) -> Iterator[ipaddress.IPv4Network]:
+    root = (int(space.prefix.network_address), space.prefix.prefixlen)
+    for length in range(max(space.low, root[1]), space.high + 1):
+        tests = sorted(
+            {
+                (a & ((_FULL << (32 - k)) & _FULL if k else 0), k)
+                for a, k in constraints
+                if k <= length
+            }
+        )
+        inside = [t for t in tests if _contains(root, t) and t != root]
+        seen: set[int] = set()
+        for node in [root, *inside]:
+            below = [t for t in inside if t != node and _contains(node, t)]
+            addr = _free(node, below, length)
+            if addr is not None and addr not in seen:
+                seen.add(addr)
+                yield ipaddress.IPv4Network((addr, length))
+
+
+# --- communities and AS paths ------------------------------------------------------------
+
+
+def community_candidates(dev: DeviceModel, f: PolicyFeatures) -> tuple[list[frozenset[str]], bool]:
+    cands: list[frozenset[str]] = [frozenset()]
+    complete = not f.community_lists
+    for name in sorted(f.community_lists):
+        clist = dev.community_lists.get(name)
+        for e in clist.entries if clist else []:
+            if e.communities:
+                cands.append(frozenset(e.communities))
+                cands.extend(frozenset([c]) for c in e.communities)
+            elif e.regex is not None:
+                for w in witnesses(e.regex):
+                    parsed = communities_from(w)
+                    if parsed is not None:
+                        cands.append(parsed)
+    return list(dict.fromkeys(cands)), complete
+
+
+def as_path_candidates(
+    dev: DeviceModel, f: PolicyFeatures, user_regex: str | None
+) -> tuple[list[tuple[int, ...]], bool]:
+    cands: list[tuple[int, ...]] = [(), (4200000000,)]
+    complete = not f.as_path_lists and user_regex is None
+    regs = [
+        e.regex
+        for n in sorted(f.as_path_lists)
+        for e in (dev.as_path_lists[n].entries if n in dev.as_path_lists else [])
+    ]
+    if user_regex is not None:
+        regs.append(user_regex)
+    for rx in regs:
+        for w in witnesses(rx):
+            path = as_paths_from(w)
+            if path is not None:
+                cands.append(path)
+    if user_regex is not None:
+        if regexes.compile_vendor(user_regex) is None:
+            raise InputError(
+                f"AS-path regex {user_regex!r} is not a valid expression",
+                hint="write e.g. ^64500_ or _65001$",
+            )
+        cands = [p for p in cands if regexes.search(user_regex, " ".join(map(str, p)))]
+    return list(dict.fromkeys(cands)), complete
+
+
+# --- the search --------------------------------------------------------------------------
+
+
+def search(
+    dev: DeviceModel,
+    policy: str,
+    direction: str,
+    spaces: list[str],
+    action: str,
+    communities: list[str] | None = None,
+    as_path_regex: str | None = None,
+    base: Route | None = None,
+    limit: int = 1,
+) -> SearchOutcome:
+    want_permit = action.lower() == "permit"
+    if action.lower() not in ("permit", "deny"):
+        raise InputError(f"action {action!r} must be permit or deny", hint="use permit or deny")
+    parsed = [parse_space(s) for s in spaces] or [
+        PrefixSpace(ipaddress.IPv4Network("0.0.0.0/0"), 0, 32)
+    ]
+    f = features(dev, policy)
+    if communities is not None:
+        comm_sets, comm_complete = [frozenset(communities)], True
+    else:
+        comm_sets, comm_complete = community_candidates(dev, f)
+    paths, path_complete = as_path_candidates(dev, f, as_path_regex)
+    template = base or Route(network=ipaddress.IPv4Network("0.0.0.0/0"))
+    ev = Evaluator(dev)
+    found: list[tuple[Route, Result]] = []
+    evaluated = 0
+    for space in parsed:
+        for net in prefix_candidates(space, f.constraints):
+            for comms in comm_sets:
+                for path in paths:
+                    route = replace(template, network=net, communities=comms, as_path=path)
+                    result = ev.run(policy, route, direction)
+                    evaluated += 1
+                    if result.permit == want_permit:
+                        found.append((route, result))
+                        if len(found) >= limit:
+                            return SearchOutcome(found, True, evaluated)
+    return SearchOutcome(found, f.complete_prefixes and comm_complete and path_complete, evaluated)

@@ -1,0 +1,478 @@
+"""Syntax shared by the FRR, Arista EOS and Cisco IOS parsers.
+
+The three families write prefix-lists, community-lists, as-path lists and route-maps almost
+alike; they differ in the names Batfish gives the structures and their usages. A ``Dialect``
+carries those names so one parser per statement serves all three vendors.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from netval.static.builtin.model import (
+    AsPathEntry,
+    AsPathList,
+    CommunityList,
+    CommunityListEntry,
+    DeviceModel,
+    Match,
+    PrefixList,
+    PrefixListEntry,
+    RouteMap,
+    RouteMapEntry,
+    SetAction,
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int
+    raw: str
+
+    @property
+    def text(self) -> str:
+        return self.raw.strip()
+
+    @property
+    def words(self) -> list[str]:
+        return self.raw.split()
+
+    @property
+    def indented(self) -> bool:
+        return self.raw[:1] in (" ", "\t")
+
+
+def split_lines(text: str, first_line: int = 1) -> list[Line]:
+    return [Line(first_line + i, raw.rstrip("\r")) for i, raw in enumerate(text.split("\n"))]
+
+
+def is_comment(line: Line) -> bool:
+    t = line.text
+    return not t or t.startswith("!") or t.startswith("#")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """Batfish's structure and usage names for one vendor family."""
+
+    prefix_list: str
+    prefix6_list: str
+    community_standard: str
+    community_expanded: str
+    community_abstract: str
+    as_path: str
+    acl_abstract: str
+    route_map: str = "route-map"
+    use_match_prefix_list: str = "route-map match ip prefix-list"
+    use_match_prefix6_list: str = "route-map match ipv6 prefix-list"
+    use_match_community: str = "route-map match community"
+    use_match_as_path: str = "route-map match as-path"
+    use_match_acl: str = "route-map match ip address"
+    use_set_comm_delete: str = "route-map set comm-list delete"
+    use_set_community_list: str = "route-map set community community-list"
+    use_call: str = "route map call"
+    acl_types: tuple[str, ...] = ()
+    # Cisco without "seq" numbers its prefix-list lines 5, 10, ...; FRR does the same.
+    seq_step: int = 5
+
+
+def as_int(word: str) -> int | None:
+    try:
+        return int(word)
+    except ValueError:
+        return None
+
+
+def parse_prefix(word: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    if word in ("any",):
+        return ipaddress.IPv4Network("0.0.0.0/0")
+    try:
+        return ipaddress.ip_network(word, strict=False)
+    except ValueError:
+        return None
+
+
+# --- prefix-lists ------------------------------------------------------------------------
+
+
+def prefix_list_statement(
+    dev: DeviceModel, d: Dialect, name: str, rest: list[str], line: int, family: int
+) -> bool:
+    """``[seq N] permit|deny PREFIX [ge N] [le N]`` or ``description ...`` of list ``name``."""
+    table = dev.prefix_lists if family == 4 else dev.prefix6_lists
+    stype = d.prefix_list if family == 4 else d.prefix6_list
+    plist = table.setdefault(name, PrefixList(name, family))
+    if rest and rest[0] in ("description", "remark"):
+        dev.define(stype, name, line)
+        return True
+    seq: int | None = None
+    if len(rest) >= 2 and rest[0] == "seq":
+        seq = as_int(rest[1])
+        rest = rest[2:]
+    elif rest and rest[0].isdigit():
+        seq = int(rest[0])
+        rest = rest[1:]
+    if len(rest) < 2 or rest[0] not in ("permit", "deny"):
+        return False
+    prefix = parse_prefix(rest[1])
+    if prefix is None:
+        return False
+    ge = le = None
+    i = 2
+    while i + 1 < len(rest):
+        if rest[i] == "ge":
+            ge = as_int(rest[i + 1])
+        elif rest[i] == "le":
+            le = as_int(rest[i + 1])
+        elif rest[i] == "eq":
+            ge = le = as_int(rest[i + 1])
+        else:
+            return False
+        i += 2
+    if i != len(rest) and rest[i:] != ["any"]:
+        return False
+    if rest[1] == "any":
+        ge, le = 0, prefix.max_prefixlen
+    if seq is None:
+        seq = (max((e.seq for e in plist.entries), default=0) // d.seq_step + 1) * d.seq_step
+    plist.entries = [e for e in plist.entries if e.seq != seq]
+    plist.entries.append(PrefixListEntry(seq, rest[0], prefix, ge, le, line))
+    plist.entries.sort(key=lambda e: e.seq)
+    dev.define(stype, name, line)
+    return True
+
+
+# --- community and as-path lists ---------------------------------------------------------
+
+
+def community_list_statement(dev: DeviceModel, d: Dialect, words: list[str], line: int) -> bool:
+    """``[standard|expanded] NAME [seq N] permit|deny VALUES`` (after the command words)."""
+    kind: str | None = None
+    if words and words[0] in ("standard", "expanded"):
+        kind, words = words[0], words[1:]
+    if len(words) < 2:
+        return False
+    name, rest = words[0], words[1:]
+    if kind is None:
+        num = as_int(name)
+        # "ip community-list NAME permit ..." (Arista / old syntax) is standard unless the
+        # values are not communities (checked below).
+        kind = "expanded" if num is not None and num >= 100 else "standard"
+    if len(rest) >= 2 and rest[0] == "seq":
+        rest = rest[2:]
+    if rest and rest[0] in ("description", "remark"):
+        dev.define(d.community_standard if kind == "standard" else d.community_expanded, name, line)
+        return True
+    if not rest or rest[0] not in ("permit", "deny"):
+        return False
+    action, values = rest[0], rest[1:]
+    if kind == "standard" and values and not all(is_community_word(v) for v in values):
+        kind = "expanded"
+    clist = dev.community_lists.get(name)
+    if clist is None or clist.kind != kind:
+        clist = dev.community_lists[name] = CommunityList(name, kind)
+    if kind == "standard":
+        clist.entries.append(
+            CommunityListEntry(action, line, tuple(normalize_community(v) for v in values))
+        )
+    else:
+        clist.entries.append(CommunityListEntry(action, line, regex=" ".join(values)))
+    dev.define(d.community_standard if kind == "standard" else d.community_expanded, name, line)
+    return True
+
+
+WELL_KNOWN = {
+    "internet": "0:0",
+    "no-export": "65535:65281",
+    "no-advertise": "65535:65282",
+    "local-as": "65535:65283",
+    "no-export-subconfed": "65535:65283",
+    "graceful-shutdown": "65535:0",
+    "blackhole": "65535:666",
+    "no-peer": "65535:65284",
+    "accept-own": "65535:1",
+}
+
+
+def is_community_word(word: str) -> bool:
+    w = word.lower()
+    if w in WELL_KNOWN:
+        return True
+    parts = w.split(":")
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        return int(parts[0]) < 65536 and int(parts[1]) < 65536
+    return w.isdigit() and int(w) < 2**32
+
+
+def normalize_community(word: str) -> str:
+    """``65000:1`` stays, well-known names and 32-bit integers become ``hi:lo``."""
+    w = word.lower()
+    if w in WELL_KNOWN:
+        return WELL_KNOWN[w]
+    if w.isdigit():
+        n = int(w)
+        return f"{n >> 16}:{n & 0xFFFF}"
+    return w
+
+
+def as_path_statement(dev: DeviceModel, d: Dialect, words: list[str], line: int) -> bool:
+    """``NAME [seq N] permit|deny REGEX`` (after ``... as-path access-list``)."""
+    if len(words) < 2:
+        return False
+    name, rest = words[0], words[1:]
+    if len(rest) >= 2 and rest[0] == "seq":
+        rest = rest[2:]
+    if rest and rest[0] in ("description", "remark"):
+        dev.define(d.as_path, name, line)
+        return True
+    if len(rest) < 1 or rest[0] not in ("permit", "deny"):
+        return False
+    alist = dev.as_path_lists.setdefault(name, AsPathList(name))
+    alist.entries.append(AsPathEntry(rest[0], " ".join(rest[1:]) or ".*", line))
+    dev.define(d.as_path, name, line)
+    return True
+
+
+# --- route-maps --------------------------------------------------------------------------
+
+
+def route_map_header(
+    dev: DeviceModel, d: Dialect, words: list[str], line: int
+) -> RouteMapEntry | None:
+    """``route-map NAME [permit|deny] [SEQ]`` (words include ``route-map``)."""
+    if len(words) < 2:
+        return None
+    name = words[1]
+    action, seq = "permit", 10
+    rest = words[2:]
+    if rest and rest[0] in ("permit", "deny"):
+        action, rest = rest[0], rest[1:]
+    if rest:
+        n = as_int(rest[0])
+        if n is None or len(rest) > 1:
+            return None
+        seq = n
+    rmap = dev.route_maps.setdefault(name, RouteMap(name))
+    entry = rmap.entries.get(seq)
+    if entry is None:
+        entry = rmap.entries[seq] = RouteMapEntry(seq, action, line)
+    entry.action = action
+    entry.lines.append(line)
+    dev.define(d.route_map, name, line)
+    return entry
+
+
+def route_map_statement(
+    dev: DeviceModel, d: Dialect, rmap_name: str, entry: RouteMapEntry, words: list[str], line: int
+) -> bool:
+    """One line inside a route-map entry. Returns False when not understood."""
+    if not words:
+        return False
+    head = words[0]
+    ok = False
+    if head == "match":
+        ok = _match(dev, d, entry, words[1:], line)
+    elif head == "set":
+        ok = _set(dev, d, entry, words[1:], line)
+    elif head == "continue":
+        if len(words) == 1:
+            entry.continue_to = -1
+            ok = True
+        elif as_int(words[1]) is not None:
+            entry.continue_to = int(words[1])
+            ok = True
+    elif head == "on-match" and len(words) >= 2:
+        if words[1] == "next":
+            entry.continue_to, ok = -1, True
+        elif words[1] == "goto" and len(words) == 3 and as_int(words[2]) is not None:
+            entry.continue_to, ok = int(words[2]), True
+    elif head == "call" and len(words) == 2:
+        dev.refer(d.route_map, words[1], d.use_call, line)
+        entry.matches.append(Match("call", (words[1],), line))
+        ok = True
+    elif head == "description":
+        entry.description = " ".join(words[1:])
+        ok = True
+    elif head in ("exit", "exit-route-map-mode"):
+        ok = True
+    if ok:
+        entry.lines.append(line)
+        dev.define(d.route_map, rmap_name, line)
+    return ok
+
+
+def _names_after(words: list[str], keywords: tuple[str, ...]) -> list[str]:
+    return [w for w in words if w not in keywords]
+
+
+def _match(dev: DeviceModel, d: Dialect, entry: RouteMapEntry, w: list[str], line: int) -> bool:
+    if len(w) >= 4 and w[0] in ("ip", "ipv6") and w[1] == "address" and w[2] == "prefix-list":
+        family = 4 if w[0] == "ip" else 6
+        names = tuple(w[3:])
+        for n in names:
+            if family == 4:
+                dev.refer(d.prefix_list, n, d.use_match_prefix_list, line)
+            else:
+                dev.refer(d.prefix6_list, n, d.use_match_prefix6_list, line)
+        entry.matches.append(Match("prefix_list" if family == 4 else "prefix6_list", names, line))
+        return True
+    if len(w) >= 3 and w[0] == "ip" and w[1] == "address" and w[2] not in ("prefix-len",):
+        names = tuple(n for n in w[2:] if n != "access-list")
+        for n in names:
+            dev.refer(d.acl_abstract, n, d.use_match_acl, line, d.acl_types)
+        entry.matches.append(Match("acl", names, line))
+        return True
+    if len(w) >= 2 and w[0] == "community":
+        exact = "exact-match" in w
+        names = tuple(_names_after(w[1:], ("exact-match",)))
+        for n in names:
+            dev.refer(
+                d.community_abstract,
+                n,
+                d.use_match_community,
+                line,
+                (d.community_standard, d.community_expanded),
+            )
+        entry.matches.append(Match("community", names, line, exact=exact))
+        return True
+    if len(w) >= 2 and w[0] == "as-path":
+        names = tuple(w[1:])
+        for n in names:
+            dev.refer(d.as_path, n, d.use_match_as_path, line)
+        entry.matches.append(Match("as_path", names, line))
+        return True
+    if len(w) >= 2 and w[0] in (
+        "tag",
+        "metric",
+        "local-preference",
+        "source-protocol",
+        "interface",
+        "route-type",
+        "origin",
+        "ipv6",
+        "ip",
+        "evpn",
+        "source-vrf",
+        "peer",
+        "rpki",
+        "large-community",
+        "mac",
+        "extcommunity",
+        "length",
+        "vlan",
+        "nlri",
+        "aigp-metric",
+    ):
+        # Recognized, evaluated where it matters (tag, metric, source-protocol); the rest
+        # makes the clause unsatisfiable for BGP routes under test, as Batfish does.
+        entry.matches.append(Match(w[0].replace("-", "_"), tuple(w[1:]), line))
+        return True
+    return False
+
+
+def _set(dev: DeviceModel, d: Dialect, entry: RouteMapEntry, w: list[str], line: int) -> bool:
+    if not w:
+        return False
+    head = w[0]
+    if head == "local-preference" and len(w) == 2:
+        entry.sets.append(SetAction("local_preference", line, w[1]))
+        return True
+    if head == "metric" and len(w) == 2:
+        entry.sets.append(SetAction("metric", line, w[1]))
+        return True
+    if head == "weight" and len(w) == 2:
+        entry.sets.append(SetAction("weight", line, w[1]))
+        return True
+    if head == "tag" and len(w) == 2:
+        entry.sets.append(SetAction("tag", line, w[1]))
+        return True
+    if head == "origin" and len(w) >= 2:
+        entry.sets.append(SetAction("origin", line, w[1]))
+        return True
+    if head == "community" and len(w) >= 2:
+        if w[1] == "community-list" and len(w) >= 3:
+            names = tuple(n for n in w[2:] if n not in ("additive", "delete"))
+            for n in names:
+                dev.refer(
+                    d.community_abstract,
+                    n,
+                    d.use_set_community_list,
+                    line,
+                    (d.community_standard, d.community_expanded),
+                )
+            entry.sets.append(
+                SetAction("community_from_list", line, values=names, additive="additive" in w)
+            )
+            return True
+        values = [v for v in w[1:] if v != "additive"]
+        if values == ["none"]:
+            entry.sets.append(SetAction("community", line, values=()))
+            return True
+        if not all(is_community_word(v) for v in values):
+            return False
+        entry.sets.append(
+            SetAction(
+                "community",
+                line,
+                values=tuple(normalize_community(v) for v in values),
+                additive="additive" in w,
+            )
+        )
+        return True
+    if head in ("comm-list", "community-list") and len(w) >= 3 and w[-1] == "delete":
+        dev.refer(
+            d.community_abstract,
+            w[1],
+            d.use_set_comm_delete,
+            line,
+            (d.community_standard, d.community_expanded),
+        )
+        entry.sets.append(SetAction("comm_list_delete", line, w[1]))
+        return True
+    if head == "as-path" and len(w) >= 3 and w[1] == "prepend":
+        if w[2] == "last-as":
+            entry.sets.append(
+                SetAction("as_path_prepend_last_as", line, w[3] if len(w) > 3 else "1")
+            )
+            return True
+        if not all(v.isdigit() for v in w[2:]):
+            return False
+        entry.sets.append(SetAction("as_path_prepend", line, values=tuple(w[2:])))
+        return True
+    if head in ("ip", "ipv6") and len(w) >= 3 and w[1] in ("next-hop", "default"):
+        value = w[-1]
+        entry.sets.append(SetAction("next_hop", line, value))
+        return True
+    if head in (
+        "as-path",
+        "ipv6",
+        "src",
+        "distance",
+        "large-community",
+        "extcommunity",
+        "aggregator",
+        "atomic-aggregate",
+        "label-index",
+        "table",
+        "nlri",
+        "traffic-index",
+        "metric-type",
+        "level",
+        "automatic-tag",
+        "dampening",
+        "global",
+        "interface",
+        "vrf",
+        "mpls-label",
+        "forwarding-address",
+        "evpn",
+        "sr-te",
+        "l3vpn",
+        "originator-id",
+        "segment-index",
+    ):
+        # Recognized but without effect on the attributes testRoutePolicies reports.
+        entry.sets.append(SetAction("other", line, " ".join(w)))
+        return True
+    return False

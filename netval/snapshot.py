@@ -148,25 +148,25 @@ class Snapshot:
         return sorted([*self.devices, *self.hosts])
 
 
+_BATFISH_FORMATS = {
+    "CUMULUS_CONCATENATED": ConfigFormat.CUMULUS_CONCATENATED,
+    "FRR": ConfigFormat.FRR,
+    "ARISTA": ConfigFormat.ARISTA_EOS,
+    "CISCO_IOS": ConfigFormat.CISCO_IOS,
+}
+
+
 def detect_format(text: str) -> ConfigFormat:
-    lines = text.splitlines()
-    if INTERFACES_MARKER in text and any(_FRR_START.match(ln) for ln in lines):
-        return ConfigFormat.CUMULUS_CONCATENATED
+    """The file's vendor format, decided with Batfish's own detection chain."""
+    from netval.vendor_format import detect
+
     if INTERFACES_MARKER in text:
         return ConfigFormat.CUMULUS_CONCATENATED
+    lines = text.splitlines()
     first = next((ln for ln in lines if ln.strip() and not ln.startswith("!")), "")
     if _FRR_START.match(first):
         return ConfigFormat.FRR
-    head = "\n".join(lines[:40])
-    if ("! device: " in head and "EOS" in head) or re.search(
-        r"^! Command: show running-config", head, re.M
-    ):
-        return ConfigFormat.ARISTA_EOS
-    if re.search(r"^(version \d+\.\d+|!\s*$|hostname \S+)", head, re.M) and re.search(
-        r"^(interface |router |ip |hostname )", text, re.M
-    ):
-        return ConfigFormat.CISCO_IOS
-    return ConfigFormat.UNKNOWN
+    return _BATFISH_FORMATS.get(detect(text), ConfigFormat.UNKNOWN)
 
 
 _VRRP = re.compile(r"^\s*vrrp (\d+)(?: (.*))?$")

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from netval.errors import InputError
 from netval.snapshot import DeviceConfig, Edge, Snapshot, load_snapshot, read_device
-from netval.static.builtin.detect import detect
 from netval.static.builtin.model import DeviceModel, ParseStatus
 from netval.static.builtin.parse_eos import parse_device as parse_eos_device
 from netval.static.builtin.parse_frr import parse_device as parse_frr_device
 from netval.static.builtin.parse_ios import parse_device as parse_ios_device
+from netval.vendor_format import detect
 
 SUPPORTED = ("CUMULUS_CONCATENATED", "FRR", "ARISTA", "CISCO_IOS")
 

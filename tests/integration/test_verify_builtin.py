@@ -1,0 +1,136 @@
+"""`netval verify` and `netval ask` with the built-in engine on the example snapshots.
+
+The mistakes are the ones documented in snapshots/README.md (file, line, consequence);
+each must fail its check with a message that points at it, and base must not.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+
+CLI = [sys.executable, "-m", "netval.cli"]
+CONFIG_ITEMS = [
+    "parse[parse]",
+    "undefined_references[undefined_references]",
+    "bgp_compatibility[bgp_compatibility]",
+    "from_isp[border1]",
+    "no_bogons_in[border1]",
+    "to_isp[border1]",
+    "no_more_specifics_out[border1]",
+]
+
+
+def _verify(snapshot: str, tmp_path: Path) -> tuple[int, dict[str, dict[str, Any]]]:
+    report = tmp_path / "r.json"
+    proc = subprocess.run(
+        [
+            *CLI,
+            "verify",
+            f"snapshots/{snapshot}",
+            "--base",
+            "snapshots/base",
+            "--engine",
+            "builtin",
+            "-c",
+            "checks/pre-change.yaml",
+            "--json",
+            str(report),
+            "-k",
+            " or ".join(i.split("[")[0] for i in CONFIG_ITEMS),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert report.is_file(), proc.stdout + proc.stderr
+    return proc.returncode, {r["id"]: r for r in json.loads(report.read_text())["results"]}
+
+
+@pytest.mark.parametrize("snapshot", ["base", "candidate-good"])
+def test_good_snapshots_pass_the_config_checks(snapshot: str, tmp_path: Path) -> None:
+    code, results = _verify(snapshot, tmp_path)
+    assert sorted(results) == sorted(CONFIG_ITEMS)
+    assert {i: r["status"] for i, r in results.items()} == dict.fromkeys(CONFIG_ITEMS, "pass")
+    assert code == 0
+
+
+def test_candidate_bad_mistakes_are_pointed_at(tmp_path: Path) -> None:
+    code, results = _verify("candidate-bad", tmp_path)
+    assert code == 1
+    undefined = results["undefined_references[undefined_references]"]
+    assert undefined["status"] == "fail"
+    assert "configs/border1:86" in undefined["message"] and "'BOGON'" in undefined["message"]
+    compat = results["bgp_compatibility[bgp_compatibility]"]
+    assert compat["status"] == "fail"
+    assert "leaf3 10.10.254.13" in compat["message"] and "AS 65202" in compat["message"]
+    from_isp = results["from_isp[border1]"]
+    assert from_isp["status"] == "fail"
+    assert "10.0.0.0/8 is permitted by from_isp on border1, expected deny" in from_isp["message"]
+    assert "192.168.0.0/16 is permitted" in from_isp["message"]
+    assert results["no_bogons_in[border1]"]["status"] == "fail"
+    to_isp = results["to_isp[border1]"]
+    assert to_isp["status"] == "fail" and "10.10.3.0/24 is permitted" in to_isp["message"]
+    leak = results["no_more_specifics_out[border1]"]
+    assert leak["status"] == "fail" and "counterexample" in leak["message"]
+    assert results["parse[parse]"]["status"] == "pass"
+
+
+def test_ask_json_is_batfish_row_shape(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            *CLI,
+            "ask",
+            "snapshots/candidate-bad",
+            "undefinedReferences",
+            "--engine",
+            "builtin",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert [r["Ref_Name"] for r in rows] == ["BOGON"]
+    assert rows[0]["Lines"]["lines"] == [86]
+    proc = subprocess.run(
+        [
+            *CLI,
+            "ask",
+            "snapshots/base",
+            "bgpSessionCompatibility",
+            "--engine",
+            "builtin",
+            "--format",
+            "csv",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0
+    lines = proc.stdout.strip().splitlines()
+    assert lines[0].startswith("Node,") and len(lines) == 1 + 18
+    assert all("UNIQUE_MATCH" in line for line in lines[1:])
+
+
+def test_ask_unknown_question_is_a_usage_error() -> None:
+    proc = subprocess.run(
+        [*CLI, "ask", "snapshots/base", "nosuchQuestion", "--engine", "builtin"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 2
+    assert "nosuchQuestion" in proc.stderr and "routes" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -116,10 +116,12 @@ def lab_up(
     """Boot SNAPSHOT's FRR devices as a lab and write its Nornir inventory."""
     from netval.lab import manager
 
+    # the example layout keeps inventory/ next to snapshots/; a user's cwd may hold their own
+    candidates = [Path("inventory"), snapshot.resolve().parent.parent / "inventory"]
     base = (
         inventory
         if inventory is not None
-        else (Path("inventory") if Path("inventory/hosts.yaml").is_file() else None)
+        else next((c for c in candidates if (c / "hosts.yaml").is_file()), None)
     )
     try:
         result = manager.up(

@@ -61,7 +61,7 @@ def plan(
     hosts: dict[str, Any],
     gate: str,
     limit: list[str] | dict[str, Any] | None = None,
-    narrow: Callable[[CheckSpec, list[str]], list[str]] | None = None,
+    narrow: Callable[[CheckSpec, list[str], str], list[str]] | None = None,
 ) -> list[Target]:
     """Expand entries into targets; device names a catalog gets wrong are input errors."""
     allowed = set(select(hosts, limit, "--limit")) if limit is not None else set(hosts)
@@ -78,7 +78,7 @@ def plan(
         if spec.scope == "device":
             devices = [d for d in select(hosts, spec.devices, where) if d in allowed]
             if narrow is not None and gate in spec.gates:
-                devices = narrow(spec, devices)
+                devices = narrow(spec, devices, where)
             pairs = [(d, [d]) for d in devices]
         elif spec.scope == "group":
             members = getattr(spec, "members", None)

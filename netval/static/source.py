@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from netval.errors import EngineError, NetvalError
+from netval.errors import EngineError, InputError, NetvalError
 from netval.runner import Progress
 from netval.state import Domain, NodeState, State
 from netval.static import open_engine
@@ -89,15 +89,29 @@ class PredictedSource:
     def hosts(self) -> dict[str, Any]:
         return self._hosts
 
-    def narrow(self, spec: Any, devices: list[str]) -> list[str]:
-        """Policy checks without explicit devices run where the policy is defined."""
+    def narrow(self, spec: Any, devices: list[str], where: str) -> list[str]:
+        """Policy checks run where the policy is defined; naming a policy that a selected
+        device does not define (or that no device defines) is an input error."""
         policy = getattr(spec, "policy", None)
-        if policy is None or spec.devices is not None:
+        if policy is None:
             return devices
-        try:
-            return [d for d in devices if policy in self.engine.policies(d)]
-        except NetvalError:
-            return devices
+        defined = {d: self.engine.policies(d) for d in devices}
+        having = [d for d in devices if policy in defined[d]]
+        if spec.devices is not None:
+            missing = [d for d in devices if policy not in defined[d]]
+            if missing:
+                known = ", ".join(sorted(defined[missing[0]])) or "none"
+                raise InputError(
+                    f"{where}: routing policy {policy!r} is not defined on "
+                    f"{', '.join(missing)} ({missing[0]} defines: {known})",
+                    hint="fix the policy name or the devices of this catalog entry",
+                )
+        elif not having:
+            raise InputError(
+                f"{where}: no device of the snapshot defines routing policy {policy!r}",
+                hint="fix the policy name, or add devices: [...]",
+            )
+        return having
 
     def collect(self, needs: dict[str, set[Domain]], progress: Progress | None) -> State:
         if self._state is None:

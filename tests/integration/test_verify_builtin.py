@@ -134,3 +134,36 @@ def test_ask_unknown_question_is_a_usage_error() -> None:
     assert proc.returncode == 2
     assert "nosuchQuestion" in proc.stderr and "routes" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_unknown_policy_in_catalog_is_an_input_error(tmp_path: Path) -> None:
+    cat = tmp_path / "cat.yaml"
+    cat.write_text(
+        "checks:\n  - kind: route_policy\n    devices: [border1]\n"
+        "    policy: from_customer\n    cases:\n"
+        "      - route: {prefix: 10.0.0.0/8}\n        expect: deny\n"
+        "  - kind: route_policy_search\n    policy: nope\n"
+        "    input: {prefixes: ['10.0.0.0/8:8-32']}\n"
+    )
+    proc = subprocess.run(
+        [*CLI, "verify", "snapshots/base", "--engine", "builtin", "-c", str(cat)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 2
+    text = proc.stderr.replace("\n", " ")
+    assert f"{cat}:2: routing policy 'from_customer' is not defined on border1" in text
+    assert "from_isp" in text  # the policies border1 does define
+    cat.write_text(
+        "checks:\n  - kind: route_policy_search\n    policy: nope\n"
+        "    input: {prefixes: ['10.0.0.0/8:8-32']}\n"
+    )
+    proc = subprocess.run(
+        [*CLI, "verify", "snapshots/base", "--engine", "builtin", "-c", str(cat)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 2
+    assert "no device of the snapshot defines routing policy 'nope'" in proc.stderr

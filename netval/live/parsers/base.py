@@ -12,7 +12,7 @@ Rules every parser follows:
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from netval.errors import CollectionError
 from netval.state import BgpPeer, Domain, Interface, Route, VrrpGroup
@@ -28,7 +28,7 @@ class PlatformParser(Protocol):
     #: scrapli / nornir platform name, e.g. "arista_eos"
     platform: str
     #: the show command for each domain this platform supports
-    commands: dict[Domain, str]
+    commands: ClassVar[dict[Domain, str]]
 
     def parse(self, domain: Domain, output: str) -> ParsedItems:
         """Parse one command's output for one domain; raise ParseError on bad output."""

@@ -14,12 +14,12 @@ import re
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import textfsm
 
-from netval.live.parsers.base import ParseError
-from netval.state import BgpState
+from netval.live.parsers.base import ParsedItems, ParseError
+from netval.state import BgpState, Domain
 
 SNIPPET_CHARS = 80
 
@@ -267,3 +267,30 @@ def require(command: str, output: str, pattern: str, what: str) -> None:
     """Text answers must show their header; TextFSM alone returns [] for any garbage."""
     if not re.search(pattern, output, re.MULTILINE):
         raise bad_output(command, output, f"no {what} found")
+
+
+class DomainParser:
+    """Dispatches one domain's output to the parser's ``_<domain>`` method, under ``guard``.
+
+    ``commands`` lists exactly the domains a platform supports, so asking for another one
+    is a ParseError, never an empty answer.
+    """
+
+    platform = ""
+    commands: ClassVar[dict[Domain, str]] = {}
+
+    def prepare(self, output: str) -> str:
+        return output
+
+    def parse(self, domain: Domain, output: str) -> ParsedItems:
+        if domain not in self.commands:
+            raise ParseError(f"{self.platform} has no parser for domain {domain!r}")
+        handler: Callable[[str], ParsedItems] = getattr(self, f"_{domain}")
+        text = self.prepare(output)
+        return guard(self.commands[domain], text, lambda: handler(text))
+
+
+class TextFsmParser(DomainParser):
+    def prepare(self, output: str) -> str:
+        # TextFSM's $$ anchors do not match before a carriage return.
+        return output.replace("\r\n", "\n").replace("\r", "\n")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
-from netval.live.parsers.base import ParsedItems, ParseError
 from netval.live.parsers.common import (
+    DomainParser,
     as_list,
     bad_output,
     bgp_state,
-    guard,
     load_json,
     need_dict,
     normalize_protocol,
@@ -30,9 +29,9 @@ from netval.state import (
 )
 
 
-class EosParser:
+class EosParser(DomainParser):
     platform = "arista_eos"
-    commands: dict[Domain, str] = {
+    commands: ClassVar[dict[Domain, str]] = {
         "bgp": "show ip bgp summary vrf all | json",
         "routes": "show ip route vrf all | json",
         "vrrp": "show vrrp | json",
@@ -43,17 +42,6 @@ class EosParser:
         # EOS reports when a session last changed state (epoch seconds), not for how
         # long; the clock turns that into an uptime and is injectable for tests.
         self._clock = clock
-
-    def parse(self, domain: Domain, output: str) -> ParsedItems:
-        handlers: dict[Domain, Callable[[str], ParsedItems]] = {
-            "bgp": self._bgp,
-            "routes": self._routes,
-            "vrrp": self._vrrp,
-            "interfaces": self._interfaces,
-        }
-        if domain not in handlers:
-            raise ParseError(f"{self.platform} has no parser for domain {domain!r}")
-        return guard(self.commands[domain], output, lambda: handlers[domain](output))
 
     def _bgp(self, output: str) -> list[BgpPeer]:
         cmd = self.commands["bgp"]

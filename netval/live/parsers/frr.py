@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from netval.live.parsers.base import ParsedItems
 from netval.live.parsers.common import (
@@ -30,7 +30,7 @@ CMD_INTERFACES = "show interface vrf all json"
 
 class FrrParser:
     platform = "cumulus_vtysh"
-    commands: dict[Domain, str] = {
+    commands: ClassVar[dict[Domain, str]] = {
         "bgp": CMD_BGP,
         "routes": CMD_ROUTES,
         "vrrp": CMD_VRRP,

@@ -10,15 +10,13 @@ does not express.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
-from netval.live.parsers.base import ParsedItems, ParseError
 from netval.live.parsers.common import (
+    TextFsmParser,
     bad_output,
     bgp_state,
     check_output,
-    guard,
     parse_asn,
     parse_uptime,
     require,
@@ -90,27 +88,14 @@ _INTERFACE_LINE = r"^\S+ is .+, line protocol is "
 _HEADER_INDENT = re.compile(r"^[ \t]+(?=\S+ is .+, line protocol is )", re.MULTILINE)
 
 
-class IosxeParser:
+class IosxeParser(TextFsmParser):
     platform = "cisco_iosxe"
-    commands: dict[Domain, str] = {
+    commands: ClassVar[dict[Domain, str]] = {
         "bgp": "show ip bgp summary",
         "routes": "show ip route",
         "vrrp": "show vrrp brief",
         "interfaces": "show interfaces",
     }
-
-    def parse(self, domain: Domain, output: str) -> ParsedItems:
-        handlers: dict[Domain, Callable[[str], ParsedItems]] = {
-            "bgp": self._bgp,
-            "routes": self._routes,
-            "vrrp": self._vrrp,
-            "interfaces": self._interfaces,
-        }
-        if domain not in handlers:
-            raise ParseError(f"{self.platform} has no parser for domain {domain!r}")
-        # TextFSM's $$ anchors do not match before a carriage return.
-        text = output.replace("\r\n", "\n").replace("\r", "\n")
-        return guard(self.commands[domain], text, lambda: handlers[domain](text))
 
     def _bgp(self, output: str) -> list[BgpPeer]:
         cmd = self.commands["bgp"]

@@ -8,15 +8,13 @@ configured. No VRRP template exists for IOS-XR, so VRRP is not offered.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
-from netval.live.parsers.base import ParsedItems, ParseError
 from netval.live.parsers.common import (
+    TextFsmParser,
     bad_output,
     bgp_state,
     check_output,
-    guard,
     parse_asn,
     parse_uptime,
     require,
@@ -56,25 +54,13 @@ _INTERFACE_LINE = r"^\S+ is .+, line protocol is "
 _HEADER_INDENT = re.compile(r"^[ \t]+(?=\S+ is .+, line protocol is )", re.MULTILINE)
 
 
-class IosxrParser:
+class IosxrParser(TextFsmParser):
     platform = "cisco_iosxr"
-    commands: dict[Domain, str] = {
+    commands: ClassVar[dict[Domain, str]] = {
         "bgp": "show bgp summary",
         "routes": "show route",
         "interfaces": "show interfaces",
     }
-
-    def parse(self, domain: Domain, output: str) -> ParsedItems:
-        handlers: dict[Domain, Callable[[str], ParsedItems]] = {
-            "bgp": self._bgp,
-            "routes": self._routes,
-            "interfaces": self._interfaces,
-        }
-        if domain not in handlers:
-            raise ParseError(f"{self.platform} has no parser for domain {domain!r}")
-        # TextFSM's $$ anchors do not match before a carriage return.
-        text = output.replace("\r\n", "\n").replace("\r", "\n")
-        return guard(self.commands[domain], text, lambda: handlers[domain](text))
 
     def _bgp(self, output: str) -> list[BgpPeer]:
         cmd = self.commands["bgp"]

@@ -8,15 +8,13 @@ offered: no public ``show vrrp | display json`` capture was found to build it on
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
-from netval.live.parsers.base import ParsedItems, ParseError
 from netval.live.parsers.common import (
+    DomainParser,
     as_list,
     bad_output,
     bgp_state,
-    guard,
     load_json,
     need_dict,
     normalize_protocol,
@@ -63,23 +61,13 @@ def _children(node: Any, key: str) -> list[dict[str, Any]]:
     return [child for child in as_list(node.get(key)) if isinstance(child, dict)]
 
 
-class JunosParser:
+class JunosParser(DomainParser):
     platform = "juniper_junos"
-    commands: dict[Domain, str] = {
+    commands: ClassVar[dict[Domain, str]] = {
         "bgp": "show bgp neighbor | display json",
         "routes": "show route | display json",
         "interfaces": "show interfaces | display json",
     }
-
-    def parse(self, domain: Domain, output: str) -> ParsedItems:
-        handlers: dict[Domain, Callable[[str], ParsedItems]] = {
-            "bgp": self._bgp,
-            "routes": self._routes,
-            "interfaces": self._interfaces,
-        }
-        if domain not in handlers:
-            raise ParseError(f"{self.platform} has no parser for domain {domain!r}")
-        return guard(self.commands[domain], output, lambda: handlers[domain](output))
 
     def _root(self, domain: Domain, output: str, key: str) -> dict[str, Any]:
         cmd = self.commands[domain]

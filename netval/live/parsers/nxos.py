@@ -7,15 +7,13 @@ json`` capture was found to build and test a parser on (see tests/data/parsers/S
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
-from netval.live.parsers.base import ParsedItems, ParseError
 from netval.live.parsers.common import (
+    DomainParser,
     as_list,
     bad_output,
     bgp_state,
-    guard,
     load_json,
     need_dict,
     normalize_protocol,
@@ -36,23 +34,13 @@ def _rows(node: Any, table: str) -> list[dict[str, Any]]:
     return [row for row in as_list(holder.get(f"ROW_{table}")) if isinstance(row, dict)]
 
 
-class NxosParser:
+class NxosParser(DomainParser):
     platform = "cisco_nxos"
-    commands: dict[Domain, str] = {
+    commands: ClassVar[dict[Domain, str]] = {
         "bgp": "show bgp all summary vrf all | json",
         "routes": "show ip route vrf all | json",
         "interfaces": "show interface | json",
     }
-
-    def parse(self, domain: Domain, output: str) -> ParsedItems:
-        handlers: dict[Domain, Callable[[str], ParsedItems]] = {
-            "bgp": self._bgp,
-            "routes": self._routes,
-            "interfaces": self._interfaces,
-        }
-        if domain not in handlers:
-            raise ParseError(f"{self.platform} has no parser for domain {domain!r}")
-        return guard(self.commands[domain], output, lambda: handlers[domain](output))
 
     def _bgp(self, output: str) -> list[BgpPeer]:
         cmd = self.commands["bgp"]

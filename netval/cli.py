@@ -22,7 +22,12 @@ from netval.lab import naming
 
 app = typer.Typer(
     help="Test your network before and after every change.\n\n"
-    "netval lab boots a snapshot's FRR configs as real routers in network namespaces.",
+    "verify: pre-change gate on a candidate snapshot (Batfish or the built-in engine). "
+    "check: post-change gate on live devices (Nornir + Scrapli). "
+    "lab: the snapshot's FRR configs as real routers in network namespaces.\n\n"
+    "Exit codes: 0 all passed, 1 a check failed or errored, 2 usage or input error.",
+    epilog="Example: netval lab up snapshots/base --id demo --wait 60 && "
+    "netval check --lab demo -c checks/fabric.yaml --junitxml check.xml",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -320,9 +325,7 @@ def check(
 ) -> None:
     """Post-change gate: collect state from the devices and run the catalog's checks.
 
-    Every check on every device is one pytest item; extra arguments after the options go to
-    pytest (e.g. -k bgp, -x, -v). Exit 0 all passed, 1 a check failed or errored, 2 input error.
-    """
+    Every check on every device is one pytest item; extra arguments after the options go to pytest (e.g. -k bgp, -x, -v). Exit 0 all passed, 1 a check failed or errored, 2 input error."""
     from netval.catalog import load_catalogs
     from netval.live.inventory import parse_limit
     from netval.live.source import LiveSource
@@ -394,10 +397,7 @@ def verify(
 ) -> None:
     """Pre-change gate: check a candidate snapshot before it is deployed.
 
-    Parse status, undefined references, BGP compatibility, route-policy behaviour and
-    reachability are asked of the engine; shared checks (bgp_sessions, ecmp, routes, vrrp)
-    run on its predicted state. Exit 0 all passed, 1 a check failed or errored, 2 input error.
-    """
+    Parse status, undefined references, BGP compatibility, route-policy behaviour and reachability are asked of the engine; shared checks (bgp_sessions, ecmp, routes, vrrp) run on its predicted state. Exit 0 all passed, 1 a check failed or errored, 2 input error."""
     from netval.catalog import load_catalogs
     from netval.live.inventory import parse_limit
     from netval.runner import plan
@@ -451,8 +451,7 @@ def ask_cmd(
         str, typer.Option("--format", "-f", help="table, json (Batfish's row shape) or csv")
     ] = "table",
 ) -> None:
-    """Print one engine answer, in Batfish's shape: for exploration, scripts, and comparing
-    the two engines row by row."""
+    """Print one engine answer, in Batfish's shape: for exploration, scripts, and comparing the two engines row by row."""
     from netval.static import open_engine
     from netval.static.ask import ask, parse_params, render
 
@@ -478,8 +477,7 @@ def capture(
     lab: LabOpt = None,
     limit: LimitOpt = None,
 ) -> None:
-    """Collect the observed state (BGP, routes, VRRP, interfaces) of every device into a
-    JSON file, to check against after the change with `netval check --baseline`."""
+    """Collect the observed state (BGP, routes, VRRP, interfaces) of every device into a JSON file, to check against after the change with `netval check --baseline`."""
     from netval.live.inventory import parse_limit, select
     from netval.live.source import LiveSource
     from netval.report.console import collection_progress

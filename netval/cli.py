@@ -40,7 +40,7 @@ lab_app = typer.Typer(
 app.add_typer(lab_app, name="lab")
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 LabId = Annotated[
     str,
@@ -121,6 +121,10 @@ def lab_up(
     """Boot SNAPSHOT's FRR devices as a lab and write its Nornir inventory."""
     from netval.lab import manager
 
+    try:
+        naming.check_mgmt_net(mgmt_net)
+    except NetvalError as exc:
+        raise _fail(exc) from None
     # the example layout keeps inventory/ next to snapshots/; a user's cwd may hold their own
     candidates = [Path("inventory"), snapshot.resolve().parent.parent / "inventory"]
     base = (
@@ -262,11 +266,35 @@ def _report_args(junitxml: Path | None, html: Path | None, json_path: Path | Non
 def _run_pytest(args: list[str], source: Any = None) -> int:
     import pytest
 
-    from netval.pytest_plugin import SourceHolder
+    from netval import pytest_plugin
     from netval.report import json_report
 
-    code = pytest.main(args, plugins=[SourceHolder(source)] if source is not None else [])
-    return _pytest_exit(int(code), json_report.INTERRUPTED)
+    # the user's own pytest.ini, addopts and conftest.py are not part of a netval run
+    isolation = [
+        "-c",
+        os.devnull,
+        f"--rootdir={Path.cwd()}",
+        "--noconftest",
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
+    ]
+    holder = [pytest_plugin.SourceHolder(source)] if source is not None else []
+    code = pytest.main(isolation + args, plugins=holder)
+    if json_report.INTERRUPTED:
+        return 130
+    ran = pytest_plugin.LAST_RUN
+    if (
+        int(code) in (0, 5)
+        and ran is not None
+        and ran.get("pass", 0) + ran.get("fail", 0) + (ran.get("error", 0)) == 0
+    ):
+        err.print(
+            f"[bold red]error:[/] no check ran ({ran.get('skip', 0)} skipped): the catalog, "
+            "--limit or -k selected nothing this command can check",
+            highlight=False,
+        )
+        return 2
+    return _pytest_exit(int(code), False)
 
 
 def _default_catalogs(catalogs: list[Path] | None, default: Path) -> list[Path]:
@@ -335,7 +363,8 @@ def check(
         files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
         cat = load_catalogs(files)
         source = LiveSource(inventory, lab)
-        plan(cat.entries, source.hosts(), "live", parse_limit(limit))  # input errors first
+        targets = plan(cat.entries, source.hosts(), "live", parse_limit(limit))  # input errors
+        source.check_platforms({d for t in targets for d in t.devices})
         if baseline is not None:
             from netval.state import State
 
@@ -410,6 +439,12 @@ def verify(
         load_snapshot(snapshot)
         if base is not None:
             load_snapshot(base)
+        if base is None and any(e.spec.kind == "differential" for e in cat.entries):
+            first = next(e for e in cat.entries if e.spec.kind == "differential")
+            raise NetvalError(
+                f"{first.file}:{first.line}: a differential check needs the base snapshot",
+                hint="pass --base SNAPSHOT (the network as it runs today)",
+            )
         _progress(f"loading {snapshot} into the {engine} engine")
         source = PredictedSource(snapshot, engine, base, inventory)
         plan(cat.entries, source.hosts(), "static", parse_limit(limit), source.narrow)
@@ -488,12 +523,22 @@ def capture(
         hosts = source.hosts()
         lim = parse_limit(limit)
         names = select(hosts, lim, "--limit") if lim is not None else sorted(hosts)
+        if not names:
+            raise NetvalError(
+                f"--limit {limit} selects no device of the {source.description}",
+                hint="check the names (globs allowed) or key=value against the inventory",
+            )
         domains: set[Domain] = {"bgp", "routes", "vrrp", "interfaces"}
         with collection_progress(source.description) as progress:
             state = source.collect({n: set(domains) for n in names}, progress)
     except NetvalError as exc:
         raise _fail(exc) from None
-    state.dump(output)
+    try:
+        state.dump(output)
+    except OSError as exc:
+        raise _fail(
+            NetvalError(f"cannot write {output}: {exc.strerror}", hint="pass -o to a writable path")
+        ) from None
     table = Table(title=f"captured {len(state.nodes)} devices to {output}")
     for col in ("device", "BGP peers", "routes", "VRRP groups", "interfaces", "problems"):
         table.add_column(col)

@@ -24,6 +24,8 @@ from netval.results import Result, Status
 from netval.runner import Evaluation, Runner, StateSource, Target, plan
 
 CONTEXT_KEY = pytest.StashKey["RunContext"]()
+#: status counts of the last run in this process (the command line reads them)
+LAST_RUN: dict[str, int] | None = None
 
 
 class CheckFailed(AssertionError):
@@ -213,7 +215,7 @@ class CheckItem(pytest.Item):
     def _evaluation(self) -> Evaluation:
         ctx = _context(self.config)
         assert ctx is not None and ctx.runner is not None
-        return ctx.runner.results[self.target.item_id]
+        return ctx.runner.results[self.target.key]
 
     def setup(self) -> None:
         ev = self._evaluation()
@@ -256,16 +258,26 @@ class CheckItem(pytest.Item):
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
     ctx = _context(session.config)
-    if ctx is None or not ctx.targets:
+    if ctx is None:
         return
+    baseline = session.config.getoption("netval_baseline")
+    if baseline and not any(
+        t.entry.file.resolve() == Path(baseline).resolve() for t in ctx.targets
+    ):
+        raise pytest.UsageError(
+            f"--netval-baseline {baseline}: pass the file as an argument too, so that its "
+            "checks are collected (netval check does this for you)"
+        )
+    if not ctx.targets or session.config.option.collectonly:
+        return  # listing items must not log in to every device
     from netval.report.console import collection_progress
 
-    items = {i.target.item_id for i in session.items if isinstance(i, CheckItem)}
-    targets = [t for t in ctx.targets if t.item_id in items]
+    items = {i.target.key for i in session.items if isinstance(i, CheckItem)}
+    targets = [t for t in ctx.targets if t.key in items]
     ctx.runner = Runner(targets, ctx.source, ctx.mode)
     with collection_progress(ctx.source.description) as progress:
         ctx.runner.prepare(progress)
-    if getattr(ctx.source, "interrupted", False):
+    if getattr(ctx.source, "interrupted", False) or ctx.runner.interrupted:
         from netval.report import json_report
 
         json_report.INTERRUPTED = True
@@ -278,7 +290,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     ctx = _context(item.config)
     if ctx is None or not isinstance(item, CheckItem) or ctx.runner is None:
         return
-    ev = ctx.runner.results[item.target.item_id]
+    ev = ctx.runner.results[item.target.key]
     status: Status | None = None
     if report.when == "setup" and report.failed:
         status = Status.ERROR
@@ -295,7 +307,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if status is None:
         return
     spec = item.target.spec
-    ctx.results[item.target.item_id] = Result(
+    ctx.results[item.target.key] = Result(
         id=item.target.item_id,
         kind=spec.kind,
         target=item.target.target,
@@ -326,6 +338,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     from netval.report import json_report
 
+    global LAST_RUN
+    LAST_RUN = {s.value: 0 for s in Status}
+    for result in ctx.results.values():
+        LAST_RUN[result.status.value] += 1
     path = session.config.getoption("netval_json")
     if path:
         json_report.write(Path(path), ctx, exitstatus)

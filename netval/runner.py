@@ -39,6 +39,12 @@ class Target:
     target: str
     devices: list[str]
     item_id: str
+    note: str = ""  # why a target cannot be judged as asked (e.g. --limit cut a VRRP group)
+
+    @property
+    def key(self) -> str:
+        """Unique within a run: two catalogs may hold the same item id."""
+        return f"{self.entry.file}::{self.item_id}"
 
     @property
     def spec(self) -> CheckSpec:
@@ -65,10 +71,16 @@ def plan(
 ) -> list[Target]:
     """Expand entries into targets; device names a catalog gets wrong are input errors."""
     allowed = set(select(hosts, limit, "--limit")) if limit is not None else set(hosts)
+    if not allowed:
+        raise InputError(
+            f"--limit selects no device (devices: {', '.join(sorted(hosts))})",
+            hint="check the names (globs allowed) or key=value against the inventory",
+        )
     targets: list[Target] = []
     seen: set[str] = set()
     for entry in entries:
         spec = entry.spec
+        note = ""
         where = f"{entry.file}:{entry.line}"
         if spec.devices is not None and not select(hosts, spec.devices, where):
             raise InputError(
@@ -87,19 +99,42 @@ def plan(
                 named = members(chosen if chosen is not None else sorted(hosts))
                 select(hosts, named, where)  # unknown master/backup names are input errors
                 devices = [d for d in named if d in allowed]
+                left_out = [d for d in named if d not in allowed]
             else:
                 devices = [d for d in (chosen or sorted(hosts)) if d in allowed]
+                left_out = []
             pairs = [(spec.group_target(), devices)] if devices else []
+            if devices and left_out:
+                note = (
+                    f"--limit leaves out {', '.join(left_out)} of this group; "
+                    "a group is judged on all its routers"
+                )
         else:
+            origin = getattr(spec, "from_", None)
+            if origin is not None and origin not in hosts:
+                raise InputError(
+                    f"{where}: 'from: {origin}' is not a device "
+                    f"(devices: {', '.join(sorted(hosts))})",
+                    hint="start the flow at one of the listed devices",
+                )
             pairs = [(spec.group_target(), sorted(allowed))]
         for target, devices in pairs:
-            item_id = f"{spec.label()}[{target}]"
+            base_id = (
+                spec.label()
+                if spec.scope == "network" and target == spec.kind
+                else (f"{spec.label()}[{target}]")
+            )
+            item_id = base_id
             n = 2
             while item_id in seen:
-                item_id = f"{spec.label()}#{n}[{target}]"
+                item_id = (
+                    f"{spec.label()}#{n}"
+                    if base_id == spec.label()
+                    else f"{spec.label()}#{n}[{target}]"
+                )
                 n += 1
             seen.add(item_id)
-            targets.append(Target(entry, target, devices, item_id))
+            targets.append(Target(entry, target, devices, item_id, note))
     return targets
 
 
@@ -120,31 +155,43 @@ class Runner:
     state: State | None = None
     results: dict[str, Evaluation] = field(default_factory=dict)
     collect_seconds: float = 0.0
+    interrupted: bool = False
 
     def _evaluate(self, target: Target, state: State) -> Evaluation:
-        spec = target.spec
         started = time.perf_counter()
+        try:
+            outcome = self._outcome(target, state)
+        except NetvalError as exc:
+            outcome = Outcome.error(f"{target.spec.kind}: {exc.message}")
+        except Exception as exc:  # a bug must not hide the other results: report it here
+            outcome = Outcome.error(
+                f"{target.spec.kind} raised {type(exc).__name__}: {exc} (a netval bug; "
+                "please report it with the catalog entry)"
+            )
+        return Evaluation(outcome, time.perf_counter() - started)
+
+    def _outcome(self, target: Target, state: State) -> Outcome:
+        spec = target.spec
+        if target.note:
+            return Outcome.skipped(target.note)
         static_eval = getattr(spec, "evaluate_static", None)
         if self.gate == "static" and static_eval is not None and "live" not in spec.gates:
             engine = getattr(self.source, "engine", None)
             try:
-                outcome = static_eval(
+                result: Outcome = static_eval(
                     engine, target.target, target.devices, getattr(self.source, "base", None)
                 )
             except NotImplementedError as exc:
-                outcome = Outcome.error(
+                return Outcome.error(
                     f"the {getattr(engine, 'name', '?')} engine cannot answer {spec.kind}: {exc}"
                 )
-            except NetvalError as exc:
-                outcome = Outcome.error(f"{spec.kind}: {exc.message}")
-        elif self.gate not in spec.gates:
-            outcome = Outcome.skipped(
+            return result
+        if self.gate not in spec.gates:
+            return Outcome.skipped(
                 f"{spec.kind} is a {'/'.join(sorted(spec.gates))} check; it runs in "
                 + ("`netval verify`" if "static" in spec.gates else "`netval check`")
             )
-        else:
-            outcome = evaluate(spec, state, target.target, target.devices)
-        return Evaluation(outcome, time.perf_counter() - started)
+        return evaluate(spec, state, target.target, target.devices)
 
     def prepare(self, progress: Progress | None = None) -> None:
         """Collect once, evaluate everything, then retry `within` checks until they pass."""
@@ -153,7 +200,7 @@ class Runner:
         self.state = self.source.collect(_merge_needs(runnable), progress)
         self.collect_seconds = time.monotonic() - started
         for t in self.targets:
-            self.results[t.item_id] = self._evaluate(t, self.state)
+            self.results[t.key] = self._evaluate(t, self.state)
         self._converge(started)
 
     def _converge(self, started: float) -> None:
@@ -162,34 +209,55 @@ class Runner:
             t
             for t in self.targets
             if t.spec.within
-            and self.results[t.item_id].outcome.status is not Status.PASS
-            and t.item_id in self.results
+            and t.key in self.results
             and self.gate in t.spec.gates
+            and self.results[t.key].outcome.status not in (Status.PASS, Status.SKIP)
+            and not self._hopeless(t)
         ]
-        while pending:
-            now = time.monotonic()
-            pending = [t for t in pending if now - started < (t.spec.within or 0)]
-            if not pending:
-                return
-            time.sleep(self.poll_interval)
-            fresh = self.source.collect(_merge_needs(pending), None)
-            for name, node in fresh.nodes.items():
-                self.state.nodes[name] = node
-            still = []
+        try:
+            while pending:
+                if getattr(self.source, "interrupted", False):
+                    raise KeyboardInterrupt
+                now = time.monotonic()
+                pending = [t for t in pending if now - started < (t.spec.within or 0)]
+                if not pending:
+                    return
+                time.sleep(self.poll_interval)
+                fresh = self.source.collect(_merge_needs(pending), None)
+                for name, node in fresh.nodes.items():
+                    self.state.nodes[name] = node
+                still = []
+                for t in pending:
+                    ev = self._evaluate(t, self.state)
+                    ev.attempts = self.results[t.key].attempts + 1
+                    if ev.outcome.status is Status.PASS:
+                        ev.converged_after = time.monotonic() - started
+                        ev.outcome.message += f" (converged after {ev.converged_after:.1f} s)"
+                    elif ev.outcome.status is not Status.SKIP:
+                        ev.outcome.message += (
+                            f" (still failing after {time.monotonic() - started:.1f} s, "
+                            f"{ev.attempts} attempts, within {t.spec.within:.0f} s)"
+                        )
+                        if not self._hopeless(t):
+                            still.append(t)
+                    self.results[t.key] = ev
+                pending = still
+        except KeyboardInterrupt:
+            # Ctrl-C while waiting for convergence: report what is known, mark the rest
+            self.interrupted = True
             for t in pending:
-                ev = self._evaluate(t, self.state)
-                ev.attempts = self.results[t.item_id].attempts + 1
-                if ev.outcome.status is Status.PASS:
-                    ev.converged_after = time.monotonic() - started
-                    ev.outcome.message += f" (converged after {ev.converged_after:.1f} s)"
-                    self.results[t.item_id] = ev
-                else:
-                    ev.outcome.message += (
-                        f" (still failing after {time.monotonic() - started:.1f} s, "
-                        f"{ev.attempts} attempts, within {t.spec.within:.0f} s)"
-                        if ev.outcome.status is not Status.SKIP
-                        else ""
+                ev = self.results[t.key]
+                if ev.outcome.status is not Status.PASS:
+                    ev.outcome = Outcome.error(
+                        f"interrupted (Ctrl-C) while waiting for convergence: {ev.outcome.message}"
                     )
-                    self.results[t.item_id] = ev
-                    still.append(t)
-            pending = still
+
+    def _hopeless(self, target: Target) -> bool:
+        """Device errors that waiting cannot fix (credentials, platform): do not retry."""
+        assert self.state is not None
+        for device in target.devices:
+            node = self.state.nodes.get(device)
+            why = node.errors.get("device", "") if node else ""
+            if "authentication failed" in why or "no parser for platform" in why:
+                return True
+        return False

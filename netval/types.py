@@ -57,7 +57,26 @@ def _asn(value: Any) -> int:
     return asn
 
 
+def _prefix_range(value: Any) -> str:
+    """'10.0.0.0/8' or '10.0.0.0/8:16-24' (prefix, then the allowed lengths)."""
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a prefix range; write e.g. '10.0.0.0/8:8-32'")
+    prefix, _, lengths = value.partition(":")
+    net = ipaddress.ip_network(_prefix(prefix))
+    if lengths:
+        low, _, high = lengths.partition("-")
+        if not (low.isdigit() and (high or low).isdigit()):
+            raise ValueError(f"{value!r}: lengths must be N or N-M, e.g. '10.0.0.0/8:16-24'")
+        lo, hi = int(low), int(high or low)
+        if not net.prefixlen <= lo <= hi <= net.max_prefixlen:
+            raise ValueError(
+                f"{value!r}: lengths {lo}-{hi} must lie within {net.prefixlen}-{net.max_prefixlen}"
+            )
+    return value
+
+
 Duration = Annotated[float, BeforeValidator(_duration)]
+PrefixRange = Annotated[str, BeforeValidator(_prefix_range)]
 Prefix = Annotated[str, BeforeValidator(_prefix)]
 IpAddress = Annotated[str, BeforeValidator(_ip)]
 Asn = Annotated[int, BeforeValidator(_asn)]

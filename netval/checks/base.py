@@ -85,3 +85,21 @@ def evaluate(spec: CheckSpec, state: State, target: str, devices: list[str]) -> 
         return spec.evaluate(state, target, devices)
     except NotImplementedError:
         return Outcome.error(f"{spec.kind} cannot be evaluated on {state.source} state")
+
+
+def rib_gap(node: NodeState, prefix: str, vrf: str) -> str | None:
+    """Why a routing table cannot say anything about ``prefix`` in ``vrf`` (no data for
+    that address family or VRF): absence there is unknown, never 'absent'."""
+    import ipaddress
+
+    version = ipaddress.ip_network(prefix).version
+    routes = node.routes or []
+    if not any(ipaddress.ip_network(r.prefix).version == version for r in routes):
+        return (
+            f"no IPv{version} routing table data from {node.name} (only "
+            f"IPv{6 if version == 4 else 4} routes were collected)"
+        )
+    if not any(r.vrf == vrf for r in routes):
+        vrfs = ", ".join(sorted({r.vrf for r in routes}))
+        return f"no routes of vrf {vrf!r} were collected from {node.name} (vrfs: {vrfs})"
+    return None

@@ -9,6 +9,7 @@ from pydantic import PrivateAttr
 
 from netval.catalog import CatalogEntry
 from netval.checks.base import CheckSpec, missing_data
+from netval.errors import InputError
 from netval.live.inventory import select
 from netval.results import Outcome
 from netval.runner import Target
@@ -32,7 +33,11 @@ class BaselineBgp(_Baseline):
     domains: ClassVar[tuple[Domain, ...]] = ("bgp",)
 
     def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
-        before = {(p.vrf, p.peer): p for p in self._base.nodes[target].bgp_peers or []}
+        base_node = self._base.nodes[target]
+        if base_node.bgp_peers is None:
+            why = base_node.errors.get("bgp") or base_node.errors.get("device", "not captured")
+            return Outcome.error(f"the baseline has no BGP data for {target}: {why}")
+        before = {(p.vrf, p.peer): p for p in base_node.bgp_peers}
         now = {(p.vrf, p.peer): p for p in state.nodes[target].bgp_peers or []}
         problems = []
         checked = 0
@@ -82,6 +87,11 @@ class BaselineEcmp(_Baseline):
     domains: ClassVar[tuple[Domain, ...]] = ("routes",)
 
     def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
+        base_node = self._base.nodes[target]
+        if base_node.routes is None:
+            why = base_node.errors.get("routes") or base_node.errors.get("device", "not captured")
+            return Outcome.error(f"the baseline has no routing table for {target}: {why}")
+
         def widths(st: State) -> dict[tuple[str, str], int]:
             out: dict[tuple[str, str], int] = {}
             for r in st.nodes[target].routes or []:
@@ -105,6 +115,17 @@ class BaselineEcmp(_Baseline):
                 observed={p: now.get((v, p), 0) for (v, p) in before if before[(v, p)] >= 2},
             )
         return Outcome.passed(f"{len(multi)} ECMP prefix(es) kept their width", expected=multi)
+
+
+class BaselineMissing(_Baseline):
+    """A device of the baseline that the inventory no longer has."""
+
+    kind: Literal["baseline_device"] = "baseline_device"
+    domains: ClassVar[tuple[Domain, ...]] = ()
+    scope: ClassVar[Literal["group"]] = "group"
+
+    def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
+        return Outcome.error(f"{target} is in the baseline but not in the inventory")
 
 
 class BaselineVrrp(_Baseline):
@@ -149,6 +170,12 @@ def baseline_targets(
     path: Path, hosts: dict[str, Any], limit: Any, max_drop: float, existing: list[Target]
 ) -> list[Target]:
     base = State.load(path)
+    if not set(base.nodes) & set(hosts):
+        raise InputError(
+            f"baseline {path} shares no device with the inventory (baseline: "
+            f"{', '.join(sorted(base.nodes)) or 'none'})",
+            hint="capture the baseline from the same inventory or lab",
+        )
     allowed = set(select(hosts, limit, "--limit")) if limit is not None else set(hosts)
     devices = sorted(d for d in base.nodes if d in allowed and d in hosts)
     targets: list[Target] = []
@@ -157,11 +184,15 @@ def baseline_targets(
         entry = CatalogEntry(spec=spec, file=path, line=1, index=len(targets))
         targets.append(Target(entry, target, devs, f"{spec.kind}[{target}]"))
 
+    for d in sorted(set(base.nodes) - set(hosts)):
+        if limit is None:
+            add(BaselineMissing().with_base(base), d, [])
     for d in devices:
         node = base.nodes[d]
-        if node.bgp_peers:
+        # a device whose capture failed still gets items: they report the gap as errors
+        if node.bgp_peers or node.bgp_peers is None:
             add(BaselineBgp(max_prefix_drop=max_drop).with_base(base), d, [d])
-        if node.routes:
+        if node.routes or node.routes is None:
             add(BaselineEcmp().with_base(base), d, [d])
     # a catalog vrrp check with an expected master decides that group, not the baseline
     decided = {

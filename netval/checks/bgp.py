@@ -36,7 +36,9 @@ class BgpSessions(CheckSpec):
 
     kind: Literal["bgp_sessions"]
     peers: list[str] | None = Field(
-        default=None, description="peer addresses (or interface names); default: all configured"
+        default=None,
+        min_length=1,
+        description="peer addresses (or interface names); default: all configured",
     )
     remote_as: dict[str, Asn] | None = Field(default=None, description="peer -> expected AS")
     vrf: str | None = None

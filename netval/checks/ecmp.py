@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from netval.checks.base import CheckSpec
+from netval.checks.base import CheckSpec, rib_gap
 from netval.results import Outcome
 from netval.state import Domain, State
 from netval.types import IpAddress, PathCount, Prefix
@@ -34,6 +34,9 @@ class Ecmp(CheckSpec):
 
     def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
         node = state.nodes[target]
+        gap = rib_gap(node, self.prefix, self.vrf)
+        if gap:
+            return Outcome.error(gap)
         routes = [r for r in node.routes_for(self.prefix, self.vrf) if r.selected]
         expected = {
             k: v

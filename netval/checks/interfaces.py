@@ -16,7 +16,7 @@ class Interfaces(CheckSpec):
     """The listed interfaces (default: all but ``exclude``) are admin and oper up."""
 
     kind: Literal["interfaces"]
-    interfaces: list[str] | None = None
+    interfaces: list[str] | None = Field(default=None, min_length=1)
     exclude: list[str] = Field(
         # loopback, the lab's management link, and FRR's VRRP macvlans (down on a backup)
         default_factory=lambda: ["lo", "nvmgmt", "vrrp4-*", "vrrp6-*"],

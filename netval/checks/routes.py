@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from netval.checks.base import CheckSpec
+from netval.checks.base import CheckSpec, rib_gap
 from netval.results import Outcome
 from netval.state import Domain, State
 from netval.types import IpAddress, Prefix
@@ -28,6 +28,9 @@ class Routes(CheckSpec):
 
     def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
         node = state.nodes[target]
+        gap = rib_gap(node, self.prefix, self.vrf)
+        if gap:
+            return Outcome.error(gap)
         routes = [r for r in node.routes_for(self.prefix, self.vrf) if r.selected]
         observed = [
             {"protocol": r.protocol, "next_hops": [nh.key() for nh in r.next_hops]} for r in routes

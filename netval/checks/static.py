@@ -23,7 +23,7 @@ from netval.checks.static_eval import (
     eval_undefined_references,
 )
 from netval.results import Outcome
-from netval.types import Asn, IpAddress, Prefix
+from netval.types import Asn, IpAddress, Prefix, PrefixRange
 
 if TYPE_CHECKING:
     from netval.static.engine import Engine
@@ -133,7 +133,7 @@ class RoutePolicy(StaticCheck):
 
 
 class PolicySpace(_Strict):
-    prefixes: list[str] = Field(
+    prefixes: list[PrefixRange] = Field(
         min_length=1, description="prefix ranges like '10.0.0.0/8:8-32' (prefix:min-max length)"
     )
     communities: list[str] | None = None
@@ -191,8 +191,10 @@ class Differential(StaticCheck):
     """Only the allowed route changes against the base snapshot."""
 
     kind: Literal["differential"]
-    allow_added: list[str] = Field(default_factory=list, description="prefixes that may appear")
-    allow_removed: list[str] = Field(default_factory=list)
+    allow_added: list[Prefix] = Field(
+        default_factory=list, description="prefixes (and their subnets) that may appear"
+    )
+    allow_removed: list[Prefix] = Field(default_factory=list)
     nodes: list[str] | None = None
     scope: ClassVar[Scope] = "network"
 

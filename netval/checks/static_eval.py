@@ -134,6 +134,22 @@ def _policy_missing(engine: Engine, node: str, policy: str) -> Outcome | None:
     return None
 
 
+def trace_text(trace: Any) -> str:
+    """Batfish's route-policy trace (nested trace elements) as 'clause; clause'."""
+    texts: list[str] = []
+
+    def walk(nodes: Any) -> None:
+        for node in nodes if isinstance(nodes, list) else []:
+            element = (node or {}).get("traceElement") or {}
+            text = "".join(str(f.get("text", "")) for f in element.get("fragments") or [])
+            if text:
+                texts.append(text)
+            walk(node.get("children"))
+
+    walk(trace)
+    return "; ".join(texts) if texts or not trace else cell_text(trace)
+
+
 def _flat_as_path(value: Any) -> list[int]:
     out: list[int] = []
     for item in value or []:
@@ -166,20 +182,27 @@ def eval_route_policy(
         for c in cases
     ]
     answer = engine.test_route_policies(node, policy, direction, routes)
-    by_prefix: dict[str, Row] = {}
+    # rows are matched to cases on the whole input route: two cases may share a prefix
+    by_route: dict[tuple[str, tuple[str, ...], tuple[int, ...]], Row] = {}
     for row in answer.rows:
         inp = row.get("Input_Route") or {}
-        by_prefix.setdefault(str(inp.get("network")), row)
+        key = (
+            str(inp.get("network")),
+            tuple(sorted(str(c) for c in inp.get("communities") or [])),
+            tuple(_flat_as_path(inp.get("asPath"))),
+        )
+        by_route.setdefault(key, row)
     problems, observed = [], []
     for case in cases:
-        if case.route.prefix not in by_prefix:
+        key = (case.route.prefix, tuple(sorted(case.route.communities)), tuple(case.route.as_path))
+        if key not in by_route:
             problems.append(f"{case.route.prefix}: the engine returned no result")
             continue
-        row = by_prefix[case.route.prefix]
+        row = by_route[key]
         action = str(row.get("Action", "")).lower()
         observed.append({"route": case.route.prefix, "action": action})
         if action != case.expect:
-            trace = cell_text(row.get("Trace"))[:200]
+            trace = trace_text(row.get("Trace"))[:300]
             problems.append(
                 f"{case.route.prefix} is {_PAST.get(action, action)} by {policy} on {node}, "
                 f"expected {case.expect}" + (f" (trace: {trace})" if trace else "")

@@ -54,6 +54,22 @@ def root_mgmt_ifname_re(slot: int) -> re.Pattern[str]:
     return re.compile(rf"^nv{slot}m\d+$")
 
 
+def check_mgmt_net(mgmt_net: str) -> str:
+    try:
+        net = ipaddress.ip_network(mgmt_net, strict=True)
+    except ValueError as exc:
+        raise InputError(
+            f"--mgmt-net {mgmt_net!r} is not an IPv4 network ({exc})",
+            hint="write it as A.B.C.D/LEN with the host bits zero, e.g. 10.255.0.0/16",
+        ) from exc
+    if net.version != 4 or net.prefixlen > SLOT_PREFIXLEN:
+        raise InputError(
+            f"--mgmt-net {mgmt_net} must be an IPv4 network of /{SLOT_PREFIXLEN} or larger",
+            hint="each lab takes a /22 of it, e.g. 10.255.0.0/16",
+        )
+    return mgmt_net
+
+
 def slot_count(mgmt_net: str) -> int:
     net = ipaddress.ip_network(mgmt_net)
     if net.prefixlen > SLOT_PREFIXLEN:

@@ -67,9 +67,7 @@ def ensure_user(creds: Credentials) -> None:
                 "not change its password",
                 hint="set NETVAL_USERNAME to another name (netval creates that user)",
             )
-        system.run(
-            ["usermod", "--append", "--groups", "frrvty,frr", "--home", "/", creds.username]
-        )
+        system.run(["usermod", "--append", "--groups", "frrvty,frr", "--home", "/", creds.username])
     system.run(["chpasswd"], stdin=f"{creds.username}:{creds.password}\n")
 
 

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from netval.errors import InputError
 from netval.live.collect import collect
 from netval.live.inventory import open_nornir
 from netval.runner import Progress
@@ -19,6 +20,21 @@ class LiveSource:
         self.nr = open_nornir(inventory, lab, workers)
         self.description = f"lab {lab}" if lab else f"inventory {inventory or 'inventory'}"
         self.interrupted = False
+
+    def check_platforms(self, devices: set[str]) -> None:
+        """Every selected host has a platform netval can parse (else an input error)."""
+        from netval.live.parsers.registry import get_parser
+
+        for name in sorted(devices):
+            host = self.nr.inventory.hosts[name]
+            if host.get("collector") == "napalm":
+                continue
+            try:
+                get_parser(host.platform or "")
+            except InputError as exc:
+                raise InputError(
+                    f"{self.description}: host {name!r}: {exc.message}", hint=exc.hint
+                ) from exc
 
     def hosts(self) -> dict[str, Any]:
         return dict(self.nr.inventory.hosts)

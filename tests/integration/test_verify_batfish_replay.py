@@ -71,7 +71,7 @@ def test_ecmp_judged_on_batfish_routes(replay_port: int, tmp_path: Path) -> None
     narrow = results[f"narrow[{node_b}]"]
     assert narrow["status"] == "fail"
     assert "1 path(s), expected at least 2" in narrow["message"]
-    undefined = results["undefined_references[undefined_references]"]
+    undefined = results["undefined_references"]
     assert undefined["status"] == "error"
     assert "undefinedReferences" in undefined["message"]
 

@@ -18,9 +18,9 @@ from tests.conftest import ROOT
 
 CLI = [sys.executable, "-m", "netval.cli"]
 CONFIG_ITEMS = [
-    "parse[parse]",
-    "undefined_references[undefined_references]",
-    "bgp_compatibility[bgp_compatibility]",
+    "parse",
+    "undefined_references",
+    "bgp_compatibility",
     "from_isp[border1]",
     "no_bogons_in[border1]",
     "to_isp[border1]",
@@ -65,10 +65,10 @@ def test_good_snapshots_pass_the_config_checks(snapshot: str, tmp_path: Path) ->
 def test_candidate_bad_mistakes_are_pointed_at(tmp_path: Path) -> None:
     code, results = _verify("candidate-bad", tmp_path)
     assert code == 1
-    undefined = results["undefined_references[undefined_references]"]
+    undefined = results["undefined_references"]
     assert undefined["status"] == "fail"
     assert "configs/border1:86" in undefined["message"] and "'BOGON'" in undefined["message"]
-    compat = results["bgp_compatibility[bgp_compatibility]"]
+    compat = results["bgp_compatibility"]
     assert compat["status"] == "fail"
     assert "leaf3 10.10.254.13" in compat["message"] and "AS 65202" in compat["message"]
     from_isp = results["from_isp[border1]"]
@@ -80,7 +80,7 @@ def test_candidate_bad_mistakes_are_pointed_at(tmp_path: Path) -> None:
     assert to_isp["status"] == "fail" and "10.10.3.0/24 is permitted" in to_isp["message"]
     leak = results["no_more_specifics_out[border1]"]
     assert leak["status"] == "fail" and "counterexample" in leak["message"]
-    assert results["parse[parse]"]["status"] == "pass"
+    assert results["parse"]["status"] == "pass"
 
 
 def test_ask_json_is_batfish_row_shape(tmp_path: Path) -> None:
@@ -167,3 +167,76 @@ def test_unknown_policy_in_catalog_is_an_input_error(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "no device of the snapshot defines routing policy 'nope'" in proc.stderr
+
+
+def test_route_policy_cases_sharing_a_prefix_are_judged_separately(tmp_path: Path) -> None:
+    cat = tmp_path / "cat.yaml"
+    cat.write_text(
+        "checks:\n  - kind: route_policy\n    devices: [border1]\n    policy: from_isp\n"
+        "    cases:\n"
+        "      - route: {prefix: 198.51.100.0/24, communities: ['64500:666']}\n"
+        "        expect: deny\n"
+        "      - route: {prefix: 198.51.100.0/24}\n"
+        "        expect: deny\n"
+    )
+    report = tmp_path / "r.json"
+    proc = subprocess.run(
+        [
+            *CLI,
+            "verify",
+            "snapshots/base",
+            "--engine",
+            "builtin",
+            "-c",
+            str(cat),
+            "--json",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    [result] = json.loads(report.read_text())["results"]
+    # only the second case is wrong: without the blackhole community the route is permitted
+    assert result["message"].count("is permitted by from_isp") == 1
+    assert result["observed"] == [
+        {"route": "198.51.100.0/24", "action": "deny"},
+        {"route": "198.51.100.0/24", "action": "permit"},
+    ]
+
+
+def test_differential_without_base_is_a_usage_error(tmp_path: Path) -> None:
+    cat = tmp_path / "cat.yaml"
+    cat.write_text("checks:\n  - kind: differential\n    allow_added: [10.10.4.0/24]\n")
+    proc = subprocess.run(
+        [*CLI, "verify", "snapshots/base", "--engine", "builtin", "-c", str(cat)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 2
+    assert f"{cat}:2: a differential check needs the base snapshot" in proc.stderr
+
+
+def test_nothing_checkable_is_a_usage_error(tmp_path: Path) -> None:
+    cat = tmp_path / "cat.yaml"
+    cat.write_text("checks:\n  - kind: parse\n")
+    proc = subprocess.run(
+        [
+            *CLI,
+            "verify",
+            "snapshots/base",
+            "--engine",
+            "builtin",
+            "-c",
+            str(cat),
+            "-k",
+            "nothing_matches_this",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 2
+    assert "no check ran" in proc.stderr

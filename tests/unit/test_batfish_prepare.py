@@ -145,9 +145,7 @@ def test_open_engine_batfish_needs_batfish_host(monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.mark.parametrize("kind", ["auto", "builtin"])
-def test_open_engine_without_any_engine(
-    kind: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_open_engine_without_any_engine(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BATFISH_HOST", raising=False)
     monkeypatch.setattr(static, "_BUILTIN_MODULE", "netval.static._engine_not_installed")
 

@@ -22,9 +22,18 @@ def _write(tmp_path: Path, text: str) -> Path:
 def test_design_examples_stay_valid() -> None:
     entries = load_catalog_file(DESIGN)
     kinds = [e.spec.kind for e in entries]
-    assert kinds == ["bgp_sessions", "ecmp", "vrrp", "routes", "route_policy",
-                     "route_policy_search", "reachability", "parse", "undefined_references",
-                     "bgp_compatibility"]
+    assert kinds == [
+        "bgp_sessions",
+        "ecmp",
+        "vrrp",
+        "routes",
+        "route_policy",
+        "route_policy_search",
+        "reachability",
+        "parse",
+        "undefined_references",
+        "bgp_compatibility",
+    ]
     bgp = entries[0].spec
     assert isinstance(bgp, BgpSessions)
     assert bgp.devices == {"role": "leaf"}
@@ -35,16 +44,20 @@ def test_design_examples_stay_valid() -> None:
 
 
 def test_unknown_key_names_file_line_and_key(tmp_path: Path) -> None:
-    path = _write(tmp_path, "checks:\n  - kind: ecmp\n    prefix: 10.0.0.0/24\n"
-                  "    min_paths: 2\n    min_path: 3\n")
+    path = _write(
+        tmp_path,
+        "checks:\n  - kind: ecmp\n    prefix: 10.0.0.0/24\n    min_paths: 2\n    min_path: 3\n",
+    )
     with pytest.raises(InputError) as exc:
         load_catalog_file(path)
     assert f"{path}:5: checks[0].min_path: unknown key 'min_path'" in str(exc.value)
 
 
 def test_unknown_kind_lists_known_kinds(tmp_path: Path) -> None:
-    path = _write(tmp_path, "checks:\n  - kind: ecmp\n    prefix: 10.0.0.0/24\n    paths: 2\n"
-                  "  - kind: bgp_sesions\n")
+    path = _write(
+        tmp_path,
+        "checks:\n  - kind: ecmp\n    prefix: 10.0.0.0/24\n    paths: 2\n  - kind: bgp_sesions\n",
+    )
     with pytest.raises(InputError) as exc:
         load_catalog_file(path)
     msg = str(exc.value)
@@ -53,8 +66,9 @@ def test_unknown_kind_lists_known_kinds(tmp_path: Path) -> None:
 
 
 def test_bad_prefix_and_wrong_type(tmp_path: Path) -> None:
-    path = _write(tmp_path, "checks:\n  - kind: ecmp\n    prefix: 10.0.0.1/24\n"
-                  "    min_paths: two\n")
+    path = _write(
+        tmp_path, "checks:\n  - kind: ecmp\n    prefix: 10.0.0.1/24\n    min_paths: two\n"
+    )
     with pytest.raises(InputError) as exc:
         load_catalog_file(path)
     msg = str(exc.value)
@@ -93,9 +107,12 @@ def test_missing_file_has_hint(tmp_path: Path) -> None:
 
 
 def test_durations_and_asns(tmp_path: Path) -> None:
-    path = _write(tmp_path, "checks:\n  - kind: bgp_sessions\n    within: 2m\n"
-                  "    remote_as: {10.0.0.1: '1.10'}\n    expect: {no_reset_within: 500ms}\n"
-                  "  - kind: ecmp\n    prefix: 10.0.0.0/24\n    min_paths: 2\n    within: 30\n")
+    path = _write(
+        tmp_path,
+        "checks:\n  - kind: bgp_sessions\n    within: 2m\n"
+        "    remote_as: {10.0.0.1: '1.10'}\n    expect: {no_reset_within: 500ms}\n"
+        "  - kind: ecmp\n    prefix: 10.0.0.0/24\n    min_paths: 2\n    within: 30\n",
+    )
     bgp, ecmp = (e.spec for e in load_catalog_file(path))
     assert isinstance(bgp, BgpSessions) and isinstance(ecmp, Ecmp)
     assert bgp.within == 120.0 and ecmp.within == 30.0
@@ -104,7 +121,9 @@ def test_durations_and_asns(tmp_path: Path) -> None:
 
 
 def test_bad_duration(tmp_path: Path) -> None:
-    path = _write(tmp_path, "checks:\n  - kind: ecmp\n    prefix: 10.0.0.0/24\n    paths: 2\n"
-                  "    within: soon\n")
+    path = _write(
+        tmp_path,
+        "checks:\n  - kind: ecmp\n    prefix: 10.0.0.0/24\n    paths: 2\n    within: soon\n",
+    )
     with pytest.raises(InputError, match=r"cat.yaml:5: checks\[0\].within: 'soon' is not a dur"):
         load_catalog_file(path)

@@ -241,6 +241,33 @@ CASES: list[tuple[str, dict[str, Any], dict[str, dict[str, Any]], str, Status, s
     ),
 ]
 
+CASES += [
+    (
+        "routes v6 absent is unknown on a v4-only table",
+        {"kind": "routes", "prefix": "2001:db8:99::/48", "present": False},
+        {"r1": {"routes": [DEFAULT]}},
+        "r1",
+        Status.ERROR,
+        "no IPv6 routing table data",
+    ),
+    (
+        "routes unknown vrf is no data",
+        {"kind": "routes", "prefix": "0.0.0.0/0", "vrf": "red"},
+        {"r1": {"routes": [DEFAULT]}},
+        "r1",
+        Status.ERROR,
+        "no routes of vrf 'red'",
+    ),
+    (
+        "ecmp unknown vrf is no data",
+        {"kind": "ecmp", "prefix": "10.10.3.0/24", "min_paths": 2, "vrf": "blue"},
+        {"r1": {"routes": [ECMP2]}},
+        "r1",
+        Status.ERROR,
+        "no routes of vrf 'blue'",
+    ),
+]
+
 VRRP_M = {
     "interface": "eth3",
     "vrid": 10,

@@ -66,8 +66,16 @@ class RecordingEngine:
         communities: list[str] | None = None,
         as_path_regex: str | None = None,
     ) -> Answer:
-        return self._call("search_route_policies", node, policy, direction, prefixes, action,
-                          communities=communities, as_path_regex=as_path_regex)
+        return self._call(
+            "search_route_policies",
+            node,
+            policy,
+            direction,
+            prefixes,
+            action,
+            communities=communities,
+            as_path_regex=as_path_regex,
+        )
 
     def routes(self, nodes: list[str] | None = None) -> Answer:
         return self._call("routes", nodes=nodes)
@@ -96,8 +104,9 @@ class RecordingEngine:
 
 def _ref_answer(path: Path, question: str) -> Answer:
     element = json.loads(path.read_text())[0]
-    return Answer(question, [c["name"] for c in element["metadata"]["columnMetadata"]],
-                  element["rows"])
+    return Answer(
+        question, [c["name"] for c in element["metadata"]["columnMetadata"]], element["rows"]
+    )
 
 
 @pytest.fixture
@@ -110,14 +119,20 @@ def engine() -> RecordingEngine:
 
 def test_parse_params() -> None:
     assert parse_params(["nodes=leaf1", "routes=10.0.0.0/8;2.0.0.0/8", "x= a=b "]) == {
-        "nodes": "leaf1", "routes": "10.0.0.0/8;2.0.0.0/8", "x": "a=b"}
+        "nodes": "leaf1",
+        "routes": "10.0.0.0/8;2.0.0.0/8",
+        "x": "a=b",
+    }
 
 
-@pytest.mark.parametrize(("items", "message"), [
-    (["nodes"], "not KEY=VALUE"),
-    (["=leaf1"], "not KEY=VALUE"),
-    (["nodes=a", "nodes=b"], "given twice"),
-])
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        (["nodes"], "not KEY=VALUE"),
+        (["=leaf1"], "not KEY=VALUE"),
+        (["nodes=a", "nodes=b"], "given twice"),
+    ],
+)
 def test_parse_params_errors(items: list[str], message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_params(items)
@@ -125,20 +140,32 @@ def test_parse_params_errors(items: list[str], message: str) -> None:
 
 def test_the_question_table_holds_the_batfish_questions() -> None:
     assert set(QUESTIONS) == {
-        "routes", "bgpSessionCompatibility", "bgpSessionStatus", "undefinedReferences",
-        "unusedStructures", "fileParseStatus", "initIssues", "testRoutePolicies",
-        "searchRoutePolicies", "traceroute", "reachability", "differentialReachability",
+        "routes",
+        "bgpSessionCompatibility",
+        "bgpSessionStatus",
+        "undefinedReferences",
+        "unusedStructures",
+        "fileParseStatus",
+        "initIssues",
+        "testRoutePolicies",
+        "searchRoutePolicies",
+        "traceroute",
+        "reachability",
+        "differentialReachability",
     }
 
 
-@pytest.mark.parametrize(("question", "method"), [
-    ("fileParseStatus", "file_parse_status"),
-    ("initIssues", "init_issues"),
-    ("undefinedReferences", "undefined_references"),
-    ("unusedStructures", "unused_structures"),
-    ("bgpSessionCompatibility", "bgp_session_compatibility"),
-    ("bgpSessionStatus", "bgp_session_status"),
-])
+@pytest.mark.parametrize(
+    ("question", "method"),
+    [
+        ("fileParseStatus", "file_parse_status"),
+        ("initIssues", "init_issues"),
+        ("undefinedReferences", "undefined_references"),
+        ("unusedStructures", "unused_structures"),
+        ("bgpSessionCompatibility", "bgp_session_compatibility"),
+        ("bgpSessionStatus", "bgp_session_status"),
+    ],
+)
 def test_parameterless_questions(engine: RecordingEngine, question: str, method: str) -> None:
     answer = ask(engine, question, {})
     assert engine.calls == [(method, (), {})]
@@ -162,10 +189,18 @@ def test_routes_nodes_and_reference_do_not_combine(engine: RecordingEngine) -> N
 
 
 def test_test_route_policies(engine: RecordingEngine) -> None:
-    ask(engine, "testRoutePolicies", {
-        "nodes": "border1", "policy": "from_isp", "direction": "in",
-        "routes": "10.0.0.0/8;2.0.0.0/8", "communities": "65000:1", "as_path": "65001 44",
-    })
+    ask(
+        engine,
+        "testRoutePolicies",
+        {
+            "nodes": "border1",
+            "policy": "from_isp",
+            "direction": "in",
+            "routes": "10.0.0.0/8;2.0.0.0/8",
+            "communities": "65000:1",
+            "as_path": "65001 44",
+        },
+    )
     ((method, args, _kw),) = engine.calls
     assert method == "test_route_policies"
     assert args[:3] == ("border1", "from_isp", "in")
@@ -176,22 +211,34 @@ def test_test_route_policies(engine: RecordingEngine) -> None:
 
 
 def test_test_route_policies_on_two_nodes_concatenates_rows(engine: RecordingEngine) -> None:
-    answer = ask(engine, "testRoutePolicies", {
-        "nodes": "border1,isp1", "policy": "p", "direction": "out", "routes": "10.0.0.0/8"})
+    answer = ask(
+        engine,
+        "testRoutePolicies",
+        {"nodes": "border1,isp1", "policy": "p", "direction": "out", "routes": "10.0.0.0/8"},
+    )
     assert [c[1][0] for c in engine.calls] == ["border1", "isp1"]
     assert answer.question == "testRoutePolicies"
     assert len(answer.rows) == 2
 
 
 def test_search_route_policies(engine: RecordingEngine) -> None:
-    ask(engine, "searchRoutePolicies", {
-        "nodes": "border1", "policy": "from_isp",
-        "prefixes": "10.0.0.0/8:8-32;192.168.0.0/16:16-32", "action": "permit"})
-    assert engine.calls == [(
-        "search_route_policies",
-        ("border1", "from_isp", "in", ["10.0.0.0/8:8-32", "192.168.0.0/16:16-32"], "permit"),
-        {"communities": None, "as_path_regex": None},
-    )]
+    ask(
+        engine,
+        "searchRoutePolicies",
+        {
+            "nodes": "border1",
+            "policy": "from_isp",
+            "prefixes": "10.0.0.0/8:8-32;192.168.0.0/16:16-32",
+            "action": "permit",
+        },
+    )
+    assert engine.calls == [
+        (
+            "search_route_policies",
+            ("border1", "from_isp", "in", ["10.0.0.0/8:8-32", "192.168.0.0/16:16-32"], "permit"),
+            {"communities": None, "as_path_regex": None},
+        )
+    ]
 
 
 def test_flow_questions(engine: RecordingEngine) -> None:
@@ -231,20 +278,38 @@ def test_parameter_on_parameterless_question(engine: RecordingEngine) -> None:
         ask(engine, "fileParseStatus", {"nodes": "leaf1"})
 
 
-@pytest.mark.parametrize(("question", "params", "message"), [
-    ("testRoutePolicies", {"nodes": "b", "policy": "p", "direction": "in"}, "needs routes"),
-    ("traceroute", {"dst": "10.0.0.1"}, "needs start"),
-    ("differentialReachability", {"dst": "10.0.0.1"}, "needs reference"),
-    ("testRoutePolicies", {"nodes": "b", "policy": "p", "direction": "in",
-                           "routes": "10.0.0.300/8"}, "not a prefix"),
-    ("testRoutePolicies", {"nodes": "b", "policy": "p", "direction": "in",
-                           "routes": "10.0.0.0/8", "as_path": "65001 x"}, "AS numbers"),
-    ("searchRoutePolicies", {"nodes": "b", "policy": "p", "prefixes": "10.0.0.0/8:a-b"},
-     "length range"),
-    ("traceroute", {"start": "leaf1", "dst": "server3"}, "not a prefix"),
-    ("traceroute", {"start": "leaf1", "dst": "10.0.0.1", "protocol": "sctp"}, "tcp, udp"),
-    ("traceroute", {"start": "leaf1", "dst": "10.0.0.1", "port": "99999"}, "port number"),
-])
+@pytest.mark.parametrize(
+    ("question", "params", "message"),
+    [
+        ("testRoutePolicies", {"nodes": "b", "policy": "p", "direction": "in"}, "needs routes"),
+        ("traceroute", {"dst": "10.0.0.1"}, "needs start"),
+        ("differentialReachability", {"dst": "10.0.0.1"}, "needs reference"),
+        (
+            "testRoutePolicies",
+            {"nodes": "b", "policy": "p", "direction": "in", "routes": "10.0.0.300/8"},
+            "not a prefix",
+        ),
+        (
+            "testRoutePolicies",
+            {
+                "nodes": "b",
+                "policy": "p",
+                "direction": "in",
+                "routes": "10.0.0.0/8",
+                "as_path": "65001 x",
+            },
+            "AS numbers",
+        ),
+        (
+            "searchRoutePolicies",
+            {"nodes": "b", "policy": "p", "prefixes": "10.0.0.0/8:a-b"},
+            "length range",
+        ),
+        ("traceroute", {"start": "leaf1", "dst": "server3"}, "not a prefix"),
+        ("traceroute", {"start": "leaf1", "dst": "10.0.0.1", "protocol": "sctp"}, "tcp, udp"),
+        ("traceroute", {"start": "leaf1", "dst": "10.0.0.1", "port": "99999"}, "port number"),
+    ],
+)
 def test_bad_values_are_input_errors(
     engine: RecordingEngine, question: str, params: dict[str, str], message: str
 ) -> None:
@@ -256,8 +321,9 @@ def test_bad_values_are_input_errors(
 # ---- rendering (real Batfish answers)
 
 
-@pytest.mark.parametrize(("path", "question"), [
-    (DC_ROUTES, "routes"), (UNIT_UNDEFINED, "undefinedReferences")])
+@pytest.mark.parametrize(
+    ("path", "question"), [(DC_ROUTES, "routes"), (UNIT_UNDEFINED, "undefinedReferences")]
+)
 def test_json_render_is_the_rows(path: Path, question: str) -> None:
     answer = _ref_answer(path, question)
     assert json.loads(render(answer, "json")) == answer.rows
@@ -270,8 +336,12 @@ def test_csv_render() -> None:
     assert len(rows) == 1 + len(answer.rows)
     first = answer.rows[0]
     assert rows[1] == [cell_text(first.get(c)) for c in answer.columns]
-    assert rows[1][:4] == [first["Node"]["name"], first["VRF"], first["Network"],
-                           first["Next_Hop"]["interface"]]
+    assert rows[1][:4] == [
+        first["Node"]["name"],
+        first["VRF"],
+        first["Network"],
+        first["Next_Hop"]["interface"],
+    ]
 
 
 def test_table_render() -> None:

@@ -22,6 +22,8 @@ from netval.state import BgpPeer, Domain, Interface, NextHop, Route, VrrpGroup, 
 # which on FRR means the feature is not configured at all
 _NOT_RUNNING = re.compile(r"^%?\s*(\w+d) is not running\s*$", re.M)
 
+_OPTIONAL_DAEMONS = {"bgpd", "vrrpd"}
+
 CMD_BGP = "show bgp vrf all summary json"
 CMD_ROUTES = "show ip route vrf all json"
 CMD_VRRP = "show vrrp json"
@@ -42,8 +44,9 @@ class FrrParser:
     def parse(self, domain: Domain, output: str) -> ParsedItems:
         command = self.commands[domain]
         daemon = _NOT_RUNNING.search(output or "")
-        if daemon and output.strip().count("\n") == 0:
-            # bgpd/vrrpd not started: the device has no such configuration
+        if daemon and output.strip().count("\n") == 0 and daemon.group(1) in _OPTIONAL_DAEMONS:
+            # bgpd/vrrpd not started: the device has no such configuration. zebra not
+            # running is a broken router, not an empty answer: that falls through to an error
             return []
         if domain == "bgp":
             return guard(command, output, lambda: _bgp(command, output))

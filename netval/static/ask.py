@@ -74,8 +74,9 @@ def _prefix(value: str, param: str) -> str:
     try:
         ipaddress.ip_network(value, strict=False)
     except ValueError as exc:
-        raise InputError(f"{param}: {value!r} is not a prefix",
-                         hint="write prefixes as A.B.C.D/LEN") from exc
+        raise InputError(
+            f"{param}: {value!r} is not a prefix", hint="write prefixes as A.B.C.D/LEN"
+        ) from exc
     return value
 
 
@@ -83,8 +84,10 @@ def _prefix_range(value: str, param: str) -> str:
     prefix, _, lengths = value.partition(":")
     _prefix(prefix, param)
     if lengths and not re.fullmatch(r"\d+(-\d+)?", lengths):
-        raise InputError(f"{param}: {value!r} has a bad length range",
-                         hint="write a prefix range as 10.0.0.0/8:8-32")
+        raise InputError(
+            f"{param}: {value!r} has a bad length range",
+            hint="write a prefix range as 10.0.0.0/8:8-32",
+        )
     return value
 
 
@@ -92,15 +95,19 @@ def _as_path(value: str, param: str) -> tuple[int, ...]:
     try:
         return tuple(int(a) for a in value.replace(",", " ").split())
     except ValueError as exc:
-        raise InputError(f"{param}: {value!r} is not a list of AS numbers",
-                         hint="write the AS path as numbers separated by spaces: 65001 44") from exc
+        raise InputError(
+            f"{param}: {value!r} is not a list of AS numbers",
+            hint="write the AS path as numbers separated by spaces: 65001 44",
+        ) from exc
 
 
 def _protocol(value: str) -> str:
     proto = value.strip().upper()
     if proto not in ("TCP", "UDP", "ICMP"):
-        raise InputError(f"protocol: {value!r} is not tcp, udp or icmp",
-                         hint="use protocol=tcp, protocol=udp or protocol=icmp")
+        raise InputError(
+            f"protocol: {value!r} is not tcp, udp or icmp",
+            hint="use protocol=tcp, protocol=udp or protocol=icmp",
+        )
     return proto
 
 
@@ -131,9 +138,7 @@ def _headers(params: Mapping[str, str]) -> Headers:
     )
 
 
-def _per_node(
-    question: str, nodes: list[str], ask_one: Callable[[str], Answer]
-) -> Answer:
+def _per_node(question: str, nodes: list[str], ask_one: Callable[[str], Answer]) -> Answer:
     # The engine asks about one node at a time; several nodes are their answers' rows in turn.
     answers = [ask_one(node) for node in nodes]
     return Answer(question, answers[0].columns, [r for a in answers for r in a.rows])
@@ -146,8 +151,10 @@ def _per_node(
 def _routes(engine: Engine, params: Mapping[str, str]) -> Answer:
     if params.get("reference"):
         if params.get("nodes"):
-            raise InputError("routes: nodes and reference cannot be combined",
-                             hint="a differential routes answer covers every node")
+            raise InputError(
+                "routes: nodes and reference cannot be combined",
+                hint="a differential routes answer covers every node",
+            )
         return engine.differential_routes(Path(params["reference"]))
     return engine.routes(nodes=_split(params.get("nodes", "")) or None)
 
@@ -211,45 +218,78 @@ def _no_params(method: Callable[[Engine], Answer]) -> Callable[[Engine, Mapping[
 QUESTIONS: dict[str, Question] = {
     q.name: q
     for q in (
-        Question("fileParseStatus", "how each file was parsed", (),
-                 _no_params(lambda e: e.file_parse_status())),
-        Question("initIssues", "issues found while loading the snapshot", (),
-                 _no_params(lambda e: e.init_issues())),
-        Question("undefinedReferences", "structures used but never defined", (),
-                 _no_params(lambda e: e.undefined_references())),
-        Question("unusedStructures", "structures defined but never used", (),
-                 _no_params(lambda e: e.unused_structures())),
-        Question("bgpSessionCompatibility", "whether each BGP session has a compatible peer",
-                 (), _no_params(lambda e: e.bgp_session_compatibility())),
-        Question("bgpSessionStatus", "whether each BGP session is predicted to come up", (),
-                 _no_params(lambda e: e.bgp_session_status())),
+        Question(
+            "fileParseStatus",
+            "how each file was parsed",
+            (),
+            _no_params(lambda e: e.file_parse_status()),
+        ),
+        Question(
+            "initIssues",
+            "issues found while loading the snapshot",
+            (),
+            _no_params(lambda e: e.init_issues()),
+        ),
+        Question(
+            "undefinedReferences",
+            "structures used but never defined",
+            (),
+            _no_params(lambda e: e.undefined_references()),
+        ),
+        Question(
+            "unusedStructures",
+            "structures defined but never used",
+            (),
+            _no_params(lambda e: e.unused_structures()),
+        ),
+        Question(
+            "bgpSessionCompatibility",
+            "whether each BGP session has a compatible peer",
+            (),
+            _no_params(lambda e: e.bgp_session_compatibility()),
+        ),
+        Question(
+            "bgpSessionStatus",
+            "whether each BGP session is predicted to come up",
+            (),
+            _no_params(lambda e: e.bgp_session_status()),
+        ),
         Question(
             "routes",
             "the predicted RIBs; with reference=, the difference against that snapshot",
-            (Param("nodes", "node name(s), comma-separated"),
-             Param("reference", "snapshot to compare against, e.g. snapshots/base")),
+            (
+                Param("nodes", "node name(s), comma-separated"),
+                Param("reference", "snapshot to compare against, e.g. snapshots/base"),
+            ),
             _routes,
         ),
         Question(
             "testRoutePolicies",
             "what a route policy does to given routes",
-            (_NODES, _POLICY,
-             Param("direction", "in or out", required=True),
-             Param("routes", "prefixes, ';'-separated, e.g. 10.0.0.0/8;2.0.0.0/8",
-                   required=True),
-             _COMMUNITIES,
-             Param("as_path", "AS path of the routes, e.g. '65001 44'")),
+            (
+                _NODES,
+                _POLICY,
+                Param("direction", "in or out", required=True),
+                Param(
+                    "routes", "prefixes, ';'-separated, e.g. 10.0.0.0/8;2.0.0.0/8", required=True
+                ),
+                _COMMUNITIES,
+                Param("as_path", "AS path of the routes, e.g. '65001 44'"),
+            ),
             _test_route_policies,
         ),
         Question(
             "searchRoutePolicies",
             "a route in the given space that the policy permits (or denies), if one exists",
-            (_NODES, _POLICY,
-             Param("direction", "in or out (default in)"),
-             Param("prefixes", "prefix ranges, ';'-separated, e.g. 10.0.0.0/8:8-32"),
-             Param("action", "permit or deny (default permit)"),
-             _COMMUNITIES,
-             Param("as_path", "AS-path regex")),
+            (
+                _NODES,
+                _POLICY,
+                Param("direction", "in or out (default in)"),
+                Param("prefixes", "prefix ranges, ';'-separated, e.g. 10.0.0.0/8:8-32"),
+                Param("action", "permit or deny (default permit)"),
+                _COMMUNITIES,
+                Param("as_path", "AS-path regex"),
+            ),
             _search_route_policies,
         ),
         Question(
@@ -261,15 +301,22 @@ QUESTIONS: dict[str, Question] = {
         Question(
             "reachability",
             "flows from a start location that end with the given action",
-            (Param("start", "start location, e.g. leaf1", required=True), *_FLOW,
-             Param("actions", "dispositions to search for (default SUCCESS)")),
+            (
+                Param("start", "start location, e.g. leaf1", required=True),
+                *_FLOW,
+                Param("actions", "dispositions to search for (default SUCCESS)"),
+            ),
             _reachability,
         ),
         Question(
             "differentialReachability",
             "flows whose outcome differs from the reference snapshot",
-            (Param("reference", "snapshot to compare against, e.g. snapshots/base",
-                   required=True), *_FLOW),
+            (
+                Param(
+                    "reference", "snapshot to compare against, e.g. snapshots/base", required=True
+                ),
+                *_FLOW,
+            ),
             lambda engine, params: engine.differential_reachability(
                 Path(params["reference"]), _headers(params)
             ),
@@ -289,11 +336,15 @@ def parse_params(items: Iterable[str]) -> dict[str, str]:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise InputError(f"parameter {item!r} is not KEY=VALUE",
-                             hint="write parameters as --param nodes=leaf1")
+            raise InputError(
+                f"parameter {item!r} is not KEY=VALUE",
+                hint="write parameters as --param nodes=leaf1",
+            )
         if key in params:
-            raise InputError(f"parameter {key!r} is given twice",
-                             hint="give each parameter once; list values are ';'-separated")
+            raise InputError(
+                f"parameter {key!r} is given twice",
+                hint="give each parameter once; list values are ';'-separated",
+            )
         params[key] = value.strip()
     return params
 
@@ -302,8 +353,9 @@ def ask(engine: Engine, question: str, params: Mapping[str, str]) -> Answer:
     """Ask ``engine`` the Batfish question ``question`` with ``--param`` values ``params``."""
     spec = QUESTIONS.get(question)
     if spec is None:
-        raise InputError(f"unknown question {question!r}",
-                         hint=f"ask one of: {', '.join(QUESTIONS)}")
+        raise InputError(
+            f"unknown question {question!r}", hint=f"ask one of: {', '.join(QUESTIONS)}"
+        )
     known = {p.name for p in spec.params}
     unknown = sorted(set(params) - known)
     if unknown:
@@ -313,8 +365,9 @@ def ask(engine: Engine, question: str, params: Mapping[str, str]) -> Answer:
         )
     missing = [p.name for p in spec.params if p.required and not params.get(p.name)]
     if missing:
-        raise InputError(f"{question} needs {', '.join(missing)}",
-                         hint=f"parameters: {spec.usage()}")
+        raise InputError(
+            f"{question} needs {', '.join(missing)}", hint=f"parameters: {spec.usage()}"
+        )
     return spec.run(engine, params)
 
 

@@ -86,20 +86,25 @@ class BatfishSettings:
         env = os.environ if environ is None else environ
         host = env.get("BATFISH_HOST", "").strip()
         if not host:
-            raise InputError("BATFISH_HOST is not set: netval does not know where Batfish runs",
-                             hint=START_HINT)
+            raise InputError(
+                "BATFISH_HOST is not set: netval does not know where Batfish runs", hint=START_HINT
+            )
         raw_port = env.get("BATFISH_PORT", "").strip() or str(DEFAULT_PORT)
         try:
             port = int(raw_port)
         except ValueError:
             port = 0
         if not 0 < port < 65536:
-            raise InputError(f"BATFISH_PORT={raw_port!r} is not a TCP port",
-                             hint=f"set BATFISH_PORT to Batfish's port (default {DEFAULT_PORT})")
+            raise InputError(
+                f"BATFISH_PORT={raw_port!r} is not a TCP port",
+                hint=f"set BATFISH_PORT to Batfish's port (default {DEFAULT_PORT})",
+            )
         network = env.get("BATFISH_NETWORK", "").strip() or DEFAULT_NETWORK
         if _NAME_CHARS.search(network) or len(network) > _MAX_NAME:
-            raise InputError(f"BATFISH_NETWORK={network!r} is not a valid Batfish network name",
-                             hint="use letters, digits, '-' and '_' only")
+            raise InputError(
+                f"BATFISH_NETWORK={network!r} is not a valid Batfish network name",
+                hint="use letters, digits, '-' and '_' only",
+            )
         return cls(host=host, port=port, network=network)
 
 
@@ -357,12 +362,19 @@ def bgp_to_state(state: State, status: Answer, compatibility: Answer) -> None:
         peers[key] = BgpPeer(
             peer=peer,
             vrf=vrf,
-            local_as=(known.local_as if known and known.local_as is not None
-                      else _int_or_none(row.get("Local_AS"))),
-            remote_as=(known.remote_as if known and known.remote_as is not None
-                       else _int_or_none(row.get("Remote_AS"))),
-            local_ip=(known.local_ip if known and known.local_ip
-                      else _ip_or_none(row.get("Local_IP"))),
+            local_as=(
+                known.local_as
+                if known and known.local_as is not None
+                else _int_or_none(row.get("Local_AS"))
+            ),
+            remote_as=(
+                known.remote_as
+                if known and known.remote_as is not None
+                else _int_or_none(row.get("Remote_AS"))
+            ),
+            local_ip=(
+                known.local_ip if known and known.local_ip else _ip_or_none(row.get("Local_IP"))
+            ),
             state=BgpState.ESTABLISHED if established else BgpState.IDLE,
         )
     for (node, _vrf, _peer), bgp_peer in peers.items():
@@ -413,7 +425,8 @@ def vrrp_to_state(state: State, answer: Answer) -> None:
         vips = _vips(row.get("Virtual_Addresses"))
         source = row.get("Source_Address")
         members.setdefault((vrid, tuple(vips)), {})[node] = (
-            priority, None if source is None else str(source)
+            priority,
+            None if source is None else str(source),
         )
         entries.append((node, iface, vrid, priority, vips))
     masters = {group: predicted_vrrp_master(routers) for group, routers in members.items()}
@@ -458,9 +471,7 @@ def interfaces_to_state(state: State, answer: Answer) -> None:
 
 
 def _unreachable(settings: BatfishSettings, reason: object) -> EngineError:
-    return EngineError(
-        f"cannot reach Batfish at {settings.address}: {reason}", hint=START_HINT
-    )
+    return EngineError(f"cannot reach Batfish at {settings.address}: {reason}", hint=START_HINT)
 
 
 def _short(exc: BaseException, limit: int = 600) -> str:
@@ -491,8 +502,10 @@ class BatfishEngine:
         if snapshot_name is not None and (
             _NAME_CHARS.search(snapshot_name) or len(snapshot_name) > _MAX_NAME
         ):
-            raise InputError(f"{snapshot_name!r} is not a valid Batfish snapshot name",
-                             hint="use letters, digits, '-' and '_' only")
+            raise InputError(
+                f"{snapshot_name!r} is not a valid Batfish snapshot name",
+                hint="use letters, digits, '-' and '_' only",
+            )
         self._bf: Any = self._connect()
         self.snapshot_name = self._upload(self.snapshot, snapshot_name)
         self._references: dict[Path, str] = {}
@@ -560,9 +573,7 @@ class BatfishEngine:
         if key not in self._references:
             name = default_snapshot_name(path)
             # Comparing a snapshot with itself must not delete and re-upload it under us.
-            self._references[key] = (
-                name if name == self.snapshot_name else self._upload(path, name)
-            )
+            self._references[key] = name if name == self.snapshot_name else self._upload(path, name)
         return self._references[key]
 
     # ---- asking
@@ -644,8 +655,10 @@ class BatfishEngine:
 
         direction = _direction(direction)
         if not routes:
-            raise InputError("testRoutePolicies needs at least one input route",
-                             hint="give routes such as 10.0.0.0/8")
+            raise InputError(
+                "testRoutePolicies needs at least one input route",
+                hint="give routes such as 10.0.0.0/8",
+            )
         input_routes = [
             BgpRoute(
                 network=r.network,
@@ -663,8 +676,12 @@ class BatfishEngine:
         ]
         return self._ask(
             "testRoutePolicies",
-            {"nodes": node, "policies": policy, "direction": direction,
-             "inputRoutes": input_routes},
+            {
+                "nodes": node,
+                "policies": policy,
+                "direction": direction,
+                "inputRoutes": input_routes,
+            },
         )
 
     def search_route_policies(
@@ -684,8 +701,10 @@ class BatfishEngine:
         _direction(direction)
         action = action.lower()
         if action not in ("permit", "deny"):
-            raise InputError(f"searchRoutePolicies action {action!r} is not permit or deny",
-                             hint="use action=permit or action=deny")
+            raise InputError(
+                f"searchRoutePolicies action {action!r} is not permit or deny",
+                hint="use action=permit or action=deny",
+            )
         constraints: dict[str, Any] = {}
         if prefixes:
             constraints["prefix"] = list(prefixes)
@@ -722,8 +741,9 @@ class BatfishEngine:
         )
 
     def differential_routes(self, reference: Path) -> Answer:
-        return self._ask("routes", reference=self._reference(reference),
-                         label="routes (differential)")
+        return self._ask(
+            "routes", reference=self._reference(reference), label="routes (differential)"
+        )
 
     def differential_reachability(self, reference: Path, headers: Headers) -> Answer:
         return self._ask(
@@ -736,9 +756,7 @@ class BatfishEngine:
         return sorted({_name(r.get("Node")) for r in self.node_properties().rows} - {""})
 
     def policies(self, node: str) -> list[str]:
-        answer = self._ask(
-            "namedStructures", {"nodes": node, "structureTypes": "Routing_Policy"}
-        )
+        answer = self._ask("namedStructures", {"nodes": node, "structureTypes": "Routing_Policy"})
         names = {str(r.get("Structure_Name")) for r in answer.rows}
         # Names starting with '~' are policies Batfish generates itself (e.g. per BGP peer).
         return sorted(n for n in names if n and not n.startswith("~"))
@@ -758,16 +776,24 @@ class BatfishEngine:
         # Nodes with nothing in any answer (e.g. a router without BGP) still get a NodeState.
         collect("nodes", lambda: [state.node(n) for n in self.nodes()])
         collect("routes", lambda: _apply_routes(state, self.routes()))
-        collect("bgp", lambda: bgp_to_state(
-            state, self.bgp_session_status(), self.bgp_session_compatibility()))
+        collect(
+            "bgp",
+            lambda: bgp_to_state(
+                state, self.bgp_session_status(), self.bgp_session_compatibility()
+            ),
+        )
         collect("vrrp", lambda: vrrp_to_state(state, self.vrrp_properties()))
         collect("interfaces", lambda: interfaces_to_state(state, self.interface_properties()))
 
         if not state.nodes:
             reasons = "; ".join(failures.values()) or "Batfish reports no nodes"
             raise EngineError(f"Batfish predicted no state for {self.snapshot}: {reasons}")
-        fields = {"routes": "routes", "bgp": "bgp_peers", "vrrp": "vrrp",
-                  "interfaces": "interfaces"}
+        fields = {
+            "routes": "routes",
+            "bgp": "bgp_peers",
+            "vrrp": "vrrp",
+            "interfaces": "interfaces",
+        }
         for node_state in state.nodes.values():
             for domain, attr in fields.items():
                 if domain in failures:
@@ -782,8 +808,10 @@ class BatfishEngine:
 def _direction(direction: str) -> str:
     value = direction.strip().lower()
     if value not in ("in", "out"):
-        raise InputError(f"policy direction {direction!r} is not in or out",
-                         hint="use direction=in or direction=out")
+        raise InputError(
+            f"policy direction {direction!r} is not in or out",
+            hint="use direction=in or direction=out",
+        )
     return value
 
 

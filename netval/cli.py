@@ -222,9 +222,11 @@ def lab_exec(
 
     try:
         rec = manager.require(lab_id)
-        sys.stdout.write(manager.exec_command(rec, device, command))
+        output, code = manager.exec_command(rec, device, command)
+        sys.stdout.write(output)
     except NetvalError as exc:
         raise _fail(exc) from None
+    raise typer.Exit(code)
 
 
 @lab_app.command("inventory")

@@ -363,7 +363,13 @@ def _read_host(path: Path) -> HostSpec:
     if not isinstance(name, str):
         raise InputError(f"{path}: missing 'hostname'", hint='add "hostname": "NAME"')
     host = HostSpec(name=name.lower(), path=path)
-    for key, spec in (raw.get("hostInterfaces") or {}).items():
+    interfaces = raw.get("hostInterfaces") or {}
+    if not isinstance(interfaces, dict):
+        raise InputError(
+            f"{path}: 'hostInterfaces' must be an object of interface name -> settings",
+            hint='write {"eth0": {"name": "eth0", "prefix": "10.0.0.10/24"}}',
+        )
+    for key, spec in interfaces.items():
         if not isinstance(spec, dict) or "prefix" not in spec:
             raise InputError(
                 f"{path}: hostInterfaces.{key} needs a 'prefix'",
@@ -376,8 +382,18 @@ def _read_host(path: Path) -> HostSpec:
                 f"{path}: hostInterfaces.{key}.prefix {spec['prefix']!r} is not an address",
                 hint="write A.B.C.D/LEN",
             ) from exc
-        host.interfaces[spec.get("name", key)] = HostInterfaceSpec(
-            name=spec.get("name", key), prefix=spec["prefix"], gateway=spec.get("gateway")
+        gateway = spec.get("gateway")
+        if gateway is not None:
+            try:
+                ipaddress.ip_address(gateway)
+            except ValueError as exc:
+                raise InputError(
+                    f"{path}: hostInterfaces.{key}.gateway {gateway!r} is not an IP address",
+                    hint="write the gateway as A.B.C.D",
+                ) from exc
+        name_ = str(spec.get("name", key))
+        host.interfaces[name_] = HostInterfaceSpec(
+            name=name_, prefix=str(spec["prefix"]), gateway=gateway
         )
     return host
 

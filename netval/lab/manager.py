@@ -180,16 +180,23 @@ def up(
     # validate the whole plan before touching the machine
     build_plan(snapshot, lab_id, 0, mgmt_net)
     system.preflight()
-    if lab_in_use(lab_id):
-        raise LabError(
-            f"lab id {lab_id!r} is already in use",
-            hint=f"take it down with `netval lab down --id {lab_id}`, or choose another --id",
-        )
-    creds = sshd.Credentials.from_env()
-    sshd.ensure_user(creds)
-    plan = build_plan(snapshot, lab_id, _free_slot(mgmt_net), mgmt_net)
-    rec = _record_for(plan, creds.username)
-    record.save(rec)
+    with record.lock():
+        # checking the id, choosing the slot and saving the record are one step: two `up`s
+        # at once must not both pass the check or take the same slot
+        if lab_in_use(lab_id):
+            raise LabError(
+                f"lab id {lab_id!r} is already in use",
+                hint=f"take it down with `netval lab down --id {lab_id}`, or choose another --id",
+            )
+        plan = build_plan(snapshot, lab_id, _free_slot(mgmt_net), mgmt_net)
+        creds = sshd.Credentials.from_env(lab_id)
+        rec = _record_for(plan, creds.username)
+        record.save(rec)
+    try:
+        sshd.ensure_user(creds)
+    except BaseException:
+        down(lab_id)
+        raise
     try:
         progress(f"creating {len(plan.nodes) + 1} namespaces")
         system.ip_batch(f"netns add {ns}" for ns in plan.namespaces())
@@ -276,6 +283,9 @@ def down(lab_id: str = naming.DEFAULT_LAB_ID) -> DownResult:
     lab_dir = record.lab_dir(lab_id)
     if lab_dir.exists():
         shutil.rmtree(lab_dir, ignore_errors=True)
+    if rec is not None:
+        others = {r.username for r in record.all_records() if r.lab_id != lab_id}
+        sshd.remove_user(rec.username, rec.username in others)
     return DownResult(len(namespaces), len(pids), time.monotonic() - started)
 
 
@@ -319,7 +329,8 @@ def wait_converged(
         time.sleep(interval)
 
 
-def exec_command(rec: record.LabRecord, device: str, command: str) -> str:
+def exec_command(rec: record.LabRecord, device: str, command: str) -> tuple[str, int]:
+    """Run a command on a lab device: vtysh on a router, a shell on a host."""
     node = rec.node(device)
     if node is None:
         raise InputError(
@@ -328,6 +339,7 @@ def exec_command(rec: record.LabRecord, device: str, command: str) -> str:
             hint="pick one of the listed devices",
         )
     if node.kind == "router":
-        return frr.vtysh(node.namespace, command)
-    proc = system.run(["ip", "netns", "exec", node.namespace, "sh", "-c", command], check=False)
-    return proc.stdout + proc.stderr
+        proc = system.run(["vtysh", "-N", node.namespace, "-c", command], check=False)
+    else:
+        proc = system.run(["ip", "netns", "exec", node.namespace, "sh", "-c", command], check=False)
+    return proc.stdout + proc.stderr, proc.returncode

@@ -6,7 +6,10 @@ The record is written *before* anything is created, so a lab whose ``up`` failed
 
 from __future__ import annotations
 
+import fcntl
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -38,6 +41,19 @@ class LabRecord(BaseModel):
 
     def node(self, name: str) -> NodeRecord | None:
         return next((n for n in self.nodes if n.name == name), None)
+
+
+@contextmanager
+def lock() -> Iterator[None]:
+    """Serialize `up`s on this machine (id check, slot choice, record)."""
+    root = run_root()
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def run_root() -> Path:
@@ -75,6 +91,8 @@ def all_records() -> list[LabRecord]:
         return []
     out = []
     for d in sorted(root.iterdir()):
+        if not d.is_dir():
+            continue
         rec = load(d.name)
         if rec is not None:
             out.append(rec)

@@ -1,7 +1,10 @@
 """One sshd per router namespace, on the management address, landing in vtysh.
 
-The login user is a local system account that netval creates and marks (GECOS field), so
-netval never changes the password of an account it did not create.
+Each lab logs in with its own local system account (``nv-<lab id>`` unless NETVAL_USERNAME
+names another), created by ``up`` and removed by ``down``, so labs side by side never reset
+each other's password. netval marks its accounts (GECOS field) and never touches one it did
+not create. The account's login shell only runs a lab router's vtysh wrapper: even if the
+machine's own sshd accepts passwords, the account opens no shell.
 """
 
 from __future__ import annotations
@@ -17,8 +20,22 @@ from netval.lab import system
 from netval.lab.plan import PlannedNode
 
 USER_MARK = "netval lab user"
-DEFAULT_USER = "netval"
 DEFAULT_PASSWORD = "netval"
+LAB_SHELL = Path("/run/netval/lab-shell")
+_LAB_SHELL_TEXT = """#!/bin/sh
+# login shell of netval's lab accounts: they may only run a lab router's vtysh wrapper
+if [ "$1" = "-c" ]; then
+  case "$2" in
+    /run/netval/labs/*/ssh/*/vtysh-login) exec "$2" ;;
+  esac
+fi
+echo "this account only opens a netval lab router's vtysh" >&2
+exit 1
+"""
+
+
+def default_username(lab_id: str) -> str:
+    return f"nv-{lab_id}"
 
 
 @dataclass(frozen=True)
@@ -27,12 +44,19 @@ class Credentials:
     password: str
 
     @classmethod
-    def from_env(cls) -> Credentials:
-        """NETVAL_USERNAME / NETVAL_PASSWORD override the defaults (netval / netval)."""
+    def from_env(cls, lab_id: str) -> Credentials:
+        """NETVAL_USERNAME / NETVAL_PASSWORD override the defaults (nv-<id> / netval)."""
         return cls(
-            os.environ.get("NETVAL_USERNAME") or DEFAULT_USER,
+            os.environ.get("NETVAL_USERNAME") or default_username(lab_id),
             os.environ.get("NETVAL_PASSWORD") or DEFAULT_PASSWORD,
         )
+
+
+def _ours(username: str) -> bool:
+    try:
+        return pwd.getpwnam(username).pw_gecos.split(",")[0] == USER_MARK
+    except KeyError:
+        return False
 
 
 def ensure_user(creds: Credentials) -> None:
@@ -41,18 +65,22 @@ def ensure_user(creds: Credentials) -> None:
             f"NETVAL_USERNAME={creds.username!r} cannot be the lab's login user",
             hint="use an unprivileged name such as 'netval'",
         )
+    LAB_SHELL.parent.mkdir(parents=True, exist_ok=True)
+    LAB_SHELL.write_text(_LAB_SHELL_TEXT)
+    LAB_SHELL.chmod(0o755)
     try:
-        entry = pwd.getpwnam(creds.username)
+        pwd.getpwnam(creds.username)
     except KeyError:
         system.run(
             [
                 "useradd",
                 "--system",
                 "--no-create-home",
+                # home "/": a missing home makes sshd print a warning into every session
                 "--home-dir",
-                "/nonexistent",
+                "/",
                 "--shell",
-                "/bin/sh",
+                str(LAB_SHELL),
                 "--comment",
                 USER_MARK,
                 "--groups",
@@ -61,14 +89,32 @@ def ensure_user(creds: Credentials) -> None:
             ]
         )
     else:
-        if entry.pw_gecos.split(",")[0] != USER_MARK:
+        if not _ours(creds.username):
             raise EnvironmentProblem(
                 f"user {creds.username!r} exists and was not created by netval; the lab will "
                 "not change its password",
                 hint="set NETVAL_USERNAME to another name (netval creates that user)",
             )
-        system.run(["usermod", "--append", "--groups", "frrvty,frr", "--home", "/", creds.username])
+        system.run(
+            [
+                "usermod",
+                "--append",
+                "--groups",
+                "frrvty,frr",
+                "--home",
+                "/",
+                "--shell",
+                str(LAB_SHELL),
+                creds.username,
+            ]
+        )
     system.run(["chpasswd"], stdin=f"{creds.username}:{creds.password}\n")
+
+
+def remove_user(username: str, still_used: bool) -> None:
+    """Delete a lab account netval created, unless another running lab logs in with it."""
+    if username and _ours(username) and not still_used:
+        system.run(["userdel", username], check=False)
 
 
 def make_host_key(directory: Path) -> Path:

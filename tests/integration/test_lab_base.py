@@ -100,7 +100,7 @@ def test_ssh_login_with_scrapli_returns_show_version(lab: manager.UpResult) -> N
     assert node is not None
     with Scrapli(
         host=node.mgmt_ip,
-        auth_username="netval",
+        auth_username=lab.record.username,
         auth_password="netval",
         auth_strict_key=False,
         ssh_config_file=False,

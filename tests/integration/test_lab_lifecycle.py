@@ -168,3 +168,70 @@ def test_missing_tool_in_path_is_explained(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(os, "geteuid", lambda: 0)
     with pytest.raises(EnvironmentProblem, match="iproute2"):
         system.preflight()
+
+
+def test_each_lab_has_its_own_account_removed_at_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Labs side by side with different passwords both keep working; `down` removes only
+    its own account; the account's shell runs nothing but the vtysh wrapper."""
+    import pwd
+
+    from scrapli import Scrapli
+
+    monkeypatch.setenv("NETVAL_PASSWORD", "first-pw")
+    with running_lab(MINI, "ua") as a:
+        monkeypatch.setenv("NETVAL_PASSWORD", "second-pw")
+        with running_lab(MINI, "ub") as b:
+            assert a.record.username != b.record.username
+            for result, password in ((a, "first-pw"), (b, "second-pw")):
+                node = result.record.node("r1")
+                assert node is not None
+                with Scrapli(
+                    host=node.mgmt_ip,
+                    auth_username=result.record.username,
+                    auth_password=password,
+                    auth_strict_key=False,
+                    ssh_config_file=False,
+                    platform="cumulus_vtysh",
+                    transport="system",
+                ) as conn:
+                    assert conn.get_prompt().strip() == "r1#"
+            entry = pwd.getpwnam(b.record.username)
+            assert entry.pw_shell == str(sshd.LAB_SHELL)
+            shell = subprocess.run([entry.pw_shell, "-c", "id"], capture_output=True, text=True)
+            assert shell.returncode == 1 and "only opens" in shell.stderr
+            interactive = subprocess.run([entry.pw_shell], capture_output=True, text=True)
+            assert interactive.returncode == 1
+        with pytest.raises(KeyError):
+            pwd.getpwnam(b.record.username)
+        assert pwd.getpwnam(a.record.username)
+
+
+def test_concurrent_ups_of_one_id_leave_one_lab() -> None:
+    import threading
+
+    require_lab_support()
+    lab_id = new_lab_id("cc")
+    outcomes: list[str] = []
+
+    def up() -> None:
+        try:
+            manager.up(MINI, lab_id)
+            outcomes.append("up")
+        except LabError as exc:
+            outcomes.append(exc.message)
+
+    try:
+        threads = [threading.Thread(target=up) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(outcomes)[1] == "up" and "already in use" in sorted(outcomes)[0]
+        assert manager.require(lab_id).state == "up"
+        states = wait_all_established(
+            [n.namespace for n in manager.require(lab_id).nodes if n.kind == "router"]
+        )
+        assert all(v == "Established" for s in states.values() for v in s.values())
+    finally:
+        manager.down(lab_id)
+    assert leftovers(lab_id) == []

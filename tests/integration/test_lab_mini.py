@@ -87,7 +87,7 @@ def test_scrapli_ssh_login_lands_in_vtysh(lab: manager.UpResult) -> None:
     assert node is not None
     with Scrapli(
         host=node.mgmt_ip,
-        auth_username="netval",
+        auth_username=lab.record.username,
         auth_password="netval",
         auth_strict_key=False,
         ssh_config_file=False,
@@ -130,7 +130,9 @@ def test_nornir_reaches_lab_through_its_inventory(lab: manager.UpResult) -> None
 
 def test_cli_exec_and_inventory(lab: manager.UpResult) -> None:
     lab_id = lab.record.lab_id
-    poll(lambda: "10.1.0.3" in manager.exec_command(lab.record, "r1", "show ip route 10.1.2.0/24"))
+    poll(
+        lambda: "10.1.0.3" in manager.exec_command(lab.record, "r1", "show ip route 10.1.2.0/24")[0]
+    )
     exe = [sys.executable, "-m", "netval.cli"]
     proc = subprocess.run(
         [*exe, "lab", "exec", "r1", "show ip route 10.1.2.0/24", "--id", lab_id],
@@ -151,3 +153,12 @@ def test_cli_exec_and_inventory(lab: manager.UpResult) -> None:
     )
     assert proc.returncode == 2
     assert "has no device 'nosuch'" in proc.stderr and "Traceback" not in proc.stderr
+    # a host runs a shell: its exit status is the command's
+    proc = subprocess.run(
+        [*exe, "lab", "exec", "h1", "false", "--id", lab_id], capture_output=True, text=True
+    )
+    assert proc.returncode == 1
+    proc = subprocess.run(
+        [*exe, "lab", "exec", "r1", "show nonsense", "--id", lab_id], capture_output=True, text=True
+    )
+    assert proc.returncode != 0 and "Unknown command" in proc.stdout

@@ -156,3 +156,16 @@ def test_host_without_prefix(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match=r"h1.json: hostInterfaces.eth0 needs a 'prefix'"):
         load_snapshot(snap)
+
+
+def test_host_interfaces_of_the_wrong_type(tmp_path: Path) -> None:
+    snap = _copy(tmp_path)
+    (snap / "hosts" / "h1.json").write_text('{"hostname": "h1", "hostInterfaces": 5}')
+    with pytest.raises(InputError, match=r"h1.json: 'hostInterfaces' must be an object"):
+        load_snapshot(snap)
+    (snap / "hosts" / "h1.json").write_text(
+        '{"hostname": "h1", "hostInterfaces": {"eth0": {"prefix": "10.1.100.10/24", '
+        '"gateway": "10.1.100.300"}}}'
+    )
+    with pytest.raises(InputError, match=r"gateway '10.1.100.300' is not an IP address"):
+        load_snapshot(snap)

@@ -166,6 +166,9 @@ def lab_down(lab_id: LabId = naming.DEFAULT_LAB_ID) -> None:
         result = manager.down(lab_id)
     except NetvalError as exc:
         raise _fail(exc) from None
+    if result.namespaces == 0 and result.processes == 0:
+        out.print(f"no lab with id [bold]{lab_id}[/] was running; nothing to remove")
+        return
     out.print(
         f"lab [bold]{lab_id}[/] is down: removed {result.namespaces} namespaces and "
         f"{result.processes} processes in {result.seconds:.1f} s"

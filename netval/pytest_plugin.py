@@ -10,6 +10,7 @@ report, also when the run is interrupted.
 
 from __future__ import annotations
 
+import html
 import json
 import time
 from collections.abc import Iterator
@@ -354,3 +355,18 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     from netval.report.console import summary_table
 
     summary_table(ctx)
+
+
+def pytest_html_results_table_header(cells: list[str]) -> None:
+    cells.insert(1, "<th>Device / target</th>")
+    cells.insert(2, "<th>Check</th>")
+
+
+def pytest_html_results_table_row(report: Any, cells: list[str]) -> None:
+    props = dict(getattr(report, "user_properties", []) or [])
+    cells.insert(1, f"<td>{html.escape(str(props.get('target', '')))}</td>")
+    cells.insert(2, f"<td>{html.escape(str(props.get('kind', '')))}</td>")
+
+
+def pytest_html_report_title(report: Any) -> None:
+    report.title = "netval report"

@@ -83,9 +83,12 @@ def plan(
         note = ""
         where = f"{entry.file}:{entry.line}"
         if spec.devices is not None and not select(hosts, spec.devices, where):
+            no_data = all(not getattr(h, "data", None) for h in hosts.values())
             raise InputError(
-                f"{where}: devices {spec.devices} select no device of the inventory",
-                hint="fix the filter (keys are host data such as role, or group/name/platform)",
+                f"{where}: devices {spec.devices} select no device of the inventory"
+                + (" (the devices have no host data: no inventory was found)" if no_data else ""),
+                hint="fix the filter (keys are host data such as role, or group/name/platform)"
+                + ("; pass -i INVENTORY for host data" if no_data else ""),
             )
         if spec.scope == "device":
             devices = [d for d in select(hosts, spec.devices, where) if d in allowed]

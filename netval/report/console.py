@@ -46,7 +46,7 @@ def summary_table(ctx: RunContext) -> None:
     console = Console()
     results = list(ctx.results.values())
     table = Table(title=f"netval {ctx.mode} — {ctx.source.description}", show_lines=False)
-    table.add_column("item")
+    table.add_column("item", overflow="fold")
     table.add_column("status")
     table.add_column("details", overflow="fold")
     order = {Status.ERROR: 0, Status.FAIL: 1, Status.SKIP: 2, Status.PASS: 3}

@@ -75,6 +75,17 @@ def _prefix_range(value: Any) -> str:
     return value
 
 
+def _pattern(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a regular expression")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"{value!r} is not a valid regular expression ({exc})") from exc
+    return value
+
+
+Pattern = Annotated[str, BeforeValidator(_pattern)]
 Duration = Annotated[float, BeforeValidator(_duration)]
 PrefixRange = Annotated[str, BeforeValidator(_prefix_range)]
 Prefix = Annotated[str, BeforeValidator(_prefix)]

@@ -23,7 +23,7 @@ from netval.checks.static_eval import (
     eval_undefined_references,
 )
 from netval.results import Outcome
-from netval.types import Asn, IpAddress, Prefix, PrefixRange
+from netval.types import Asn, IpAddress, Pattern, Prefix, PrefixRange
 
 if TYPE_CHECKING:
     from netval.static.engine import Engine
@@ -47,12 +47,17 @@ class Parse(StaticCheck):
 
     kind: Literal["parse"]
     allow_partial: bool = False
+    allow_unrecognized: list[Pattern] = Field(
+        default_factory=list,
+        description="regexes of line texts an engine may leave unrecognized (e.g. a feature "
+        "it does not model); a file whose only unrecognized lines match still passes",
+    )
     scope: ClassVar[Scope] = "network"
 
     def evaluate_static(
         self, engine: Engine, target: str, devices: list[str], base: Path | None
     ) -> Outcome:
-        return eval_parse(engine, self.allow_partial)
+        return eval_parse(engine, self.allow_partial, self.allow_unrecognized)
 
 
 class UndefinedReferences(StaticCheck):

@@ -41,21 +41,39 @@ def _listed(items: Sequence[str]) -> str:
     return "; ".join(shown) + (f"; ... and {more} more" if more > 0 else "")
 
 
-def eval_parse(engine: Engine, allow_partial: bool) -> Outcome:
+def eval_parse(engine: Engine, allow_partial: bool, allow_unrecognized: list[str]) -> Outcome:
+    import re
+
     status = engine.file_parse_status()
-    ok = {"PASSED"} | ({"PARTIALLY_UNRECOGNIZED"} if allow_partial else set())
-    bad = [r for r in status.rows if str(r.get("Status")) not in ok | {"IGNORED", "EMPTY"}]
-    issues = engine.init_issues().rows
     if not status.rows:
         return Outcome.error("the engine reported no configuration files")
+    issues = engine.init_issues().rows
+    tolerated = [re.compile(p) for p in allow_unrecognized]
+
+    def issue_file(issue: Row) -> str:
+        lines = issue.get("Source_Lines")
+        first = lines[0] if isinstance(lines, list) and lines else lines
+        return str(first.get("filename", "")) if isinstance(first, dict) else ""
+
+    def acceptable(row: Row) -> bool:
+        state = str(row.get("Status"))
+        if state in ("PASSED", "IGNORED", "EMPTY") or (
+            allow_partial and state == "PARTIALLY_UNRECOGNIZED"
+        ):
+            return True
+        if state != "PARTIALLY_UNRECOGNIZED" or not tolerated:
+            return False
+        name = cell_text(row.get("File_Name"))
+        texts = [str(i.get("Line_Text") or "") for i in issues if issue_file(i) == name]
+        return bool(texts) and all(any(p.search(t) for p in tolerated) for t in texts)
+
+    bad = [r for r in status.rows if not acceptable(r)]
     if not bad:
         return Outcome.passed(
             f"{len(status.rows)} file(s) parsed", observed={"files": len(status.rows)}
         )
     bad_files = {cell_text(r.get("File_Name")) for r in bad}
-    details = []
-    for r in bad:
-        details.append(f"{cell_text(r.get('File_Name'))}: {r.get('Status')}")
+    details = [f"{cell_text(r.get('File_Name'))}: {r.get('Status')}" for r in bad]
     for issue in issues:
         where = _lines(issue.get("Source_Lines"))
         if not where or any(f in where for f in bad_files):

@@ -368,3 +368,51 @@ def test_same_check_on_predicted_state() -> None:
             {"source": source, "nodes": {"r1": {"name": "r1", "routes": [ECMP2]}}}
         )
         assert evaluate(spec, state, "r1", ["r1"]).status is Status.PASS
+
+
+class _ParseEngine:
+    """Batfish's answer shapes for fileParseStatus/initIssues, as the tests set them."""
+
+    name = "table"
+
+    def __init__(self, status: list[dict[str, Any]], issues: list[dict[str, Any]]) -> None:
+        self._status, self._issues = status, issues
+
+    def file_parse_status(self) -> Any:
+        from netval.static.engine import Answer
+
+        return Answer("fileParseStatus", ["File_Name", "Status"], self._status)
+
+    def init_issues(self) -> Any:
+        from netval.static.engine import Answer
+
+        return Answer("initIssues", ["Source_Lines", "Line_Text"], self._issues)
+
+
+@pytest.mark.parametrize(
+    ("patterns", "line_texts", "status"),
+    [
+        ([], [" vrrp 10 priority 200"], Status.FAIL),
+        ([r"^\s*vrrp \d+"], [" vrrp 10 priority 200", " vrrp 10 ip 10.0.100.1"], Status.PASS),
+        ([r"^\s*vrrp \d+"], [" vrrp 10 priority 200", " bogus command"], Status.FAIL),
+    ],
+)
+def test_parse_tolerates_only_listed_unrecognized_lines(
+    patterns: list[str], line_texts: list[str], status: Status
+) -> None:
+    from netval.checks.static_eval import eval_parse
+
+    engine = _ParseEngine(
+        [
+            {"File_Name": "configs/leaf1", "Status": "PARTIALLY_UNRECOGNIZED"},
+            {"File_Name": "configs/leaf2", "Status": "PASSED"},
+        ],
+        [
+            {"Source_Lines": [{"filename": "configs/leaf1", "lines": [27 + i]}], "Line_Text": t}
+            for i, t in enumerate(line_texts)
+        ],
+    )
+    outcome = eval_parse(engine, False, patterns)  # type: ignore[arg-type]
+    assert outcome.status is status, outcome.message
+    if status is Status.FAIL:
+        assert "configs/leaf1" in outcome.message

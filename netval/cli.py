@@ -567,6 +567,73 @@ def capture(
     raise typer.Exit(1 if failed else 0)
 
 
+@app.command("compare")
+def compare_cmd(
+    snapshot: Annotated[Path, typer.Argument(help="the snapshot the devices should be running")],
+    inventory: InventoryOpt = None,
+    lab: LabOpt = None,
+    engine: EngineOpt = "auto",
+    limit: LimitOpt = None,
+    json_path: JsonOpt = None,
+) -> None:
+    """Predicted vs observed: compare what the engine predicts for SNAPSHOT (routes, BGP sessions, VRRP roles) with what the devices actually do. Exit 0 when they agree, 1 when they differ."""
+    import json
+
+    from netval.compare import compare_states
+    from netval.live.inventory import parse_limit, select
+    from netval.live.source import LiveSource
+    from netval.report.console import collection_progress
+    from netval.state import Domain
+    from netval.static import open_engine
+
+    try:
+        source = LiveSource(inventory, lab)
+        hosts = source.hosts()
+        lim = parse_limit(limit)
+        names = select(hosts, lim, "--limit") if lim is not None else sorted(hosts)
+        _progress(f"predicting {snapshot} with the {engine} engine")
+        predicted = open_engine(snapshot, engine).state()
+        names = [n for n in names if n in predicted.nodes]
+        if not names:
+            raise NetvalError(
+                f"no device is both in {snapshot} and in the {source.description}",
+                hint="compare a snapshot with the inventory or lab of the same network",
+            )
+        domains: set[Domain] = {"bgp", "routes", "vrrp"}
+        with collection_progress(source.description) as progress:
+            observed = source.collect({n: set(domains) for n in names}, progress)
+    except NetvalError as exc:
+        raise _fail(exc) from None
+    except NotImplementedError as exc:
+        raise _fail(NetvalError(f"the {engine} engine cannot predict a state: {exc}")) from None
+    predicted.nodes = {n: v for n, v in predicted.nodes.items() if n in names}
+    # the lab's management links exist only in the lab, never in the snapshot
+    ignore = []
+    if lab:
+        from netval.lab import manager
+
+        ignore.append(manager.require(lab).mgmt_net)
+    diffs, skipped = compare_states(predicted, observed, ignore)
+    table = Table(title=f"predicted ({snapshot}) vs observed ({source.description})")
+    for col in ("device", "what", "key", "predicted", "observed"):
+        table.add_column(col, overflow="fold")
+    for d in diffs:
+        table.add_row(d.node, d.domain, escape(d.key), escape(d.predicted), escape(d.observed))
+    if diffs:
+        out.print(table)
+    for line in skipped:
+        err.print(f"[magenta]not compared:[/] {escape(line)}", highlight=False)
+    out.print(f"{len(diffs)} difference(s) over {len(names) - len(skipped)} device(s)")
+    if json_path:
+        json_path.write_text(
+            json.dumps(
+                {"differences": [d.__dict__ for d in diffs], "not_compared": skipped}, indent=2
+            )
+            + "\n"
+        )
+    raise typer.Exit(1 if diffs or skipped else 0)
+
+
 def main() -> None:
     try:
         app()

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from netval.errors import InputError
-from netval.state import State
 from netval.static.builtin import bgp, references, search
+from netval.static.builtin.dataplane.engine_glue import DataPlaneQuestions
 from netval.static.builtin.loader import Loaded, load
 from netval.static.builtin.model import DeviceModel, ParseStatus
 from netval.static.builtin.policy import Evaluator
 from netval.static.builtin.route_json import policy_row, route_from_input
-from netval.static.engine import Answer, Headers, RouteInput
+from netval.static.engine import Answer, RouteInput
 
 POLICY_COLUMNS = [
     "Node",
@@ -23,11 +23,11 @@ POLICY_COLUMNS = [
     "Difference",
     "Trace",
 ]
-_DATA_PLANE = "the built-in data plane comes with issue 6"
 
 
-class BuiltinEngine:
-    """Answers the engine protocol from configs alone."""
+class BuiltinEngine(DataPlaneQuestions):
+    """Answers the engine protocol from configs alone: the questions on configuration here,
+    the data-plane questions (routes, sessions, flows, predicted state) from the mixin."""
 
     name = "builtin"
 
@@ -184,33 +184,6 @@ class BuiltinEngine:
 
     def policies(self, node: str) -> list[str]:
         return sorted(self._device(node).route_maps)
-
-    # -- data plane: issue 6 --------------------------------------------------------------
-
-    def bgp_session_status(self) -> Answer:
-        _later("bgpSessionStatus")
-
-    def routes(self, nodes: list[str] | None = None) -> Answer:
-        _later("routes")
-
-    def traceroute(self, start: str, headers: Headers) -> Answer:
-        _later("traceroute")
-
-    def reachability(self, start: str, headers: Headers, actions: str = "SUCCESS") -> Answer:
-        _later("reachability")
-
-    def differential_routes(self, reference: Path) -> Answer:
-        _later("differential routes")
-
-    def differential_reachability(self, reference: Path, headers: Headers) -> Answer:
-        _later("differential reachability")
-
-    def state(self) -> State:
-        _later("predicted state")
-
-
-def _later(what: str) -> NoReturn:
-    raise NotImplementedError(f"{what}: {_DATA_PLANE}")
 
 
 def _issue(

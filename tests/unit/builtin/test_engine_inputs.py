@@ -6,7 +6,7 @@ import pytest
 
 from netval.errors import InputError
 from netval.static.builtin import BuiltinEngine
-from netval.static.engine import Engine, Headers, RouteInput
+from netval.static.engine import Engine, RouteInput
 from tests.unit.builtin.conftest import SNAPSHOTS, MakeEngine, frr_device
 
 
@@ -62,13 +62,3 @@ def test_bad_names_are_input_errors() -> None:
     assert e.policies("border1") == ["from_fabric", "from_isp", "to_fabric", "to_isp"]
 
 
-def test_data_plane_is_issue_6() -> None:
-    e = BuiltinEngine(SNAPSHOTS / "base")
-    for call in (
-        e.routes,
-        e.state,
-        e.bgp_session_status,
-        lambda: e.traceroute("leaf1", Headers("10.10.3.10")),
-    ):
-        with pytest.raises(NotImplementedError, match="issue 6"):
-            call()

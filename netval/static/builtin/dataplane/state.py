@@ -1,0 +1,94 @@
+"""The predicted State: routes, BGP peers, VRRP roles and interfaces, as the shared checks
+read them.
+
+Built from the data plane's Batfish-shaped answers with the same converters the Batfish
+engine uses (netval.static.batfish), so both engines feed the checks identical States.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netval.state import State
+from netval.static.batfish import bgp_to_state, interfaces_to_state, routes_to_state, vrrp_to_state
+from netval.static.builtin.dataplane.answers import (
+    ROUTE_COLUMNS,
+    answer_bgp_session_status,
+    route_rows,
+)
+from netval.static.builtin.dataplane.compute import DataPlane
+from netval.static.builtin.model import ParseStatus
+from netval.static.engine import Answer
+
+COMPATIBILITY_COLUMNS = [
+    "Node",
+    "VRF",
+    "Local_AS",
+    "Local_Interface",
+    "Local_IP",
+    "Remote_AS",
+    "Remote_Node",
+    "Remote_Interface",
+    "Remote_IP",
+    "Address_Families",
+    "Session_Type",
+    "Configured_Status",
+]
+
+
+def vrrp_rows(dp: DataPlane) -> list[dict[str, Any]]:
+    rows = []
+    for node in dp.net.nodes.values():
+        if node.model is None:
+            continue
+        for miface in node.model.interfaces.values():
+            iface = node.ifaces.get(miface.name)
+            for g in miface.vrrp:
+                source = str(iface.primary) if iface is not None and iface.primary else None
+                rows.append(
+                    {
+                        "Interface": {"hostname": node.name, "interface": miface.name},
+                        "Group_Id": g.vrid,
+                        "Priority": g.priority,
+                        "Virtual_Addresses": [v.split("/")[0] for v in g.virtual_ips],
+                        "Source_Address": source,
+                        "Preempt": g.preempt if g.preempt is not None else True,
+                        "Active": bool(iface and iface.active),
+                    }
+                )
+    return rows
+
+
+def interface_rows(dp: DataPlane) -> list[dict[str, Any]]:
+    rows = []
+    for node in dp.net.nodes.values():
+        for iface in node.ifaces.values():
+            rows.append(
+                {
+                    "Interface": {"hostname": node.name, "interface": iface.name},
+                    "Admin_Up": iface.active,
+                    "Active": iface.active,
+                    "All_Prefixes": [str(a) for a in iface.addresses],
+                    "Description": iface.description,
+                    "VRF": iface.vrf,
+                }
+            )
+    return rows
+
+
+def predicted_state(dp: DataPlane, origin: str = "") -> State:
+    state = routes_to_state(Answer("routes", ROUTE_COLUMNS, route_rows(dp)), origin)
+    for name in dp.net.nodes:
+        state.node(name)
+    compat = Answer("bgpSessionCompatibility", COMPATIBILITY_COLUMNS, dp.sessions.rows)
+    bgp_to_state(state, answer_bgp_session_status(dp), compat)
+    vrrp_to_state(state, Answer("vrrpProperties", [], vrrp_rows(dp)))
+    interfaces_to_state(state, Answer("interfaceProperties", [], interface_rows(dp)))
+    for name, node_state in state.nodes.items():
+        for attr in ("routes", "bgp_peers", "vrrp", "interfaces"):
+            if getattr(node_state, attr) is None:
+                setattr(node_state, attr, [])
+        dev = dp.devices.get(name)
+        if dev is not None and dev.status is ParseStatus.FAILED:
+            node_state.errors["device"] = f"{dev.filename} could not be parsed: {dev.failure}"
+    return state

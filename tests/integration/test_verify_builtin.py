@@ -240,3 +240,52 @@ def test_nothing_checkable_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "no check ran" in proc.stderr
+
+
+def _full(snapshot: str, tmp_path: Path) -> tuple[int, dict[str, dict[str, Any]]]:
+    report = tmp_path / f"{snapshot}.json"
+    proc = subprocess.run(
+        [
+            *CLI,
+            "verify",
+            f"snapshots/{snapshot}",
+            "--base",
+            "snapshots/base",
+            "--engine",
+            "builtin",
+            "-c",
+            "checks/pre-change.yaml",
+            "--json",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert report.is_file(), proc.stdout + proc.stderr
+    return proc.returncode, {r["id"]: r for r in json.loads(report.read_text())["results"]}
+
+
+@pytest.mark.parametrize("snapshot", ["base", "candidate-good"])
+def test_whole_pre_change_gate_passes_good_snapshots(snapshot: str, tmp_path: Path) -> None:
+    code, results = _full(snapshot, tmp_path)
+    assert {i: r["message"] for i, r in results.items() if r["status"] != "pass"} == {}
+    assert code == 0 and len(results) >= 20
+
+
+def test_whole_pre_change_gate_fails_each_documented_mistake(tmp_path: Path) -> None:
+    code, results = _full("candidate-bad", tmp_path)
+    assert code == 1
+    failed = {i: r["message"] for i, r in results.items() if r["status"] == "fail"}
+    # mistake 4 (snapshots/README.md): leaf1 `maximum-paths 1` kills its ECMP
+    assert "0.0.0.0/0 on leaf1: 1 path(s), expected at least 2" in failed["ecmp[leaf1]"]
+    # mistake 2: leaf3's session to spine2 is predicted down, and leaf3 loses ECMP
+    assert "10.10.254.12 (AS 65202) is idle" in failed["bgp_sessions[leaf3]"]
+    assert "0.0.0.0/0 on leaf3: 1 path(s)" in failed["ecmp[leaf3]"]
+    # mistake 5: the VRRP priorities swapped make leaf2 master
+    assert "master is leaf2, expected leaf1" in failed["vrrp[eth3/10]"]
+    # mistakes 1 and 3 change the routes against the base: bogons in, more-specifics out
+    diff = failed["differential"]
+    assert "border1: +10.0.0.0/8" in diff and "isp1: +10.10.3.0/24" in diff
+    # reachability is not what breaks (snapshots/README.md)
+    assert results["reachability[leaf1->10.10.3.10:443]"]["status"] == "pass"

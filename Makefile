@@ -22,12 +22,19 @@ $(VENV)/.installed: pyproject.toml
 
 install: system-deps $(VENV)/.installed
 
-# The main job on the built-in defaults: boot the example network as a lab, run the
-# post-change checks on it (reports in reports/), take it down. The lab is removed even
-# when a step fails.
+# The main job on the built-in defaults:
+#  1. pre-change gate: the good candidate passes, the bad one must be caught (exit 1);
+#  2. post-change gate: boot the example network as a lab, run the live checks on it,
+#     take it down (also when a step fails). Reports go to reports/.
 demo: install
-	@$(VENV)/bin/netval lab down --id $(LAB_ID) >/dev/null
 	@mkdir -p reports
+	$(VENV)/bin/netval verify snapshots/candidate-good --base snapshots/base \
+	  -c checks/pre-change.yaml --junitxml reports/verify-good.xml --json reports/verify-good.json
+	@echo "--- the bad candidate must be caught:"
+	@$(VENV)/bin/netval verify snapshots/candidate-bad --base snapshots/base \
+	  -c checks/pre-change.yaml --junitxml reports/verify-bad.xml --json reports/verify-bad.json; \
+	  test $$? -eq 1 || { echo "candidate-bad was not caught"; exit 1; }
+	@$(VENV)/bin/netval lab down --id $(LAB_ID) >/dev/null
 	@status=0; \
 	$(VENV)/bin/netval lab up snapshots/base --id $(LAB_ID) --wait 60 \
 	&& $(VENV)/bin/netval check --lab $(LAB_ID) -c checks/fabric.yaml \

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -118,3 +119,46 @@ def test_lab_inventory_keeps_roles_from_the_base_inventory(lab: manager.UpResult
     assert hosts["leaf1"]["groups"] == ["leaf"] and hosts["leaf1"]["data"]["asn"] == 65001
     assert hosts["leaf1"]["hostname"] == lab.record.node("leaf1").mgmt_ip  # type: ignore[union-attr]
     assert json.loads(json.dumps(hosts))  # plain data a Nornir user can load
+
+
+def test_compare_prediction_with_the_running_network(lab: manager.UpResult, tmp_path: Path) -> None:
+    """The built-in engine's prediction of base equals what the FRR lab does; the prediction
+    of candidate-bad differs from it exactly where the change would act."""
+    import sys
+
+    cli = [sys.executable, "-m", "netval.cli", "compare"]
+    wait_all_established([n.namespace for n in lab.record.nodes if n.kind == "router"])
+
+    def agree() -> bool:
+        proc = subprocess.run(
+            [*cli, "snapshots/base", "--lab", lab.record.lab_id, "--engine", "builtin"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        return proc.returncode == 0 and "0 difference(s) over 7 device(s)" in proc.stdout
+
+    assert poll(agree, timeout=30), "prediction of base differs from the running base lab"
+    report = tmp_path / "diff.json"
+    proc = subprocess.run(
+        [
+            *cli,
+            "snapshots/candidate-bad",
+            "--lab",
+            lab.record.lab_id,
+            "--engine",
+            "builtin",
+            "--json",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 1
+    diffs = json.loads(report.read_text())["differences"]
+    keyed = {(d["node"], d["domain"], d["key"]): d for d in diffs}
+    # leaf1's maximum-paths 1: one path predicted where the network has two
+    leaf1 = keyed[("leaf1", "route", "0.0.0.0/0")]
+    assert leaf1["predicted"].count(",") == 0 and leaf1["observed"].count(",") == 1
+    assert keyed[("leaf3", "bgp", "10.10.254.12")]["predicted"] == "down"

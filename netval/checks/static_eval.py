@@ -311,7 +311,7 @@ def format_trace(trace: dict[str, Any]) -> str:
         detail = ""
         for step in steps:
             d = step.get("detail") or {}
-            if step.get("type") in ("ExitOutputIface", "EnterInputIface") and d:
+            if step.get("type") in ("ExitOutputInterface", "EnterInputInterface") and d:
                 iface = d.get("outputInterface") or d.get("inputInterface")
                 if iface:
                     detail += f" {cell_text(iface)}"

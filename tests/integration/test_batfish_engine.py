@@ -172,13 +172,21 @@ def test_unused_structures_are_batfish_rows(unit: BatfishEngine) -> None:
         ("undefinedReferences", lambda e: e.undefined_references()),
         # recorded, but not with these parameters
         ("routes", lambda e: e.routes(nodes=["pod_0_leaf_0"])),
-        ("testRoutePolicies", lambda e: e.test_route_policies(
-            "pod_0_leaf_0", "any", "in", [RouteInput(network="10.0.0.0/8")])),
+        (
+            "testRoutePolicies",
+            lambda e: e.test_route_policies(
+                "pod_0_leaf_0", "any", "in", [RouteInput(network="10.0.0.0/8")]
+            ),
+        ),
         ("traceroute", lambda e: e.traceroute("pod_0_tor_0", Headers(dst_ip="4.1.1.1"))),
         # the replay has no template for these: still an EngineError, never AttributeError
         ("reachability", lambda e: e.reachability("pod_0_tor_0", Headers(dst_ip="4.1.1.1"))),
-        ("searchRoutePolicies", lambda e: e.search_route_policies(
-            "pod_0_leaf_0", "any", "in", ["10.0.0.0/8:8-32"], "permit")),
+        (
+            "searchRoutePolicies",
+            lambda e: e.search_route_policies(
+                "pod_0_leaf_0", "any", "in", ["10.0.0.0/8:8-32"], "permit"
+            ),
+        ),
         ("nodeProperties", lambda e: e.nodes()),
         ("routes (differential)", lambda e: e.differential_routes(DC)),
     ],
@@ -219,8 +227,9 @@ def test_bare_frr_is_uploaded_wrapped(
 
     def spy(self: Session, upload: str, *args: Any, **kwargs: Any) -> str:
         root = Path(upload)
-        uploaded.update({p.relative_to(root).as_posix(): p.read_text()
-                         for p in root.rglob("*") if p.is_file()})
+        uploaded.update(
+            {p.relative_to(root).as_posix(): p.read_text() for p in root.rglob("*") if p.is_file()}
+        )
         result: str = real_init(self, upload, *args, **kwargs)
         return result
 

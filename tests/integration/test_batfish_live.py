@@ -35,18 +35,40 @@ COLUMNS = {
     "initIssues": {"Nodes", "Source_Lines", "Type", "Details", "Line_Text", "Parser_Context"},
     "undefinedReferences": {"File_Name", "Struct_Type", "Ref_Name", "Context", "Lines"},
     "unusedStructures": {"Structure_Type", "Structure_Name", "Source_Lines"},
-    "bgpSessionCompatibility": {"Node", "VRF", "Local_AS", "Local_IP", "Remote_AS",
-                                "Remote_Node", "Remote_IP", "Session_Type",
-                                "Configured_Status"},
-    "bgpSessionStatus": {"Node", "VRF", "Local_AS", "Local_IP", "Remote_AS", "Remote_Node",
-                         "Remote_IP", "Session_Type", "Established_Status"},
+    "bgpSessionCompatibility": {
+        "Node",
+        "VRF",
+        "Local_AS",
+        "Local_IP",
+        "Remote_AS",
+        "Remote_Node",
+        "Remote_IP",
+        "Session_Type",
+        "Configured_Status",
+    },
+    "bgpSessionStatus": {
+        "Node",
+        "VRF",
+        "Local_AS",
+        "Local_IP",
+        "Remote_AS",
+        "Remote_Node",
+        "Remote_IP",
+        "Session_Type",
+        "Established_Status",
+    },
     "routes": {"Node", "VRF", "Network", "Next_Hop", "Protocol", "Metric", "Admin_Distance"},
     "testRoutePolicies": {"Node", "Policy_Name", "Input_Route", "Action", "Output_Route"},
     "searchRoutePolicies": {"Node", "Policy_Name", "Input_Route", "Action", "Output_Route"},
     "traceroute": {"Flow", "Traces", "TraceCount"},
     "reachability": {"Flow", "Traces", "TraceCount"},
-    "differentialReachability": {"Flow", "Snapshot_Traces", "Snapshot_TraceCount",
-                                 "Reference_Traces", "Reference_TraceCount"},
+    "differentialReachability": {
+        "Flow",
+        "Snapshot_Traces",
+        "Snapshot_TraceCount",
+        "Reference_Traces",
+        "Reference_TraceCount",
+    },
     "interfaceProperties": {"Interface", "Admin_Up", "Active", "All_Prefixes"},
     "vrrpProperties": {"Interface", "Group_Id", "Virtual_Addresses", "Priority"},
 }
@@ -82,8 +104,16 @@ def test_every_config_file_is_parsed(base: BatfishEngine) -> None:
     assert all(r["Status"] in ("PASSED", "PARTIALLY_UNRECOGNIZED") for r in answer.rows)
 
 
-@pytest.mark.parametrize("method", ["init_issues", "undefined_references", "unused_structures",
-                                    "interface_properties", "vrrp_properties"])
+@pytest.mark.parametrize(
+    "method",
+    [
+        "init_issues",
+        "undefined_references",
+        "unused_structures",
+        "interface_properties",
+        "vrrp_properties",
+    ],
+)
 def test_parameterless_questions_have_their_columns(base: BatfishEngine, method: str) -> None:
     _check_columns(getattr(base, method)())
 
@@ -117,9 +147,13 @@ def test_route_policies(base: BatfishEngine) -> None:
     assert {"from_isp", "to_isp"} <= set(base.policies("border1"))
 
     tested = base.test_route_policies(
-        "border1", "from_isp", "in",
-        [RouteInput(network="10.0.0.0/8", as_path=(64500,)),
-         RouteInput(network="198.51.100.0/24", as_path=(64500,))],
+        "border1",
+        "from_isp",
+        "in",
+        [
+            RouteInput(network="10.0.0.0/8", as_path=(64500,)),
+            RouteInput(network="198.51.100.0/24", as_path=(64500,)),
+        ],
     )
     _check_columns(tested)
     actions = {r["Input_Route"]["network"]: r["Action"] for r in tested.rows}

@@ -60,5 +60,3 @@ def test_bad_names_are_input_errors() -> None:
     with pytest.raises(InputError):
         e.search_route_policies("border1", "to_isp", "out", ["10.0.0.0/8:40"], "permit")
     assert e.policies("border1") == ["from_fabric", "from_isp", "to_fabric", "to_isp"]
-
-

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from netval.static.builtin.dataplane.bgp_run import LOCAL_K, BgpRoute
+from netval.static.builtin.dataplane.bgp_decision import LOCAL_K
+from netval.static.builtin.dataplane.bgp_run import BgpRoute
 from netval.static.builtin.dataplane.compute import DataPlane
-from netval.static.builtin.dataplane.prefix import ip_int, ip_text, key_text
+from netval.static.builtin.dataplane.prefix import ip_int, key_text
 from netval.static.builtin.dataplane.sessions import Peering
 from netval.static.builtin.dataplane.types import Hop, RibRoute
 from netval.static.engine import Answer
@@ -257,5 +258,19 @@ def answer_bgp_session_status(dp: DataPlane) -> Answer:
     return Answer("bgpSessionStatus", SESSION_STATUS_COLUMNS, session_status_rows(dp))
 
 
-def router_id_text(value: int) -> str:
-    return ip_text(value)
+ISSUE_COLUMNS = ["Node", "Type", "Network", "Details"]
+
+
+def answer_issues(dp: DataPlane) -> Answer:
+    """What the computation could not settle: BGP oscillation (frozen at the bound),
+    unresolvable next hops, IGP/BGP rounds that did not reach a fixed point."""
+    rows = [
+        {
+            "Node": node_cell(i.node) if i.node != "*" else None,
+            "Type": i.kind,
+            "Network": i.prefix,
+            "Details": i.detail,
+        }
+        for i in dp.issues
+    ]
+    return Answer("dataplaneIssues", ISSUE_COLUMNS, rows)

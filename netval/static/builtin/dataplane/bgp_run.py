@@ -6,13 +6,7 @@ the candidates from its neighbours' Loc-RIBs through their export and its own im
 the neighbours whose view of it changes. No Adj-RIB-In is stored, which keeps a 1000-device
 fabric's millions of (node, prefix) entries within memory.
 
-Best path order (FRR, which Batfish follows closely for FRR, EOS and IOS): weight, local
-preference, locally originated, AS-path length, origin, MED (same neighbour AS, or always),
-eBGP over iBGP, IGP cost to the next hop; paths equal so far are multipath candidates (same
-neighbour AS, or any AS path of the same length with multipath-relax, identical AS path for
-iBGP); then router-id (originator-id if reflected), cluster-list length, peer address. FRR's
-"oldest eBGP path" step is left out: it depends on timing, so a static tool cannot know it
-(use ``bgp bestpath compare-routerid`` for a deterministic FRR).
+Best-path order and multipath: bgp_decision.py.
 
 Every (speaker, prefix) may change its selection at most ``MAX_FLAPS`` times; a prefix that
 keeps changing (a BGP wedgie or a MED oscillation) is frozen and reported, never looped on.
@@ -23,7 +17,17 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from netval.static.builtin.dataplane.bgp_policy import ORIGIN_RANK, Attrs, Policies, intern
+from netval.static.builtin.dataplane.bgp_decision import (
+    EBGP_K,
+    IBGP_K,
+    LOCAL_K,
+    Candidate,
+    by_tiebreak,
+    compare,
+    mp_equal,
+    tiebreak,
+)
+from netval.static.builtin.dataplane.bgp_policy import Attrs, Policies, intern
 from netval.static.builtin.dataplane.bgp_speaker import (
     INDEX_THRESHOLD,
     ExportClass,
@@ -42,7 +46,6 @@ from netval.static.builtin.dataplane.prefix import (
 )
 from netval.static.builtin.dataplane.types import AGGREGATE, BGP, IBGP, Hop, Issue, RibRoute
 
-LOCAL_K, EBGP_K, IBGP_K = 0, 1, 2
 MAX_FLAPS = 40
 MAX_AGGREGATE_ROUNDS = 20
 NO_EXPORT = "65535:65281"
@@ -51,7 +54,6 @@ NO_ADVERTISE = "65535:65282"
 _UNSET: Any = object()
 BLOCKED: Any = object()  # every receiver of the class would drop the route as an AS loop
 
-Candidate = tuple[Attrs, Session | None, Hop, int, int]  # attrs, from, next hop, igp, kind
 # attributes sent; next hop kept (None: the sender's own); an eBGP third-party next hop and
 # the receiving ASes that get it
 Export = tuple[Attrs, Hop | None, Hop | None, frozenset[int]]
@@ -224,11 +226,12 @@ class BgpRun:
             if not offered:
                 sessions = ()
             else:
-                sessions = sorted(offered, key=_by_tiebreak) if len(offered) > 1 else offered
+                sessions = sorted(offered, key=by_tiebreak) if len(offered) > 1 else offered
         locrib_of = self.locrib
         rid, cluster = spk.router_id, spk.cluster_id
         own = self.own[spk]
-        frr = spk.node.profile.frr
+        nh_cache = self.nh_cache[spk]
+        frr_host_route = spk.node.profile.frr and key & 63 == 32
         for s in sessions:
             e: BgpRoute | None = None
             if key == DEFAULT_KEY and s.default_originate:
@@ -263,8 +266,9 @@ class BgpRun:
                     nh = out[1]
             if nh.ip is not None and nh.ip in own:
                 continue  # a next hop that is one of our own addresses (martian)
-            igp = self.resolve(spk, nh, s.single_hop)
-            if frr and key & 63 == 32 and nh.ip is not None and key >> 6 == ip_int(nh.ip):
+            ck = (nh, s.single_hop)
+            igp = nh_cache[ck] if ck in nh_cache else self.resolve(spk, nh, s.single_hop)
+            if frr_host_route and nh.ip is not None and key >> 6 == ip_int(nh.ip):
                 # FRR (bgp_nht.c, with import-check on, the default): a /32 whose next hop is
                 # that very address "loops through itself" and is invalid (lab: an iBGP
                 # loopback route whose next hop is the loopback)
@@ -284,19 +288,19 @@ class BgpRun:
         a0, k0, g0 = first[0], first[4], first[3]
         if len(cands) > 1 and all(c[0] is a0 and c[4] == k0 and c[3] == g0 for c in cands):
             # the common case (the same route from every spine): only tie-breaks differ
-            mp = sorted(cands, key=_tiebreak) if a0.originator is not None else cands
+            mp = sorted(cands, key=tiebreak) if a0.originator is not None else cands
             best = mp[0]
         else:
             best = first
             for c in cands[1:]:
-                r = _compare(spk, c, best)
-                if r < 0 or (r == 0 and _tiebreak(c) < _tiebreak(best)):
+                r = compare(spk, c, best)
+                if r < 0 or (r == 0 and tiebreak(c) < tiebreak(best)):
                     best = c
             if best[4] == LOCAL_K:
                 mp = [best]
             else:
-                eq = [c for c in cands if c is not best and _mp_equal(spk, best, c)]
-                mp = [best, *sorted(eq, key=_tiebreak)] if eq else [best]
+                eq = [c for c in cands if c is not best and mp_equal(spk, best, c)]
+                mp = [best, *sorted(eq, key=tiebreak)] if eq else [best]
         kind = best[4]
         if kind != LOCAL_K:
             limit = spk.eibgp or (spk.max_ebgp if kind == EBGP_K else spk.max_ibgp)
@@ -582,58 +586,6 @@ class BgpRun:
                         e.exp = _UNSET
                         self.notify(spk, key, None, e, force=True)
         return changed
-
-
-def _by_tiebreak(s: Session) -> tuple[int, int]:
-    return s.tiebreak
-
-
-def _tiebreak(c: Candidate) -> tuple[int, int, int]:
-    s = c[1]
-    if s is None:
-        return (0, 0, 0)
-    a = c[0]
-    rid = ip_int(a.originator) if a.originator else s.tiebreak[0]
-    return (rid, len(a.clusters), s.tiebreak[1])
-
-
-def _compare(spk: Speaker, a: Candidate, b: Candidate) -> int:
-    """<0 when a is better, >0 when b is, 0 when equal up to the multipath point."""
-    aa, ba = a[0], b[0]
-    if aa is not ba:
-        if aa.weight != ba.weight:
-            return -1 if aa.weight > ba.weight else 1
-        if aa.local_pref != ba.local_pref:
-            return -1 if aa.local_pref > ba.local_pref else 1
-    ak, bk = a[4], b[4]
-    if (ak == LOCAL_K) != (bk == LOCAL_K):
-        return -1 if ak == LOCAL_K else 1
-    if aa is not ba:
-        la, lb = len(aa.as_path), len(ba.as_path)
-        if la != lb:
-            return -1 if la < lb else 1
-        oa, ob = ORIGIN_RANK.get(aa.origin, 2), ORIGIN_RANK.get(ba.origin, 2)
-        if oa != ob:
-            return -1 if oa < ob else 1
-        if aa.med != ba.med and (
-            spk.always_med or (aa.as_path[:1] or (0,)) == (ba.as_path[:1] or (0,))
-        ):
-            return -1 if aa.med < ba.med else 1
-    if ak != bk and not spk.eibgp:
-        return -1 if ak == EBGP_K else 1
-    if a[3] != b[3]:
-        return -1 if a[3] < b[3] else 1
-    return 0
-
-
-def _mp_equal(spk: Speaker, best: Candidate, c: Candidate) -> bool:
-    if c[4] == LOCAL_K or _compare(spk, best, c) != 0:
-        return False
-    if spk.relax:
-        return True
-    if c[4] == IBGP_K and best[4] == IBGP_K:
-        return c[0].as_path == best[0].as_path
-    return c[0].as_path[:1] == best[0].as_path[:1]
 
 
 def _same(old: BgpRoute | None, new: BgpRoute | None) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from netval.static.builtin.bgp import PeerView
 from netval.static.builtin.dataplane.bgp_policy import Attrs, Policies, PolicySignature
 from netval.static.builtin.dataplane.network import Network, Node
-from netval.static.builtin.dataplane.prefix import ip_int
+from netval.static.builtin.dataplane.prefix import PrefixTable, ip_int, key_of
 from netval.static.builtin.dataplane.types import Hop, RouterId
 from netval.static.builtin.model import BgpAggregate, BgpProcess, DeviceModel
 
@@ -193,6 +193,7 @@ def wire_sessions(
     of it, since ``pairs`` lists every side)."""
     sessions: list[Session] = []
     classes: dict[tuple[RouterId, tuple[object, ...]], ExportClass] = {}
+    subnets: dict[tuple[str, str], PrefixTable[tuple[int, int]]] = {}
     for v, w in pairs:
         src, dst = speakers.get((v.node, v.vrf)), speakers.get((w.node, w.vrf))
         if src is None or dst is None or v.local_as is None or w.local_as is None:
@@ -223,12 +224,7 @@ def wire_sessions(
         s.default_originate = bool(speer.default_originate)
         s.tiebreak = (ip_int(src.router_id), ip_int(v.local_ip) if v.local_ip else 0)
         if w.local_ip is not None:
-            peer = ip_int(w.local_ip)
-            for iface in src_node.ifaces.values():
-                hit = iface.subnet_of(peer) if iface.active else None
-                if hit is not None:
-                    s.peer_subnet = (int(hit.network.network_address), int(hit.network.netmask))
-                    break
+            s.peer_subnet = _connected(src_node, src.vrf, ip_int(w.local_ip), subnets)
         # export side
         to_client = bool(speer.route_reflector_client) and not s.ebgp
         if to_client:
@@ -284,3 +280,20 @@ def wire_sessions(
                 cls.peer_ases = frozenset(s.dst_as for s in cls.sessions)
         spk.in_sessions.sort(key=lambda s: s.tiebreak)
     return sessions
+
+
+def _connected(
+    node: Node, vrf: str, address: int, cache: dict[tuple[str, str], PrefixTable[tuple[int, int]]]
+) -> tuple[int, int] | None:
+    """The node's connected subnet (address, mask) holding ``address``."""
+    table = cache.get((node.name, vrf))
+    if table is None:
+        table = cache[(node.name, vrf)] = PrefixTable()
+        for iface in node.ifaces.values():
+            if iface.active and iface.vrf == vrf:
+                for a in iface.addresses:
+                    if a.network.prefixlen < 32:
+                        net = a.network
+                        table.set(key_of(net), (int(net.network_address), int(net.netmask)))
+    hit = table.lookup(address)
+    return None if hit is None else hit[1]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from netval.errors import InputError
 from netval.snapshot import Edge, HostSpec, load_snapshot
@@ -122,14 +123,17 @@ class DataPlane:
         ospf_routes: dict[RouterId, dict[int, RibRoute]] = {}
         igp: dict[RouterId, Rib] = {}
         prev_sig: object = None
-        sessions = SessionSet([], [])
+        sessions = SessionSet([])
         speakers: dict[RouterId, Speaker] = {}
         run: BgpRun | None = None
         rounds = 0
+        igp_issues: list[Issue] = []
         for attempt in range(1, MAX_OUTER + 1):
             rounds = attempt
+            # only the last round's IGP issues stand: a static route may resolve in round 2
+            igp_issues = []
             statics, ospf_routes, igp = _igp(
-                net, routers, connected, bgp_tables, ospf, ospf_admin, policies, issues
+                net, routers, connected, bgp_tables, ospf, ospf_admin, policies, igp_issues
             )
             sig = _signature(igp)
             if sig == prev_sig:
@@ -157,6 +161,7 @@ class DataPlane:
                     "no-fixed-point", "*", f"IGP and BGP did not settle within {MAX_OUTER} rounds"
                 )
             )
+        issues.extend(igp_issues)
         if run is not None:
             issues.extend(last_bgp_issues)
         ribs: dict[RouterId, Rib] = {}
@@ -168,7 +173,7 @@ class DataPlane:
             ]
             bgp = bgp_tables.get(r)
             if bgp is not None:
-                layers.append(dict(bgp.entries))
+                layers.append(cast(dict[int, RibRoute], bgp.entries))
             ribs[r] = merge(layers)
         dp = cls(net, devices, edges, ribs, sessions, speakers, run, _dedupe(issues), rounds)
         dp.seconds = time.perf_counter() - started

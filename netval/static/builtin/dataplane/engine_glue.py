@@ -16,6 +16,7 @@ from netval.state import State
 from netval.static.builtin.dataplane.answers import (
     answer_bgp_rib,
     answer_bgp_session_status,
+    answer_issues,
     answer_routes,
 )
 from netval.static.builtin.dataplane.compute import DataPlane
@@ -91,6 +92,10 @@ def differential_reachability(engine: HasSnapshot, reference: Path, headers: Hea
     )
 
 
+def dataplane_issues(engine: HasSnapshot) -> Answer:
+    return answer_issues(dataplane(engine))
+
+
 def state(engine: HasSnapshot) -> State:
     return predicted_state(dataplane(engine), origin=f"snapshot {engine.path} (builtin engine)")
 
@@ -121,6 +126,9 @@ class DataPlaneQuestions:
 
     def differential_reachability(self, reference: Path, headers: Headers) -> Answer:
         return differential_reachability(self, reference, headers)
+
+    def dataplane_issues(self) -> Answer:
+        return dataplane_issues(self)
 
     def state(self) -> State:
         return state(self)

@@ -7,7 +7,8 @@ from typing import Any
 
 from netval.errors import InputError
 from netval.static.builtin.dataplane.compute import DataPlane
-from netval.static.builtin.dataplane.trace import SUCCESS, Flow, Tracer, flows_for
+from netval.static.builtin.dataplane.locations import flows_for
+from netval.static.builtin.dataplane.trace import SUCCESS, Flow, Tracer
 from netval.static.engine import Answer, Headers
 
 TRACE_COLUMNS = ["Flow", "Traces", "TraceCount"]

@@ -227,7 +227,3 @@ def _elect_vrrp(nodes: dict[str, Node]) -> None:
     for members in groups.values():
         _prio, _ip, master, vips = max(members, key=lambda m: (m[0], m[1], m[2].node))
         master.vips.extend(v for v in vips if v not in master.vips)
-
-
-def vrrp_masters(net: Network) -> set[tuple[str, str]]:
-    return {(n.name, i.name) for n in net.nodes.values() for i in n.ifaces.values() if i.vips}

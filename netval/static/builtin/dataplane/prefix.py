@@ -44,14 +44,6 @@ def parse_key(text: str) -> int:
     return key_of(ipaddress.IPv4Network(text, strict=False))
 
 
-def key_len(key: int) -> int:
-    return key & 63
-
-
-def key_addr(key: int) -> int:
-    return key >> 6
-
-
 def key_text(key: int) -> str:
     text = _key_texts.get(key)
     if text is None:
@@ -68,10 +60,6 @@ def contains(outer: int, inner: int) -> bool:
     olen = outer & 63
     ilen = inner & 63
     return ilen >= olen and ((inner >> 6) & MASKS[olen]) == outer >> 6
-
-
-def key_contains_ip(key: int, address: int) -> bool:
-    return (address & MASKS[key & 63]) == key >> 6
 
 
 class PrefixTable(Generic[T]):

@@ -37,7 +37,16 @@ class Peering:
 @dataclass
 class SessionSet:
     peerings: list[Peering]
-    rows: list[Row]  # bgpSessionCompatibility rows, for the status answer
+    devices: dict[str, DeviceModel] | None = None
+    edges: list[Edge] | None = None
+    _rows: list[Row] | None = None
+
+    @property
+    def rows(self) -> list[Row]:
+        """bgpSessionCompatibility rows (for the status answer), computed when first asked."""
+        if self._rows is None:
+            self._rows = compatibility_rows(self.devices, self.edges or []) if self.devices else []
+        return self._rows
 
     def established_pairs(self) -> list[tuple[PeerView, PeerView]]:
         return [(p.view, p.remote) for p in self.peerings if p.established]
@@ -173,8 +182,7 @@ def find_sessions(
         if passive_dynamic:
             # the listening side of a dynamic peering is only seen from the active side
             peerings.append(Peering(w, v, p.established, p.reason))
-    rows = compatibility_rows(devices, edges)
-    return SessionSet(peerings, rows)
+    return SessionSet(peerings, devices, edges)
 
 
 def _establishes(

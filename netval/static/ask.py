@@ -211,6 +211,17 @@ _POLICY = Param("policy", "route policy (route-map) name", required=True)
 _COMMUNITIES = Param("communities", "communities, ';'-separated, e.g. 65000:1")
 
 
+def _dataplane_issues(engine: Engine) -> Answer:
+    method = getattr(engine, "dataplane_issues", None)
+    if method is None:
+        raise InputError(
+            f"dataplaneIssues is a question of the built-in engine, not of {engine.name}",
+            hint="pass --engine builtin",
+        )
+    answer: Answer = method()
+    return answer
+
+
 def _no_params(method: Callable[[Engine], Answer]) -> Callable[[Engine, Mapping[str, str]], Answer]:
     return lambda engine, _params: method(engine)
 
@@ -253,6 +264,13 @@ QUESTIONS: dict[str, Question] = {
             "whether each BGP session is predicted to come up",
             (),
             _no_params(lambda e: e.bgp_session_status()),
+        ),
+        Question(
+            "dataplaneIssues",
+            "built-in engine: what the data plane could not settle (BGP oscillation stopped "
+            "at the iteration bound, unresolvable next hops)",
+            (),
+            _no_params(_dataplane_issues),
         ),
         Question(
             "routes",

@@ -24,7 +24,7 @@ from netval.static.builtin import BuiltinEngine
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT / "tests" / "data" / "batfish" / "parsing-unit-tests"
-REFS = ROOT.parent / "shared" / "reference" / "batfish" / "parsing-unit-tests-refs"
+REFS = SNAPSHOT  # Batfish's answers, copied next to the configs they answer
 VENDORS = {
     "CISCO_IOS": "ios",
     "ARISTA": "eos",

@@ -153,7 +153,6 @@ def test_undefined_references_are_batfish_rows(unit: BatfishEngine) -> None:
     assert len(answer.rows) == 366
 
 
-@pytest.mark.skipif(not UNIT_UNUSED.is_file(), reason="reference data not present")
 def test_unused_structures_are_batfish_rows(unit: BatfishEngine) -> None:
     answer = unit.unused_structures()
 

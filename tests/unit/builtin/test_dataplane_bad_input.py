@@ -3,7 +3,7 @@ and every traceroute disposition, including ACLs on IOS interfaces."""
 
 from __future__ import annotations
 
-import time
+import pytest
 
 from netval.static.builtin import BuiltinEngine
 from netval.static.builtin.dataplane import DataPlane
@@ -23,6 +23,7 @@ def _dispositions(dp: DataPlane, start: str, dst: str, **kw: object) -> set[str]
     return {t["disposition"] for row in answer.rows for t in row["Traces"]}
 
 
+@pytest.mark.timeout(60)  # a loop must end as LOOP; a hang fails here instead of stalling CI
 def test_forwarding_loop_is_a_loop_not_a_hang(make_engine: MakeEngine) -> None:
     eng = make_engine(
         {
@@ -31,9 +32,7 @@ def test_forwarding_loop_is_a_loop_not_a_hang(make_engine: MakeEngine) -> None:
         }
     )
     dp = _dp(eng)
-    started = time.monotonic()
     answer = answer_traceroute(dp, "r1", Headers("10.50.0.5"))
-    assert time.monotonic() - started < 2
     trace = answer.rows[0]["Traces"][0]
     assert trace["disposition"] == "LOOP"
     assert [h["node"]["name"] for h in trace["hops"]] == ["r1", "r2", "r1"]
@@ -90,11 +89,10 @@ def _bad_gadget() -> dict[str, str]:
     return files
 
 
+@pytest.mark.timeout(120)  # the iteration bound must stop it; a hang fails here
 def test_bgp_oscillation_hits_the_bound_and_is_reported(make_engine: MakeEngine) -> None:
     eng = make_engine(_bad_gadget())
-    started = time.monotonic()
     dp = _dp(eng)
-    assert time.monotonic() - started < 10
     osc = [i for i in dp.issues if i.kind == "oscillation"]
     assert osc, dp.issues
     assert {i.prefix for i in osc} == {"10.99.0.0/24"}

@@ -152,6 +152,7 @@ def test_the_question_table_holds_the_batfish_questions() -> None:
         "traceroute",
         "reachability",
         "differentialReachability",
+        "dataplaneIssues",  # the built-in engine's own question
     }
 
 

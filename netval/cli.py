@@ -634,6 +634,76 @@ def compare_cmd(
     raise typer.Exit(1 if diffs or skipped else 0)
 
 
+def _type_name(annotation: Any) -> str:
+    """A catalog key's type as a user reads it (no Annotated/validator internals)."""
+    import types
+    import typing
+
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _type_name(args[0])
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join(_type_name(a) for a in args if a is not type(None)) + (
+            " (optional)" if type(None) in args else ""
+        )
+    if origin is list:
+        return f"list of {_type_name(args[0])}"
+    if origin is dict:
+        return f"mapping {_type_name(args[0])} -> {_type_name(args[1])}"
+    if origin is typing.Literal:
+        return " | ".join(repr(a) for a in args)
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def _doc(model: Any) -> str:
+    return " ".join((model.__doc__ or "").replace("``", "").split())
+
+
+@app.command("kinds")
+def kinds_cmd(
+    kind: Annotated[str | None, typer.Argument(help="one check kind, e.g. ecmp")] = None,
+) -> None:
+    """List the catalog's check kinds, or the keys of one kind with their types and defaults."""
+    from netval.checks import CHECK_KINDS
+
+    by_kind = {k.model_fields["kind"].annotation.__args__[0]: k for k in CHECK_KINDS}  # type: ignore[union-attr]
+    if kind is None:
+        table = Table(title="check kinds (netval kinds KIND for its keys)")
+        for col in ("kind", "gate", "one item per", "what it checks"):
+            table.add_column(col, overflow="fold")
+        for name, model in sorted(by_kind.items()):
+            table.add_row(name, "/".join(sorted(model.gates)), model.scope, _doc(model))
+        out.print(table)
+        return
+    if kind not in by_kind:
+        raise _fail(
+            NetvalError(
+                f"unknown check kind {kind!r}", hint=f"one of: {', '.join(sorted(by_kind))}"
+            )
+        )
+    model = by_kind[kind]
+    table = Table(title=f"{kind}: {_doc(model)}")
+    for col in ("key", "type", "default", "meaning"):
+        table.add_column(col, overflow="fold")
+    for name, field in model.model_fields.items():
+        if name == "kind":
+            continue
+        key = field.alias or name
+        default = (
+            "required"
+            if field.is_required()
+            else repr(field.get_default(call_default_factory=True))
+        )
+        table.add_row(
+            key,
+            escape(_type_name(field.annotation)),
+            escape(default),
+            escape(field.description or ""),
+        )
+    out.print(table)
+
+
 def main() -> None:
     try:
         app()

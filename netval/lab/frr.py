@@ -87,6 +87,31 @@ def remove_dirs(pathspace: str) -> None:
             shutil.rmtree(d, ignore_errors=True)
 
 
+# FRR 8.4's ospfd writes its graceful-restart state here whatever its pathspace, so every
+# lab's ospfd shares this one file
+SHARED_STATE = (RUN / "ospfd-gr.json",)
+
+
+def remove_shared_state(other_labs_running: bool) -> None:
+    """Remove the state files FRR writes outside the pathspace once no ospfd can use them."""
+    if other_labs_running or _ospfd_running():
+        return
+    for path in SHARED_STATE:
+        path.unlink(missing_ok=True)
+
+
+def _ospfd_running() -> bool:
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            name = comm.read_text().strip()
+        except OSError:
+            continue
+        # a just-terminated ospfd lingers as a zombie until init reaps it: it writes nothing
+        if name == "ospfd" and system.pid_alive(int(comm.parent.name)):
+            return True
+    return False
+
+
 def vtysh(pathspace: str, command: str, timeout: float = 20) -> str:
     proc = system.run(["vtysh", "-N", pathspace, "-c", command], check=False, timeout=timeout)
     if proc.returncode != 0:

@@ -283,9 +283,10 @@ def down(lab_id: str = naming.DEFAULT_LAB_ID) -> DownResult:
     lab_dir = record.lab_dir(lab_id)
     if lab_dir.exists():
         shutil.rmtree(lab_dir, ignore_errors=True)
+    others = [r for r in record.all_records() if r.lab_id != lab_id]
+    frr.remove_shared_state(bool(others))
     if rec is not None:
-        others = {r.username for r in record.all_records() if r.lab_id != lab_id}
-        sshd.remove_user(rec.username, rec.username in others)
+        sshd.remove_user(rec.username, rec.username in {r.username for r in others})
     return DownResult(len(namespaces), len(pids), time.monotonic() - started)
 
 

@@ -90,6 +90,10 @@ def leftovers(lab_id: str) -> list[str]:
     for base in (Path("/etc/frr"), Path("/var/run/frr")):
         if base.is_dir():
             found += [f"dir {p}" for p in base.iterdir() if p.name.startswith(prefix)]
+    from netval.lab import frr, record
+
+    if not record.all_records():  # with no lab left, FRR's shared state files must be gone
+        found += [f"file {p}" for p in frr.SHARED_STATE if p.exists()]
     if Path(naming.RUN_ROOT, lab_id).exists():
         found.append(f"dir {naming.RUN_ROOT}/{lab_id}")
     return found

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from netval.errors import EnvironmentProblem, LabError
-from netval.lab import frr, manager, naming, sshd, system
+from netval.lab import frr, manager, naming, record, sshd, system
 from tests.conftest import DATA
 from tests.integration.labtools import (
     leftovers,
     new_lab_id,
+    poll,
     require_lab_support,
     root_links,
     running_lab,
@@ -234,4 +235,28 @@ def test_concurrent_ups_of_one_id_leave_one_lab() -> None:
         assert all(v == "Established" for s in states.values() for v in s.values())
     finally:
         manager.down(lab_id)
+    assert leftovers(lab_id) == []
+
+
+def test_down_removes_the_state_ospfd_writes_outside_its_pathspace(tmp_path: Path) -> None:
+    """FRR 8.4's ospfd writes /var/run/frr/ospfd-gr.json whatever its pathspace."""
+    require_lab_support()
+    snap = tmp_path / "snap"
+    shutil.copytree(MINI, snap)
+    for name, rid in (("r1", "10.1.255.1"), ("r2", "10.1.255.2")):
+        cfg = snap / "configs" / name
+        cfg.write_text(
+            cfg.read_text().replace(
+                "end\n",
+                f"router ospf\n ospf router-id {rid}\n network 10.1.0.0/16 area 0\n!\nend\n",
+            )
+        )
+    lab_id = new_lab_id("gr")
+    try:
+        manager.up(snap, lab_id)
+        assert poll(lambda: frr.SHARED_STATE[0].exists(), timeout=10)
+    finally:
+        manager.down(lab_id)
+    if not record.all_records():
+        assert not frr.SHARED_STATE[0].exists()
     assert leftovers(lab_id) == []

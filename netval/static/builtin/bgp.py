@@ -164,6 +164,24 @@ def _families(a: PeerView, b: PeerView) -> list[str]:
     return fams
 
 
+# Batfish's bgpSessionCompatibility columns; bgpSessionStatus has the same ones with
+# Established_Status in place of Configured_Status
+COMPATIBILITY_COLUMNS = [
+    "Node",
+    "VRF",
+    "Local_AS",
+    "Local_Interface",
+    "Local_IP",
+    "Remote_AS",
+    "Remote_Node",
+    "Remote_Interface",
+    "Remote_IP",
+    "Address_Families",
+    "Session_Type",
+    "Configured_Status",
+]
+
+
 def compatibility_rows(devices: dict[str, DeviceModel], edges: list[Edge]) -> list[dict[str, Any]]:
     views = peer_views(devices)
     owners = _ip_owners(devices)

@@ -100,20 +100,7 @@ class BuiltinEngine(DataPlaneQuestions):
     def bgp_session_compatibility(self) -> Answer:
         return Answer(
             "bgpSessionCompatibility",
-            [
-                "Node",
-                "VRF",
-                "Local_AS",
-                "Local_Interface",
-                "Local_IP",
-                "Remote_AS",
-                "Remote_Node",
-                "Remote_Interface",
-                "Remote_IP",
-                "Address_Families",
-                "Session_Type",
-                "Configured_Status",
-            ],
+            bgp.COMPATIBILITY_COLUMNS,
             bgp.compatibility_rows(self.devices, self.loaded.edges),
         )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from netval.static.builtin.bgp import COMPATIBILITY_COLUMNS
 from netval.static.builtin.dataplane.bgp_decision import LOCAL_K
 from netval.static.builtin.dataplane.bgp_run import BgpRoute
 from netval.static.builtin.dataplane.compute import DataPlane
@@ -57,20 +58,7 @@ BGP_RIB_COLUMNS = [
     "Weight",
     "Tag",
 ]
-SESSION_STATUS_COLUMNS = [
-    "Node",
-    "VRF",
-    "Local_AS",
-    "Local_Interface",
-    "Local_IP",
-    "Remote_AS",
-    "Remote_Node",
-    "Remote_Interface",
-    "Remote_IP",
-    "Address_Families",
-    "Session_Type",
-    "Established_Status",
-]
+SESSION_STATUS_COLUMNS = [*COMPATIBILITY_COLUMNS[:-1], "Established_Status"]
 UNSET_IP = "AUTO/NONE(-1l)"
 DYNAMIC_INTERFACE = "dynamic"
 NULL_INTERFACE = "null_interface"

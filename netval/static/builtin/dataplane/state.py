@@ -11,6 +11,7 @@ from typing import Any
 
 from netval.state import State
 from netval.static.batfish import bgp_to_state, interfaces_to_state, routes_to_state, vrrp_to_state
+from netval.static.builtin.bgp import COMPATIBILITY_COLUMNS
 from netval.static.builtin.dataplane.answers import (
     ROUTE_COLUMNS,
     answer_bgp_session_status,
@@ -19,21 +20,6 @@ from netval.static.builtin.dataplane.answers import (
 from netval.static.builtin.dataplane.compute import DataPlane
 from netval.static.builtin.model import ParseStatus
 from netval.static.engine import Answer
-
-COMPATIBILITY_COLUMNS = [
-    "Node",
-    "VRF",
-    "Local_AS",
-    "Local_Interface",
-    "Local_IP",
-    "Remote_AS",
-    "Remote_Node",
-    "Remote_Interface",
-    "Remote_IP",
-    "Address_Families",
-    "Session_Type",
-    "Configured_Status",
-]
 
 
 def vrrp_rows(dp: DataPlane) -> list[dict[str, Any]]:

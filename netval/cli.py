@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,6 +19,9 @@ from rich.table import Table
 from netval import __version__
 from netval.errors import NetvalError
 from netval.lab import naming
+
+if TYPE_CHECKING:
+    from netval.state import Domain, State
 
 app = typer.Typer(
     help="Test your network before and after every change.\n\n"
@@ -505,9 +508,38 @@ def ask_cmd(
         raise _fail(exc) from None
     except NotImplementedError as exc:
         raise _fail(NetvalError(f"the engine cannot answer {question}: {exc}")) from None
-    sys.stdout.write(render(answer, fmt))
-    if not render(answer, fmt).endswith("\n"):
-        sys.stdout.write("\n")
+    text = render(answer, fmt)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+ALL_DOMAINS: tuple[Domain, ...] = ("bgp", "routes", "vrrp", "interfaces")
+
+
+def _limited(source: Any, limit: str | None) -> list[str]:
+    """The source's devices that --limit selects (all without it); none is an input error."""
+    from netval.live.inventory import parse_limit, select
+
+    hosts = source.hosts()
+    lim = parse_limit(limit)
+    names = select(hosts, lim, "--limit") if lim is not None else sorted(hosts)
+    if not names:
+        raise NetvalError(
+            f"--limit {limit} selects no device of the {source.description}",
+            hint="check the names (globs allowed) or key=value against the inventory",
+        )
+    return names
+
+
+def _collect(source: Any, names: list[str], domains: tuple[Domain, ...]) -> State:
+    from netval.report.console import collection_progress
+
+    with collection_progress(source.description) as progress:
+        state: State = source.collect({n: set(domains) for n in names}, progress)
+    return state
+
+
+def _count(items: list[Any] | None) -> str:
+    return "-" if items is None else str(len(items))
 
 
 @app.command("capture")
@@ -518,24 +550,11 @@ def capture(
     limit: LimitOpt = None,
 ) -> None:
     """Collect the observed state (BGP, routes, VRRP, interfaces) of every device into a JSON file, to check against after the change with `netval check --baseline`."""
-    from netval.live.inventory import parse_limit, select
     from netval.live.source import LiveSource
-    from netval.report.console import collection_progress
-    from netval.state import Domain
 
     try:
         source = LiveSource(inventory, lab)
-        hosts = source.hosts()
-        lim = parse_limit(limit)
-        names = select(hosts, lim, "--limit") if lim is not None else sorted(hosts)
-        if not names:
-            raise NetvalError(
-                f"--limit {limit} selects no device of the {source.description}",
-                hint="check the names (globs allowed) or key=value against the inventory",
-            )
-        domains: set[Domain] = {"bgp", "routes", "vrrp", "interfaces"}
-        with collection_progress(source.description) as progress:
-            state = source.collect({n: set(domains) for n in names}, progress)
+        state = _collect(source, _limited(source, limit), ALL_DOMAINS)
     except NetvalError as exc:
         raise _fail(exc) from None
     try:
@@ -549,18 +568,14 @@ def capture(
         table.add_column(col)
     failed = 0
     for name, node in sorted(state.nodes.items()):
-
-        def n(items: list | None) -> str:  # type: ignore[type-arg]
-            return "-" if items is None else str(len(items))
-
         problems = "; ".join(f"{k}: {v}" for k, v in node.errors.items())
         failed += bool(node.errors)
         table.add_row(
             name,
-            n(node.bgp_peers),
-            n(node.routes),
-            n(node.vrrp),
-            n(node.interfaces),
+            _count(node.bgp_peers),
+            _count(node.routes),
+            _count(node.vrrp),
+            _count(node.interfaces),
             f"[red]{problems}[/]" if problems else "",
         )
     out.print(table)
@@ -580,17 +595,12 @@ def compare_cmd(
     import json
 
     from netval.compare import compare_states
-    from netval.live.inventory import parse_limit, select
     from netval.live.source import LiveSource
-    from netval.report.console import collection_progress
-    from netval.state import Domain
     from netval.static import open_engine
 
     try:
         source = LiveSource(inventory, lab)
-        hosts = source.hosts()
-        lim = parse_limit(limit)
-        names = select(hosts, lim, "--limit") if lim is not None else sorted(hosts)
+        names = _limited(source, limit)
         _progress(f"predicting {snapshot} with the {engine} engine")
         predicted = open_engine(snapshot, engine).state()
         names = [n for n in names if n in predicted.nodes]
@@ -599,9 +609,7 @@ def compare_cmd(
                 f"no device is both in {snapshot} and in the {source.description}",
                 hint="compare a snapshot with the inventory or lab of the same network",
             )
-        domains: set[Domain] = {"bgp", "routes", "vrrp"}
-        with collection_progress(source.description) as progress:
-            observed = source.collect({n: set(domains) for n in names}, progress)
+        observed = _collect(source, names, ("bgp", "routes", "vrrp"))
     except NetvalError as exc:
         raise _fail(exc) from None
     except NotImplementedError as exc:

@@ -119,3 +119,20 @@ def poll(fn: Any, timeout: float = 20, interval: float = 0.3) -> Any:
         if value or time.monotonic() > deadline:
             return value
         time.sleep(interval)
+
+
+def scrapli_login(record: Any, device: str, password: str = "netval") -> Any:
+    """A real SSH login (scrapli, cumulus_vtysh) to a lab router, as a Nornir user would."""
+    from scrapli import Scrapli
+
+    node = record.node(device)
+    assert node is not None, device
+    return Scrapli(
+        host=node.mgmt_ip,
+        auth_username=record.username,
+        auth_password=password,
+        auth_strict_key=False,
+        ssh_config_file=False,
+        platform="cumulus_vtysh",
+        transport="system",
+    )

@@ -15,7 +15,13 @@ import pytest
 
 from netval.lab import manager
 from tests.conftest import ROOT, SNAPSHOTS
-from tests.integration.labtools import poll, running_lab, vtysh_json, wait_all_established
+from tests.integration.labtools import (
+    poll,
+    running_lab,
+    scrapli_login,
+    vtysh_json,
+    wait_all_established,
+)
 
 pytestmark = pytest.mark.lab
 
@@ -95,19 +101,7 @@ def test_server1_reaches_server3_through_the_vip(lab: manager.UpResult) -> None:
 
 
 def test_ssh_login_with_scrapli_returns_show_version(lab: manager.UpResult) -> None:
-    from scrapli import Scrapli
-
-    node = lab.record.node("spine1")
-    assert node is not None
-    with Scrapli(
-        host=node.mgmt_ip,
-        auth_username=lab.record.username,
-        auth_password="netval",
-        auth_strict_key=False,
-        ssh_config_file=False,
-        platform="cumulus_vtysh",
-        transport="system",
-    ) as conn:
+    with scrapli_login(lab.record, "spine1") as conn:
         result = conn.send_command("show version")
     assert result.result.startswith("FRRouting 8.") and "(spine1)" in result.result
 

@@ -20,6 +20,7 @@ from tests.integration.labtools import (
     require_lab_support,
     root_links,
     running_lab,
+    scrapli_login,
     wait_all_established,
 )
 
@@ -176,25 +177,13 @@ def test_each_lab_has_its_own_account_removed_at_down(monkeypatch: pytest.Monkey
     its own account; the account's shell runs nothing but the vtysh wrapper."""
     import pwd
 
-    from scrapli import Scrapli
-
     monkeypatch.setenv("NETVAL_PASSWORD", "first-pw")
     with running_lab(MINI, "ua") as a:
         monkeypatch.setenv("NETVAL_PASSWORD", "second-pw")
         with running_lab(MINI, "ub") as b:
             assert a.record.username != b.record.username
             for result, password in ((a, "first-pw"), (b, "second-pw")):
-                node = result.record.node("r1")
-                assert node is not None
-                with Scrapli(
-                    host=node.mgmt_ip,
-                    auth_username=result.record.username,
-                    auth_password=password,
-                    auth_strict_key=False,
-                    ssh_config_file=False,
-                    platform="cumulus_vtysh",
-                    transport="system",
-                ) as conn:
+                with scrapli_login(result.record, "r1", password) as conn:
                     assert conn.get_prompt().strip() == "r1#"
             entry = pwd.getpwnam(b.record.username)
             assert entry.pw_shell == str(sshd.LAB_SHELL)

@@ -12,7 +12,13 @@ import yaml
 
 from netval.lab import manager
 from tests.conftest import DATA
-from tests.integration.labtools import poll, running_lab, vtysh_json, wait_all_established
+from tests.integration.labtools import (
+    poll,
+    running_lab,
+    scrapli_login,
+    vtysh_json,
+    wait_all_established,
+)
 
 pytestmark = pytest.mark.lab
 MINI = DATA / "snapshots" / "mini"
@@ -81,19 +87,7 @@ def test_host_reaches_remote_subnet_through_vip(lab: manager.UpResult) -> None:
 
 
 def test_scrapli_ssh_login_lands_in_vtysh(lab: manager.UpResult) -> None:
-    from scrapli import Scrapli
-
-    node = lab.record.node("r2")
-    assert node is not None
-    with Scrapli(
-        host=node.mgmt_ip,
-        auth_username=lab.record.username,
-        auth_password="netval",
-        auth_strict_key=False,
-        ssh_config_file=False,
-        platform="cumulus_vtysh",
-        transport="system",
-    ) as conn:
+    with scrapli_login(lab.record, "r2") as conn:
         assert conn.get_prompt().strip() == "r2#"
         result = conn.send_command("show version")
     assert not result.failed

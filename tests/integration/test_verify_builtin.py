@@ -28,8 +28,9 @@ CONFIG_ITEMS = [
 ]
 
 
-def _verify(snapshot: str, tmp_path: Path) -> tuple[int, dict[str, dict[str, Any]]]:
-    report = tmp_path / "r.json"
+def _verify(snapshot: str, tmp_path: Path, *extra: str) -> tuple[int, dict[str, dict[str, Any]]]:
+    """`netval verify` of an example snapshot against base with checks/pre-change.yaml."""
+    report = tmp_path / f"{snapshot}.json"
     proc = subprocess.run(
         [
             *CLI,
@@ -43,8 +44,7 @@ def _verify(snapshot: str, tmp_path: Path) -> tuple[int, dict[str, dict[str, Any
             "checks/pre-change.yaml",
             "--json",
             str(report),
-            "-k",
-            " or ".join(i.split("[")[0] for i in CONFIG_ITEMS),
+            *extra,
         ],
         capture_output=True,
         text=True,
@@ -54,16 +54,20 @@ def _verify(snapshot: str, tmp_path: Path) -> tuple[int, dict[str, dict[str, Any
     return proc.returncode, {r["id"]: r for r in json.loads(report.read_text())["results"]}
 
 
+def _config_items(snapshot: str, tmp_path: Path) -> tuple[int, dict[str, dict[str, Any]]]:
+    return _verify(snapshot, tmp_path, "-k", " or ".join(i.split("[")[0] for i in CONFIG_ITEMS))
+
+
 @pytest.mark.parametrize("snapshot", ["base", "candidate-good"])
 def test_good_snapshots_pass_the_config_checks(snapshot: str, tmp_path: Path) -> None:
-    code, results = _verify(snapshot, tmp_path)
+    code, results = _config_items(snapshot, tmp_path)
     assert sorted(results) == sorted(CONFIG_ITEMS)
     assert {i: r["status"] for i, r in results.items()} == dict.fromkeys(CONFIG_ITEMS, "pass")
     assert code == 0
 
 
 def test_candidate_bad_mistakes_are_pointed_at(tmp_path: Path) -> None:
-    code, results = _verify("candidate-bad", tmp_path)
+    code, results = _config_items("candidate-bad", tmp_path)
     assert code == 1
     undefined = results["undefined_references"]
     assert undefined["status"] == "fail"
@@ -242,39 +246,15 @@ def test_nothing_checkable_is_a_usage_error(tmp_path: Path) -> None:
     assert "no check ran" in proc.stderr
 
 
-def _full(snapshot: str, tmp_path: Path) -> tuple[int, dict[str, dict[str, Any]]]:
-    report = tmp_path / f"{snapshot}.json"
-    proc = subprocess.run(
-        [
-            *CLI,
-            "verify",
-            f"snapshots/{snapshot}",
-            "--base",
-            "snapshots/base",
-            "--engine",
-            "builtin",
-            "-c",
-            "checks/pre-change.yaml",
-            "--json",
-            str(report),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert report.is_file(), proc.stdout + proc.stderr
-    return proc.returncode, {r["id"]: r for r in json.loads(report.read_text())["results"]}
-
-
 @pytest.mark.parametrize("snapshot", ["base", "candidate-good"])
 def test_whole_pre_change_gate_passes_good_snapshots(snapshot: str, tmp_path: Path) -> None:
-    code, results = _full(snapshot, tmp_path)
+    code, results = _verify(snapshot, tmp_path)
     assert {i: r["message"] for i, r in results.items() if r["status"] != "pass"} == {}
     assert code == 0 and len(results) >= 20
 
 
 def test_whole_pre_change_gate_fails_each_documented_mistake(tmp_path: Path) -> None:
-    code, results = _full("candidate-bad", tmp_path)
+    code, results = _verify("candidate-bad", tmp_path)
     assert code == 1
     failed = {i: r["message"] for i, r in results.items() if r["status"] == "fail"}
     # mistake 4 (snapshots/README.md): leaf1 `maximum-paths 1` kills its ECMP

@@ -13,7 +13,6 @@ Everything here is pure file reading; errors name the file and line.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 from dataclasses import dataclass, field
@@ -21,6 +20,12 @@ from enum import StrEnum
 from pathlib import Path
 
 from netval.errors import InputError
+from netval.safe_names import (
+    address_problem,
+    frr_profile_problem,
+    hostname_problem,
+    interface_problem,
+)
 
 INTERFACES_MARKER = "# This file describes the network interfaces"
 PORTS_MARKER = "# ports.conf --"
@@ -77,6 +82,9 @@ class DeviceConfig:
     frr_interface_addresses: dict[str, list[str]] = field(default_factory=dict)
     vrrp: list[VrrpSpec] = field(default_factory=list)
     issues: list[LineIssue] = field(default_factory=list)
+    #: values that fail netval's grammar for names and profiles (safe_names): never booted,
+    #: and a parse error in the static gate whatever the engine
+    unsafe: list[LineIssue] = field(default_factory=list)
 
     @property
     def bootable(self) -> bool:
@@ -130,6 +138,7 @@ class HostSpec:
     name: str
     path: Path
     interfaces: dict[str, HostInterfaceSpec] = field(default_factory=dict)
+    unsafe: list[LineIssue] = field(default_factory=list)
 
 
 @dataclass
@@ -146,6 +155,19 @@ class Snapshot:
 
     def node_names(self) -> list[str]:
         return sorted([*self.devices, *self.hosts])
+
+    def unsafe_values(self) -> list[str]:
+        """Every value failing netval's name grammar, as 'file:line: text: reason'."""
+        out: list[str] = []
+        found: list[tuple[Path, list[LineIssue]]] = [
+            *((d.path, d.unsafe) for d in self.devices.values()),
+            *((h.path, h.unsafe) for h in self.hosts.values()),
+        ]
+        for path, issues in found:
+            for issue in issues:
+                where = f"{path}:{issue.line}" if issue.line else str(path)
+                out.append(f"{where}: {issue.text!r}: {issue.reason}")
+        return out
 
 
 _BATFISH_FORMATS = {
@@ -169,6 +191,21 @@ def detect_format(text: str) -> ConfigFormat:
     return _BATFISH_FORMATS.get(detect(text), ConfigFormat.UNKNOWN)
 
 
+def _usable_address(
+    device: DeviceConfig, lineno: int, line: str, value: str, reason: str, *, interface: bool = True
+) -> bool:
+    """Whether ``value`` is an address the lab may use; a value that is no address is a line
+    finding, one that smuggles other text in (an IPv6 scope id) an unsafe value."""
+    problem = address_problem(value, interface=interface)
+    if problem is None:
+        return True
+    if "%" in value:
+        device.unsafe.append(LineIssue(lineno, line, problem))
+    else:
+        device.issues.append(LineIssue(lineno, line, reason))
+    return False
+
+
 _VRRP = re.compile(r"^\s*vrrp (\d+)(?: (.*))?$")
 
 
@@ -187,8 +224,18 @@ def _parse_frr_part(device: DeviceConfig, text: str, first_line: int) -> None:
             current_iface = None
             m = re.match(r"^interface (\S+)(?: vrf \S+)?$", line)
             if m:
+                problem = interface_problem(m.group(1))
+                if problem:
+                    device.unsafe.append(LineIssue(lineno, line, problem))
+                    continue
                 current_iface = m.group(1)
                 device.frr_interface_addresses.setdefault(current_iface, [])
+                continue
+            m = re.match(r"^frr defaults\s+(.*)$", line)
+            if m:
+                problem = frr_profile_problem(m.group(1).strip())
+                if problem:
+                    device.unsafe.append(LineIssue(lineno, line, problem))
             continue
         if current_iface is None:
             continue
@@ -196,10 +243,7 @@ def _parse_frr_part(device: DeviceConfig, text: str, first_line: int) -> None:
         m = re.match(r"^ip(?:v6)? address (\S+)", stripped)
         if m:
             addr = m.group(1)
-            try:
-                ipaddress.ip_interface(addr)
-            except ValueError:
-                device.issues.append(LineIssue(lineno, stripped, "not a valid interface address"))
+            if not _usable_address(device, lineno, stripped, addr, "not a valid interface address"):
                 continue
             device.frr_interface_addresses[current_iface].append(addr)
             continue
@@ -214,6 +258,10 @@ def _parse_frr_part(device: DeviceConfig, text: str, first_line: int) -> None:
             )
             rest = (m.group(2) or "").split()
             if len(rest) >= 2 and rest[0] in ("ip", "ipv6"):
+                if not _usable_address(
+                    device, lineno, stripped, rest[1], "not a valid VRRP address", interface=False
+                ):
+                    continue
                 spec.vips.append(rest[1])
             elif len(rest) >= 2 and rest[0] == "priority" and rest[1].isdigit():
                 spec.priority = int(rest[1])
@@ -237,6 +285,11 @@ def _parse_interfaces_part(device: DeviceConfig, lines: list[str], first_line: i
                 current = None
                 continue
             name = words[1]
+            problem = interface_problem(name)
+            if problem:
+                device.unsafe.append(LineIssue(lineno, line, problem))
+                current = None
+                continue
             current = device.interfaces.setdefault(name, IfaceStanza(name=name, line=lineno))
             continue
         if current is None:
@@ -247,10 +300,7 @@ def _parse_interfaces_part(device: DeviceConfig, lines: list[str], first_line: i
         key, values = words[0], words[1:]
         if key == "address":
             for value in values:
-                try:
-                    ipaddress.ip_interface(value)
-                except ValueError:
-                    device.issues.append(LineIssue(lineno, line, f"{value!r} is not an address"))
+                if not _usable_address(device, lineno, line, value, f"{value!r} is not an address"):
                     continue
                 if "/" not in value:
                     device.issues.append(
@@ -316,7 +366,21 @@ def read_device(path: Path) -> DeviceConfig:
         m = re.search(r"^hostname (\S+)", text, re.M)
         if m:
             device.name = m.group(1).lower()
+    problem = hostname_problem(device.name)
+    if problem:
+        device.unsafe.append(LineIssue(_hostname_line(lines, device.name), device.name, problem))
     return device
+
+
+def _hostname_line(lines: list[str], name: str) -> int:
+    """The hostname's line: 1 (Cumulus layout), a hostname line, or 0 (the file name)."""
+    if lines and lines[0].strip().lower() == name:
+        return 1
+    for index, line in enumerate(lines):
+        words = line.split()
+        if len(words) >= 2 and words[0] == "hostname" and words[1].strip('"').lower() == name:
+            return index + 1
+    return 0
 
 
 def _read_topology(path: Path) -> list[Edge]:
@@ -363,6 +427,9 @@ def _read_host(path: Path) -> HostSpec:
     if not isinstance(name, str):
         raise InputError(f"{path}: missing 'hostname'", hint='add "hostname": "NAME"')
     host = HostSpec(name=name.lower(), path=path)
+    problem = hostname_problem(host.name)
+    if problem:
+        host.unsafe.append(LineIssue(0, host.name, f"hostname: {problem}"))
     interfaces = raw.get("hostInterfaces") or {}
     if not isinstance(interfaces, dict):
         raise InputError(
@@ -375,27 +442,54 @@ def _read_host(path: Path) -> HostSpec:
                 f"{path}: hostInterfaces.{key} needs a 'prefix'",
                 hint='write {"name": "eth0", "prefix": "10.0.0.10/24", "gateway": ...}',
             )
-        try:
-            ipaddress.ip_interface(spec["prefix"])
-        except ValueError as exc:
+        if not isinstance(spec["prefix"], str) or address_problem(spec["prefix"], interface=True):
             raise InputError(
                 f"{path}: hostInterfaces.{key}.prefix {spec['prefix']!r} is not an address",
                 hint="write A.B.C.D/LEN",
-            ) from exc
+            )
         gateway = spec.get("gateway")
-        if gateway is not None:
-            try:
-                ipaddress.ip_address(gateway)
-            except ValueError as exc:
-                raise InputError(
-                    f"{path}: hostInterfaces.{key}.gateway {gateway!r} is not an IP address",
-                    hint="write the gateway as A.B.C.D",
-                ) from exc
+        if gateway is not None and (
+            not isinstance(gateway, str) or address_problem(gateway, interface=False)
+        ):
+            raise InputError(
+                f"{path}: hostInterfaces.{key}.gateway {gateway!r} is not an IP address",
+                hint="write the gateway as A.B.C.D",
+            )
         name_ = str(spec.get("name", key))
+        problem = interface_problem(name_)
+        if problem:
+            host.unsafe.append(LineIssue(0, name_, f"hostInterfaces[{key!r}]: {problem}"))
+            continue
         host.interfaces[name_] = HostInterfaceSpec(
             name=name_, prefix=str(spec["prefix"]), gateway=gateway
         )
     return host
+
+
+def scan_unsafe_values(root: Path) -> list[str]:
+    """Every name or profile value of the snapshot failing netval's grammar, file by file.
+
+    Unlike ``load_snapshot`` this never refuses the snapshot: a file netval cannot read is
+    left to the engine's parse status, and the other files are still scanned.
+    """
+    found: list[str] = []
+    files = sorted((root / "configs").glob("*")) if (root / "configs").is_dir() else []
+    for file in files:
+        if not file.is_file() or file.name.startswith("."):
+            continue
+        try:
+            device = read_device(file)
+        except InputError:
+            continue
+        found += [f"{file}:{i.line}: {i.text!r}: {i.reason}" for i in device.unsafe]
+    for file in sorted((root / "hosts").glob("*.json")) if (root / "hosts").is_dir() else []:
+        try:
+            host = _read_host(file)
+        except InputError as exc:
+            found.append(exc.message)
+            continue
+        found += [f"{file}: {i.text!r}: {i.reason}" for i in host.unsafe]
+    return found
 
 
 def load_snapshot(path: Path | str) -> Snapshot:

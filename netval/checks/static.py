@@ -23,6 +23,7 @@ from netval.checks.static_eval import (
     eval_undefined_references,
 )
 from netval.results import Outcome
+from netval.snapshot import scan_unsafe_values
 from netval.types import Asn, IpAddress, Pattern, Prefix, PrefixRange
 
 if TYPE_CHECKING:
@@ -57,7 +58,12 @@ class Parse(StaticCheck):
     def evaluate_static(
         self, engine: Engine, target: str, devices: list[str], base: Path | None
     ) -> Outcome:
-        return eval_parse(engine, self.allow_partial, self.allow_unrecognized)
+        return eval_parse(
+            engine,
+            self.allow_partial,
+            self.allow_unrecognized,
+            scan_unsafe_values(engine.snapshot),
+        )
 
 
 class UndefinedReferences(StaticCheck):

@@ -41,12 +41,23 @@ def _listed(items: Sequence[str]) -> str:
     return "; ".join(shown) + (f"; ... and {more} more" if more > 0 else "")
 
 
-def eval_parse(engine: Engine, allow_partial: bool, allow_unrecognized: list[str]) -> Outcome:
+def eval_parse(
+    engine: Engine, allow_partial: bool, allow_unrecognized: list[str], unsafe: list[str]
+) -> Outcome:
+    """``unsafe``: netval's own findings of values no engine may accept (safe_names), which
+    fail the check whatever the engine says and whatever allow_* tolerates."""
     import re
 
     status = engine.file_parse_status()
     if not status.rows:
         return Outcome.error("the engine reported no configuration files")
+    if unsafe:
+        return Outcome.failed(
+            f"{len(unsafe)} value(s) fail netval's grammar for names and profiles: "
+            f"{_listed(unsafe)}",
+            expected="hostnames, interface names and 'frr defaults' values netval accepts",
+            observed=unsafe,
+        )
     issues = engine.init_issues().rows
     tolerated = [re.compile(p) for p in allow_unrecognized]
 

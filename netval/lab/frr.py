@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import shlex
 import shutil
 from pathlib import Path
 
+from netval import safe_names
 from netval.errors import LabError
 from netval.lab import system
-from netval.lab.plan import PlannedNode
+from netval.lab.plan import FRR_DAEMONS, RUNTIME_ROOT, PlannedNode
 
 ETC = Path("/etc/frr")
-RUN = Path("/var/run/frr")
+RUN = Path(RUNTIME_ROOT)
 
 
 def config_dir(pathspace: str) -> Path:
@@ -28,23 +30,33 @@ def _chown_frr(path: Path) -> None:
 
 
 def write_config(node: PlannedNode) -> None:
+    if node.frr_profile not in safe_names.FRR_PROFILES or any(
+        daemon not in FRR_DAEMONS for daemon in node.daemons
+    ):
+        raise LabError(
+            f"{node.name}: refusing daemons file values {node.daemons} {node.frr_profile!r}"
+        )
     d = config_dir(node.namespace)
     d.mkdir(parents=True, exist_ok=True)
-    enabled = set(node.daemons)
     lines = [f"{daemon}=yes" for daemon in node.daemons]
     lines += [
         "vtysh_enable=yes",
         # watchfrr runs every daemon inside the namespace named like the pathspace
         'watchfrr_options="--netns"',
-        f'frr_profile="{node.frr_profile}"',
+        f"frr_profile={shlex.quote(node.frr_profile)}",
     ]
-    for daemon in sorted(enabled):
+    for daemon in sorted(set(node.daemons)):
         extra = " -s 90000000" if daemon == "zebra" else ""
         lines.append(f'{daemon}_options=" -A 127.0.0.1{extra}"')
+    # FRR's start script sources `daemons` as root: it stays root's, never the frr user's
+    # (FRR's daemons run as frr and could otherwise write into it)
     (d / "daemons").write_text("\n".join(lines) + "\n")
+    (d / "daemons").chmod(0o644)
     (d / "frr.conf").write_text(node.frr_conf)
     (d / "vtysh.conf").write_text("service integrated-vtysh-config\n")
-    for f in (d, d / "daemons", d / "frr.conf", d / "vtysh.conf"):
+    (d / "vtysh.conf").chmod(0o644)
+    # frr.conf and the directory are frr's: `write memory` rewrites frr.conf as frr
+    for f in (d, d / "frr.conf"):
         _chown_frr(f)
     (d / "frr.conf").chmod(0o640)
 

@@ -3,8 +3,9 @@
 Everything a lab creates is named after its id, so two labs never collide and ``down``
 can find what a failed ``up`` left behind:
 
-- network namespaces and FRR pathspaces: ``nv-<id>-<device>``; the bridge/stub namespace
-  ``nv-<id>+fabric`` ('+' never appears in a hostname);
+- network namespaces and FRR pathspaces: ``nv-<id>-<device>`` (dots in the device name
+  become '_', which FRR's pathspace requires); the bridge/stub namespace ``nv-<id>+fabric``
+  ('+' never appears in a hostname);
 - root-side management veths: ``nv<slot>m<index>`` (the slot is the lab's number, 0..63);
 - management addresses: a /31 per router from the lab's /22 of the management network.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from netval import safe_names
 from netval.errors import InputError
 
 LAB_ID_RE = re.compile(r"^[a-z0-9]{1,12}$")
@@ -35,7 +37,8 @@ def check_lab_id(lab_id: str) -> str:
 
 
 def namespace(lab_id: str, device: str) -> str:
-    return f"nv-{lab_id}-{device}"
+    """The namespace and FRR pathspace of a device whose name passed safe_names' grammar."""
+    return f"nv-{lab_id}-{safe_names.slug(device)}"
 
 
 def namespace_prefix(lab_id: str) -> str:

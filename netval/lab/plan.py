@@ -11,11 +11,14 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
+from netval import safe_names
 from netval.errors import InputError
 from netval.lab import naming
 from netval.snapshot import DeviceConfig, Edge, Endpoint, Snapshot, VrrpSpec
 
-_IFNAME_OK = re.compile(r"^[A-Za-z0-9_.:@-]+$")
+_IFNAME_OK = re.compile(r"^[A-Za-z0-9_.-]+$")
+# FRR's runtime directory (frr.RUN; frr imports this module)
+RUNTIME_ROOT = "/var/run/frr"
 
 
 @dataclass
@@ -112,6 +115,9 @@ _FRR_DAEMON_TRIGGERS = {
 }
 
 
+FRR_DAEMONS = ("zebra", "staticd", *_FRR_DAEMON_TRIGGERS)
+
+
 def frr_daemons(frr_text: str) -> list[str]:
     """zebra and staticd always; the others only when the config uses them (saves memory)."""
     daemons = ["zebra", "staticd"]
@@ -120,21 +126,40 @@ def frr_daemons(frr_text: str) -> list[str]:
 
 
 def frr_profile(frr_text: str) -> str:
-    m = re.search(r"^frr defaults (\S+)", frr_text, re.M)
-    return m.group(1) if m else "traditional"
+    m = re.search(r"^frr defaults\s+(.*)$", frr_text, re.M)
+    if not m:
+        return "traditional"
+    value = m.group(1).strip()
+    # it is sourced by FRR's start script as root: only a known profile ever gets there
+    if safe_names.frr_profile_problem(value):
+        raise InputError(
+            f"{safe_names.frr_profile_problem(value)}", hint="write 'frr defaults datacenter'"
+        )
+    return value
 
 
-def frr_config_for_lab(device: DeviceConfig) -> str:
-    """The device's frr.conf with its hostname set, so prompts and BGP hostnames match."""
-    text = device.frr_text
-    if re.search(r"^hostname \S+", text, re.M):
-        return text
-    lines = text.splitlines()
-    at = 0
-    for i, line in enumerate(lines):
-        if line.startswith("frr "):
-            at = i + 1
-    lines.insert(at, f"hostname {device.name}")
+# Config lines that make an FRR daemon write a file. FRR runs as the frr user, which owns
+# every lab's config dir, so a path from the snapshot could append to another lab's frr.conf.
+_FILE_WRITERS = re.compile(r"^(\s*)(log file|dump bgp \S+)\s+\S+(.*)$")
+
+
+def frr_config_for_lab(device: DeviceConfig, pathspace: str) -> str:
+    """The device's frr.conf for the lab: its hostname set (prompts and BGP hostnames match),
+    and every file FRR writes moved into the router's own runtime directory."""
+    lines: list[str] = []
+    for line in device.frr_text.splitlines():
+        m = _FILE_WRITERS.match(line)
+        if m:
+            indent, command, rest = m.groups()
+            name = "frr.log" if command == "log file" else command.split()[-1] + ".dump"
+            line = f"{indent}{command} {RUNTIME_ROOT}/{pathspace}/{name}{rest}"
+        lines.append(line)
+    if not any(re.match(r"hostname \S+", line) for line in lines):
+        at = 0
+        for i, line in enumerate(lines):
+            if line.startswith("frr "):
+                at = i + 1
+        lines.insert(at, f"hostname {device.name}")
     return "\n".join(lines) + "\n"
 
 
@@ -209,10 +234,24 @@ def build_plan(
     mgmt_net: str = naming.DEFAULT_MGMT_NET,
 ) -> LabPlan:
     naming.check_lab_id(lab_id)
+    unsafe = snapshot.unsafe_values()
+    if unsafe:
+        more = f" (and {len(unsafe) - 1} more)" if len(unsafe) > 1 else ""
+        raise InputError(
+            f"{unsafe[0]}{more}: the lab boots no snapshot with such values",
+            hint="fix the value in the snapshot; `netval verify` lists every one as a parse error",
+        )
     nodes: dict[str, PlannedNode] = {}
+    owners: dict[str, str] = {}
     for name in snapshot.node_names():
-        if len(naming.namespace(lab_id, name)) > 200 or "/" in name:
-            raise InputError(f"device name {name!r} cannot name a namespace", hint="rename it")
+        ns = naming.namespace(lab_id, name)
+        if ns in owners:
+            raise InputError(
+                f"devices {owners[ns]!r} and {name!r} differ only in '.' and '_', so the lab "
+                "cannot tell their namespaces apart",
+                hint="rename one of them",
+            )
+        owners[ns] = name
     for index, name in enumerate(sorted(snapshot.devices)):
         device = snapshot.devices[name]
         if not device.bootable:
@@ -255,7 +294,7 @@ def build_plan(
                     hint="add an 'iface' stanza with an address for it",
                 )
         node.macvlans = _vrrp_macvlans(device)
-        node.frr_conf = frr_config_for_lab(device)
+        node.frr_conf = frr_config_for_lab(device, node.namespace)
         node.frr_profile = frr_profile(device.frr_text)
         node.daemons = frr_daemons(device.frr_text)
         node.mgmt_index = index

@@ -93,6 +93,8 @@ class Engine(Protocol):
     """What every static engine answers. Each method returns Batfish's answer shape."""
 
     name: str
+    #: the snapshot folder the engine answers about
+    snapshot: Path
 
     def file_parse_status(self) -> Answer: ...
 

@@ -115,7 +115,7 @@ def test_daemons_follow_config() -> None:
 
 def test_hostname_inserted_after_frr_lines() -> None:
     snap = load_snapshot(BATFISH_DATA / "frr-snapshots" / "default-originate")
-    text = frr_config_for_lab(snap.devices["frr-originator"])
+    text = frr_config_for_lab(snap.devices["frr-originator"], "nv-t1-frr-originator")
     lines = text.splitlines()
     assert lines[:3] == ["frr version", "frr defaults datacenter", "hostname frr-originator"]
 

@@ -33,6 +33,7 @@ class BuiltinEngine(DataPlaneQuestions):
 
     def __init__(self, snapshot_path: Path | str) -> None:
         self.path = Path(snapshot_path)
+        self.snapshot = self.path
         self.loaded: Loaded = load(self.path)
         #: completeness of the last searchRoutePolicies answer (True: a proof over the space)
         self.last_search_complete: bool = True

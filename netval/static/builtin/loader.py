@@ -127,8 +127,13 @@ def _load_file(
 
 
 def _parse(path: Path, rel: str, text: str, fmt: str, cfg: DeviceConfig | None) -> DeviceModel:
+    cfg = cfg if cfg is not None else read_device(path)
+    if cfg.unsafe:
+        # such a value is refused by the lab and could reach a shell; never a parsed device
+        raise InputError(
+            "; ".join(f"line {i.line}: {i.text!r}: {i.reason}" for i in cfg.unsafe[:5])
+        )
     if fmt in ("CUMULUS_CONCATENATED", "FRR"):
-        cfg = cfg if cfg is not None else read_device(path)
         return parse_frr_device(cfg, rel)
     m = re.search(r"^hostname\s+(\S+)", text, re.M)
     hostname = (m.group(1).strip('"') if m else path.name).lower()

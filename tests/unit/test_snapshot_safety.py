@@ -49,8 +49,17 @@ def test_verify_parse_check_fails_on_the_payload(tmp_path: Path, payload: str) -
     catalog.write_text("checks:\n  - kind: parse\n    allow_unrecognized: ['.*']\n")
     report = tmp_path / "report.json"
     proc = subprocess.run(
-        [*CLI, "verify", str(snap), "--engine", "builtin", "-c", str(catalog)]
-        + ["--json", str(report)],
+        [
+            *CLI,
+            "verify",
+            str(snap),
+            "--engine",
+            "builtin",
+            "-c",
+            str(catalog),
+            "--json",
+            str(report),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -8,6 +8,7 @@ removes everything of that lab id, whether the record is complete or not.
 from __future__ import annotations
 
 import ipaddress
+import re
 import shlex
 import shutil
 import time
@@ -48,14 +49,31 @@ def lab_in_use(lab_id: str) -> bool:
     )
 
 
-def _free_slot(mgmt_net: str) -> int:
-    used = record.used_slots()
-    for slot in range(naming.slot_count(mgmt_net)):
-        if slot not in used:
-            return slot
+def _allocate(mgmt_net: str) -> tuple[int, str]:
+    """A slot (numbers the root-side interfaces) and a management block, both unused.
+
+    Blocks are compared by address, not by number: two labs on different --mgmt-net must
+    never share addresses, or a check of one lab would log into the other's routers.
+    """
+    records = record.all_records()
+    net = ipaddress.IPv4Network(mgmt_net)
+    lab_link = re.compile(r"^nv\d+m\d+$")
+    for dev, used in system.root_ipv4_networks():
+        if not lab_link.match(dev) and used.prefixlen > 0 and used.overlaps(net):
+            raise InputError(
+                f"--mgmt-net {mgmt_net} overlaps {used} on this machine's interface {dev}",
+                hint="pass a --mgmt-net that this machine does not route, e.g. 10.255.0.0/16 "
+                "or 198.18.0.0/16",
+            )
+    taken = [ipaddress.IPv4Network(r.block()) for r in records]
+    slots = {r.slot for r in records}
+    slot = min(set(range(len(records) + 1)) - slots)
+    for block in naming.blocks(mgmt_net):
+        if not any(block.overlaps(t) for t in taken):
+            return slot, str(block)
     raise LabError(
-        f"all {naming.slot_count(mgmt_net)} lab slots of {mgmt_net} are in use",
-        hint="take a lab down (`netval lab status` lists them) or pass a larger --mgmt-net",
+        f"every management block of {mgmt_net} is taken by a running lab",
+        hint="take a lab down (`netval lab status` lists them) or pass another --mgmt-net",
     )
 
 
@@ -148,6 +166,7 @@ def _record_for(plan: LabPlan, username: str) -> record.LabRecord:
         lab_id=plan.lab_id,
         slot=plan.slot,
         mgmt_net=plan.mgmt_net,
+        mgmt_block=plan.mgmt_block,
         snapshot=plan.snapshot,
         username=username,
         created_at=time.time(),
@@ -188,7 +207,8 @@ def up(
                 f"lab id {lab_id!r} is already in use",
                 hint=f"take it down with `netval lab down --id {lab_id}`, or choose another --id",
             )
-        plan = build_plan(snapshot, lab_id, _free_slot(mgmt_net), mgmt_net)
+        slot, block = _allocate(mgmt_net)
+        plan = build_plan(snapshot, lab_id, slot, mgmt_net, block)
         creds = sshd.Credentials.from_env(lab_id)
         rec = _record_for(plan, creds.username)
         record.save(rec)

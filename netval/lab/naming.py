@@ -73,31 +73,31 @@ def check_mgmt_net(mgmt_net: str) -> str:
     return mgmt_net
 
 
-def slot_count(mgmt_net: str) -> int:
-    net = ipaddress.ip_network(mgmt_net)
-    if net.prefixlen > SLOT_PREFIXLEN:
-        return 1
-    return int(2 ** (SLOT_PREFIXLEN - net.prefixlen))
-
-
-def slot_network(mgmt_net: str, slot: int) -> ipaddress.IPv4Network:
+def blocks(mgmt_net: str) -> list[ipaddress.IPv4Network]:
+    """The management blocks a lab can take from ``mgmt_net``: its /22s (or itself, if
+    smaller)."""
     net = ipaddress.ip_network(mgmt_net)
     if not isinstance(net, ipaddress.IPv4Network):
         raise InputError(
             f"management network {mgmt_net} is not IPv4", hint="use e.g. --mgmt-net 10.255.0.0/16"
         )
-    if net.prefixlen > SLOT_PREFIXLEN:
-        return net
-    return list(net.subnets(new_prefix=SLOT_PREFIXLEN))[slot]
+    if net.prefixlen >= SLOT_PREFIXLEN:
+        return [net]
+    return list(net.subnets(new_prefix=SLOT_PREFIXLEN))
 
 
-def mgmt_addresses(mgmt_net: str, slot: int, index: int) -> tuple[str, str]:
-    """(root side, router side) addresses of router ``index``'s management /31."""
-    block = slot_network(mgmt_net, slot)
-    base = int(block.network_address) + 2 * index
-    if base + 1 > int(block.broadcast_address):
+def slot_network(mgmt_net: str, slot: int) -> ipaddress.IPv4Network:
+    """The block of labs recorded before blocks were chosen by address: the slot-th /22."""
+    return blocks(mgmt_net)[slot]
+
+
+def mgmt_addresses(block: str, index: int) -> tuple[str, str]:
+    """(root side, router side) addresses of router ``index``'s management /31 in ``block``."""
+    net = ipaddress.IPv4Network(block)
+    base = int(net.network_address) + 2 * index
+    if base + 1 > int(net.broadcast_address):
         raise InputError(
-            f"the lab's management block {block} has room for {block.num_addresses // 2} "
+            f"the lab's management block {net} has room for {net.num_addresses // 2} "
             f"routers, the snapshot needs more",
             hint="pass a larger --mgmt-net (each lab takes a /22 of it)",
         )

@@ -70,6 +70,7 @@ class LabPlan:
     nodes: dict[str, PlannedNode]
     segments: list[Segment]
     stubs: list[Endpoint]
+    mgmt_block: str = ""
 
     @property
     def routers(self) -> list[PlannedNode]:
@@ -232,8 +233,12 @@ def build_plan(
     lab_id: str,
     slot: int,
     mgmt_net: str = naming.DEFAULT_MGMT_NET,
+    mgmt_block: str | None = None,
 ) -> LabPlan:
+    """``slot`` numbers the lab's root-side interfaces; ``mgmt_block`` is its share of
+    ``mgmt_net`` (default: the slot-th /22)."""
     naming.check_lab_id(lab_id)
+    block = mgmt_block or str(naming.slot_network(mgmt_net, slot))
     unsafe = snapshot.unsafe_values()
     if unsafe:
         more = f" (and {len(unsafe) - 1} more)" if len(unsafe) > 1 else ""
@@ -298,7 +303,7 @@ def build_plan(
         node.frr_profile = frr_profile(device.frr_text)
         node.daemons = frr_daemons(device.frr_text)
         node.mgmt_index = index
-        node.mgmt_root_ip, node.mgmt_ip = naming.mgmt_addresses(mgmt_net, slot, index)
+        node.mgmt_root_ip, node.mgmt_ip = naming.mgmt_addresses(block, index)
         node.mgmt_root_ifname = naming.root_mgmt_ifname(slot, index)
         nodes[name] = node
     for name, host in sorted(snapshot.hosts.items()):
@@ -342,6 +347,7 @@ def build_plan(
         lab_id=lab_id,
         slot=slot,
         mgmt_net=mgmt_net,
+        mgmt_block=block,
         snapshot=str(snapshot.path),
         nodes=nodes,
         segments=segments,

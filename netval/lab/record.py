@@ -35,6 +35,11 @@ class LabRecord(BaseModel):
     username: str = ""
     nodes: list[NodeRecord] = Field(default_factory=list)
     created_at: float = 0.0
+    mgmt_block: str = ""
+
+    def block(self) -> str:
+        """The lab's share of the management network (older records knew only the slot)."""
+        return self.mgmt_block or str(naming.slot_network(self.mgmt_net, self.slot))
 
     def router_names(self) -> list[str]:
         return [n.name for n in self.nodes if n.kind == "router"]
@@ -97,7 +102,3 @@ def all_records() -> list[LabRecord]:
         if rec is not None:
             out.append(rec)
     return out
-
-
-def used_slots() -> set[int]:
-    return {r.slot for r in all_records()}

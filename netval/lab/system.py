@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
+import json
 import logging
 import os
 import shutil
@@ -74,6 +76,29 @@ def netns_pids(ns: str) -> list[int]:
 
 def root_links() -> list[str]:
     return sorted(p.name for p in Path("/sys/class/net").iterdir())
+
+
+def root_ipv4_networks() -> list[tuple[str, ipaddress.IPv4Network]]:
+    """(device, network) of every IPv4 route and address of the root namespace."""
+    found: list[tuple[str, ipaddress.IPv4Network]] = []
+    routes = run(["ip", "-j", "-4", "route", "show", "table", "all"], check=False).stdout
+    addrs = run(["ip", "-j", "-4", "addr", "show"], check=False).stdout
+    try:
+        route_rows = json.loads(routes or "[]")
+        addr_rows = json.loads(addrs or "[]")
+    except json.JSONDecodeError as exc:
+        raise EnvironmentProblem(f"`ip -j` printed no JSON ({exc})") from exc
+    for row in route_rows:
+        dst = row.get("dst", "")
+        if dst and dst != "default":
+            with contextlib.suppress(ValueError):
+                found.append((row.get("dev", ""), ipaddress.IPv4Network(dst, strict=False)))
+    for link in addr_rows:
+        for info in link.get("addr_info", []):
+            with contextlib.suppress(ValueError, KeyError):
+                net = ipaddress.IPv4Network(f"{info['local']}/{info['prefixlen']}", strict=False)
+                found.append((link.get("ifname", ""), net))
+    return found
 
 
 def pid_alive(pid: int) -> bool:

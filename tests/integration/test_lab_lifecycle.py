@@ -147,6 +147,23 @@ def test_cli_input_errors_exit_2_without_traceback(args: list[str], message: str
     assert "Traceback" not in proc.stderr
 
 
+def test_mgmt_net_the_machine_routes_is_refused_before_anything_is_built() -> None:
+    require_lab_support()
+    lab_id = new_lab_id("mo")
+    try:
+        proc = subprocess.run(
+            [*CLI, "lab", "up", str(MINI), "--id", lab_id, "--mgmt-net", "127.0.0.0/16"],
+            capture_output=True,
+            text=True,
+        )
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert "overlaps 127." in proc.stderr and "interface lo" in proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert leftovers(lab_id) == []
+    finally:
+        manager.down(lab_id)
+
+
 def test_not_root_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     with pytest.raises(EnvironmentProblem, match="the lab needs root") as exc:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from netval.errors import InputError
+from netval.errors import InputError, LabError
 from netval.lab import naming
 from netval.lab.plan import build_plan, frr_config_for_lab, frr_daemons
 from netval.snapshot import load_snapshot
@@ -128,3 +128,44 @@ def test_unusable_line_blocks_boot_with_file_and_line(tmp_path: Path) -> None:
     line = text.splitlines().index("  address 10.1.0.300/31") + 1
     with pytest.raises(InputError, match=rf"configs/r1:{line}: .*the lab cannot boot"):
         build_plan(load_snapshot(snap), "t1", 0)
+
+
+def test_management_blocks_are_unique_by_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    from netval.lab import manager, record, system
+
+    first = record.LabRecord(
+        lab_id="a", slot=0, mgmt_net="10.255.4.0/22", snapshot="s", mgmt_block="10.255.4.0/22"
+    )
+    monkeypatch.setattr(record, "all_records", lambda: [first])
+    monkeypatch.setattr(system, "root_ipv4_networks", lambda: [])
+    slot, block = manager._allocate("10.255.0.0/16")
+    assert slot != first.slot
+    assert block == "10.255.0.0/22"
+    second = record.LabRecord(
+        lab_id="b", slot=slot, mgmt_net="10.255.0.0/16", snapshot="s", mgmt_block=block
+    )
+    monkeypatch.setattr(record, "all_records", lambda: [first, second])
+    assert manager._allocate("10.255.0.0/16")[1] == "10.255.8.0/22"
+    with pytest.raises(LabError, match="every management block"):
+        manager._allocate("10.255.4.0/22")
+
+
+def test_management_network_used_by_the_machine_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ipaddress
+
+    from netval.lab import manager, record, system
+
+    monkeypatch.setattr(record, "all_records", lambda: [])
+    monkeypatch.setattr(
+        system,
+        "root_ipv4_networks",
+        lambda: [
+            ("nv3m0", ipaddress.IPv4Network("10.255.0.0/31")),
+            ("eth0", ipaddress.IPv4Network("10.255.128.0/24")),
+        ],
+    )
+    with pytest.raises(InputError, match=r"overlaps 10\.255\.128\.0/24 .* eth0"):
+        manager._allocate("10.255.0.0/16")
+    assert manager._allocate("10.254.0.0/16") == (0, "10.254.0.0/22")

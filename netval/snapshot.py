@@ -236,6 +236,11 @@ def _parse_frr_part(device: DeviceConfig, text: str, first_line: int) -> None:
                 problem = frr_profile_problem(m.group(1).strip())
                 if problem:
                     device.unsafe.append(LineIssue(lineno, line, problem))
+            m = re.match(r"^hostname\s+(.*)$", line)
+            if m:
+                problem = hostname_problem(m.group(1).strip().lower())
+                if problem:
+                    device.unsafe.append(LineIssue(lineno, line, problem))
             continue
         if current_iface is None:
             continue

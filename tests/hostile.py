@@ -43,9 +43,15 @@ def _scope_id(snap: Path, canary: Path) -> None:
     )
 
 
+def _frr_hostname(snap: Path, canary: Path) -> None:
+    r1 = snap / "configs" / "r1"
+    r1.write_text(r1.read_text().replace("hostname r1\n", f"hostname r1$(id>{canary})\n"))
+
+
 PAYLOADS: dict[str, Callable[[Path, Path], None]] = {
     "frr_defaults": _frr_defaults,
     "hostname": _hostname,
+    "frr_part_hostname": _frr_hostname,
     "host_name_newline": _host_newline,
     "ipv6_scope_id": _scope_id,
 }

@@ -36,3 +36,31 @@ def test_lab_up_refuses_hostile_snapshot_and_runs_nothing(tmp_path: Path, payloa
     finally:
         manager.down(lab_id)
     assert not canary.exists()
+
+
+@pytest.mark.timeout(180)
+def test_dotted_hostname_boots_and_peers(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.hostile import MINI
+    from tests.integration.labtools import running_lab, wait_all_established
+
+    snap = tmp_path / "dotted"
+    shutil.copytree(MINI, snap)
+    name = "transit-ams-01.cdn.example"
+    r1 = snap / "configs" / "r1"
+    r1.write_text(r1.read_text().replace("r1\n", f"{name}\n", 1).replace("hostname r1", ""))
+    topo = snap / "batfish" / "layer1_topology.json"
+    topo.write_text(topo.read_text().replace('"r1"', f'"{name}"'))
+    with running_lab(snap, "dot") as lab:
+        node = lab.record.node(name)
+        assert node is not None and "." not in node.namespace
+        states = wait_all_established([n.namespace for n in lab.record.nodes if n.kind == "router"])
+        assert states[node.namespace] == {"10.1.0.1": "Established", "10.1.0.3": "Established"}
+        version = subprocess.run(
+            ["vtysh", "-N", node.namespace, "-c", "show running-config"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        ).stdout
+        assert f"hostname {name}" in version

@@ -3,7 +3,9 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := frr openssh-server iputils-ping traceroute
-LAB_ID ?= demo
+# a fresh id per run: `make demo` never touches a lab someone else started
+DEMO_SUFFIX := $(shell echo $$(( $$$$ % 100000 )))
+LAB_ID ?= demo$(DEMO_SUFFIX)
 
 .PHONY: demo test install system-deps lint bench clean
 
@@ -34,7 +36,6 @@ demo: install
 	@$(VENV)/bin/netval verify snapshots/candidate-bad --base snapshots/base \
 	  -c checks/pre-change.yaml --junitxml reports/verify-bad.xml --json reports/verify-bad.json; \
 	  test $$? -eq 1 || { echo "candidate-bad was not caught"; exit 1; }
-	@$(VENV)/bin/netval lab down --id $(LAB_ID) >/dev/null
 	@status=0; \
 	$(VENV)/bin/netval lab up snapshots/base --id $(LAB_ID) --wait 60 \
 	&& $(VENV)/bin/netval check --lab $(LAB_ID) -c checks/fabric.yaml \

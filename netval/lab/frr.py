@@ -62,7 +62,8 @@ def write_config(node: PlannedNode) -> None:
 
 
 def start(node: PlannedNode) -> None:
-    system.run(
+    """Start FRR in the node's namespace; every daemon of the config must be running after."""
+    proc = system.run(
         [
             "ip",
             "netns",
@@ -79,6 +80,19 @@ def start(node: PlannedNode) -> None:
         ],
         timeout=60,
     )
+    missing = [d for d in (*node.daemons, "watchfrr") if not _running(node.namespace, d)]
+    if missing:
+        said = (proc.stderr or proc.stdout).strip()[-1500:]
+        raise LabError(
+            f"{node.name}: FRR did not start {', '.join(missing)}"
+            + (f"; FRR said: {said}" if said else ""),
+            hint="check the router's config: `vtysh -C -f FILE` lists the lines FRR rejects",
+        )
+
+
+def _running(pathspace: str, daemon: str) -> bool:
+    pid = system.read_pidfile(runtime_dir(pathspace) / f"{daemon}.pid")
+    return pid is not None and system.pid_alive(pid)
 
 
 def pids(pathspace: str) -> list[int]:

@@ -266,3 +266,22 @@ def test_down_removes_the_state_ospfd_writes_outside_its_pathspace(tmp_path: Pat
     if not record.all_records():
         assert not frr.SHARED_STATE[0].exists()
     assert leftovers(lab_id) == []
+
+
+def test_frr_that_does_not_start_is_an_error_not_a_running_lab() -> None:
+    from netval.lab.plan import PlannedNode
+
+    require_lab_support()
+    # FRR's start script refuses a pathspace with a dot: nothing starts
+    namespace = f"nv-{new_lab_id('fs')}-a.b"
+    node = PlannedNode(name="a.b", kind="router", namespace=namespace, daemons=["zebra"])
+    node.frr_conf = "frr version 8.4.4\nhostname a.b\n"
+    system.run(["ip", "netns", "add", namespace])
+    try:
+        frr.write_config(node)
+        with pytest.raises(LabError, match="FRR did not start zebra, watchfrr"):
+            frr.start(node)
+    finally:
+        system.terminate(system.netns_pids(namespace))
+        system.run(["ip", "netns", "del", namespace], check=False)
+        frr.remove_dirs(namespace)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from netval.checks.base import CheckSpec
 from netval.results import Outcome
@@ -22,6 +22,13 @@ class BgpExpect(BaseModel):
     no_reset_within: Duration | None = Field(
         default=None, description="each session up for at least this long (no recent reset)"
     )
+
+    @model_validator(mode="after")
+    def _bounds_agree(self) -> BgpExpect:
+        low, high = self.min_prefixes_received, self.max_prefixes_received
+        if low is not None and high is not None and low > high:
+            raise ValueError(f"min_prefixes_received: {low} is above max_prefixes_received: {high}")
+        return self
 
 
 def _describe(peer: BgpPeer) -> str:
@@ -45,6 +52,14 @@ class BgpSessions(CheckSpec):
     expect: BgpExpect = Field(default_factory=BgpExpect)
 
     domains: ClassVar[tuple[Domain, ...]] = ("bgp",)
+
+    @model_validator(mode="after")
+    def _remote_as_names_listed_peers(self) -> BgpSessions:
+        if self.peers is not None and self.remote_as:
+            stray = sorted(set(self.remote_as) - set(self.peers))
+            if stray:
+                raise ValueError(f"remote_as names {', '.join(stray)}, which peers: does not list")
+        return self
 
     def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
         node = state.nodes[target]
@@ -94,6 +109,9 @@ class BgpSessions(CheckSpec):
                         f"{where} was reset {peer.uptime_seconds:.0f} s ago, expected no reset "
                         f"within {exp.no_reset_within:.0f} s"
                     )
+        configured = {p.peer for p in peers}
+        for wanted in sorted(set(self.remote_as or {}) - configured - set(self.peers or [])):
+            problems.append(f"peer {wanted} (named in remote_as) is not configured")
         observed: dict[str, Any] = {
             p.peer: {
                 "state": p.state.value,

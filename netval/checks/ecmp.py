@@ -30,6 +30,17 @@ class Ecmp(CheckSpec):
     def _needs_a_width(self) -> Ecmp:
         if self.min_paths is None and self.paths is None and self.next_hops is None:
             raise ValueError("give min_paths, paths or next_hops")
+        listed = len(set(self.next_hops)) if self.next_hops is not None else None
+        if self.paths is not None and self.min_paths is not None and self.paths < self.min_paths:
+            raise ValueError(
+                f"paths: {self.paths} contradicts min_paths: {self.min_paths}; keep one of them"
+            )
+        if listed is not None and self.paths is not None and listed != self.paths:
+            raise ValueError(f"paths: {self.paths} contradicts the {listed} next_hops listed")
+        if listed is not None and self.min_paths is not None and listed < self.min_paths:
+            raise ValueError(
+                f"min_paths: {self.min_paths} contradicts the {listed} next_hops listed"
+            )
         return self
 
     def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:

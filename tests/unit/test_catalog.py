@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,38 @@ def test_ecmp_needs_a_width(tmp_path: Path) -> None:
     path = _write(tmp_path, "checks:\n  - kind: ecmp\n    prefix: 10.0.0.0/24\n")
     with pytest.raises(InputError, match="give min_paths, paths or next_hops"):
         load_catalog_file(path)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("kind: ecmp\n    prefix: 10.0.0.0/24\n    paths: 2\n    min_paths: 3", "contradicts"),
+        (
+            "kind: ecmp\n    prefix: 10.0.0.0/24\n    paths: 3\n"
+            "    next_hops: [10.0.0.1, 10.0.0.3]",
+            "contradicts the 2 next_hops",
+        ),
+        (
+            "kind: ecmp\n    prefix: 10.0.0.0/24\n    min_paths: 3\n    next_hops: [10.0.0.1]",
+            "contradicts the 1 next_hops",
+        ),
+        (
+            "kind: bgp_sessions\n    expect: {min_prefixes_received: 5, max_prefixes_received: 2}",
+            "is above max_prefixes_received",
+        ),
+        (
+            "kind: bgp_sessions\n    peers: [10.0.0.1]\n    remote_as: {10.0.0.3: 65001}",
+            "which peers: does not list",
+        ),
+    ],
+)
+def test_contradictory_expectations_are_input_errors(
+    tmp_path: Path, entry: str, message: str
+) -> None:
+    path = _write(tmp_path, f"checks:\n  - {entry}\n")
+    with pytest.raises(InputError, match=message) as caught:
+        load_catalog_file(path)
+    assert re.search(r"cat\.yaml:[23]: checks\[0\]", caught.value.message)
 
 
 def test_yaml_syntax_error_has_line(tmp_path: Path) -> None:

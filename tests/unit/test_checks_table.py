@@ -66,6 +66,14 @@ CASES: list[tuple[str, dict[str, Any], dict[str, dict[str, Any]], str, Status, s
         "10.0.0.3 (AS 65102) is idle, expected established",
     ),
     (
+        "bgp remote_as naming a peer the device lacks",
+        {"kind": "bgp_sessions", "remote_as": {"10.0.0.1": 65101, "10.9.9.9": 65109}},
+        {"r1": {"bgp_peers": [PEER_UP]}},
+        "r1",
+        Status.FAIL,
+        "peer 10.9.9.9 (named in remote_as) is not configured",
+    ),
+    (
         "bgp no peers is no data",
         {"kind": "bgp_sessions"},
         {"r1": {"bgp_peers": []}},

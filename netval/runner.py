@@ -208,6 +208,9 @@ class Runner:
 
     def _converge(self, started: float) -> None:
         assert self.state is not None
+        if self.gate != "live":
+            # a prediction never changes: waiting for it to converge would only sleep
+            return
         pending = [
             t
             for t in self.targets

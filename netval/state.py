@@ -92,6 +92,9 @@ class Route(_Model):
     prefix: str
     vrf: str = "default"
     protocol: str
+    bgp_kind: Literal["ebgp", "ibgp"] | None = Field(
+        default=None, description="for a BGP route, the kind of session; None if not shown"
+    )
     next_hops: list[NextHop] = Field(default_factory=list)
     admin_distance: int | None = None
     metric: int | None = None

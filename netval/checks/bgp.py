@@ -80,6 +80,7 @@ class BgpSessions(CheckSpec):
                 observed=[],
             )
         exp = self.expect
+        unknown: list[str] = []  # peers whose received-prefix count the source does not give
         for peer in peers:
             where = _describe(peer)
             if peer.state is not BgpState.ESTABLISHED:
@@ -91,7 +92,7 @@ class BgpSessions(CheckSpec):
             got = peer.prefixes_received
             if exp.min_prefixes_received is not None or exp.max_prefixes_received is not None:
                 if got is None:
-                    problems.append(f"{where}: prefixes received unknown")
+                    unknown.append(where)
                 elif exp.min_prefixes_received is not None and got < exp.min_prefixes_received:
                     problems.append(
                         f"{where} sent {got} prefixes, expected at least "
@@ -122,6 +123,18 @@ class BgpSessions(CheckSpec):
         }
         if problems:
             return Outcome.failed("; ".join(problems), expected=self._expected(), observed=observed)
+        if unknown:
+            counts = f"received-prefix counts of {', '.join(unknown)}"
+            if state.source == "predicted":
+                # an engine that does not predict counts has not checked them: never a pass
+                return Outcome.skipped(
+                    f"{len(peers)} session(s) established; the engine does not predict {counts}"
+                )
+            return Outcome.error(
+                f"{target} did not report the {counts}",
+                expected=self._expected(),
+                observed=observed,
+            )
         return Outcome.passed(
             f"{len(peers)} session(s) established", expected=self._expected(), observed=observed
         )

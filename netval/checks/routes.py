@@ -7,9 +7,29 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from netval.checks.base import CheckSpec, rib_gap
+from netval.protocols import normalize_protocol
 from netval.results import Outcome
-from netval.state import Domain, State
+from netval.state import Domain, Route, State
 from netval.types import IpAddress, Prefix
+
+
+def _shown(route: Route) -> str:
+    return route.bgp_kind or normalize_protocol(route.protocol)
+
+
+def protocol_matches(wanted: str, route: Route) -> bool | None:
+    """Whether ``route`` is of protocol ``wanted``, or None when the source cannot tell.
+
+    Names mean the same whichever source fed the State: ``bgp`` is any BGP route, ``ebgp``
+    and ``ibgp`` one kind of it, ``ospf`` any OSPF route (intra-area, inter-area or external).
+    """
+    want = wanted.strip().lower()
+    family = normalize_protocol(route.protocol)
+    if want in ("ebgp", "ibgp"):
+        if family != "bgp":
+            return False
+        return None if route.bgp_kind is None else route.bgp_kind == want
+    return family == normalize_protocol(want)
 
 
 class Routes(CheckSpec):
@@ -51,9 +71,17 @@ class Routes(CheckSpec):
         problems = []
         if self.protocol is not None:
             expected["protocol"] = self.protocol
-            protocols = sorted({r.protocol for r in routes})
-            if self.protocol.lower() not in protocols:
-                problems.append(f"protocol {'/'.join(protocols)}, expected {self.protocol}")
+            matches = [protocol_matches(self.protocol, r) for r in routes]
+            if True not in matches and None in matches:
+                return Outcome.error(
+                    f"{target} does not show whether its BGP route to {self.prefix} is iBGP or "
+                    f"eBGP, so protocol: {self.protocol} cannot be checked",
+                    expected=expected,
+                    observed=observed,
+                )
+            if True not in matches:
+                protocols = "/".join(sorted({_shown(r) for r in routes}))
+                problems.append(f"protocol {protocols}, expected {self.protocol}")
         if self.next_hop is not None:
             wanted = [self.next_hop] if isinstance(self.next_hop, str) else self.next_hop
             expected["next_hop"] = wanted

@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from netval.errors import EngineError, InputError
 from netval.snapshot import ConfigFormat, detect_format
@@ -283,6 +283,9 @@ def next_hop_from_batfish(value: Any) -> NextHop:
     raise EngineError(f"Batfish route has a next hop of unknown type {kind!r}: {value!r}")
 
 
+_BATFISH_BGP_KINDS: dict[str, Literal["ebgp", "ibgp"]] = {"bgp": "ebgp", "ibgp": "ibgp"}
+
+
 def _apply_routes(state: State, answer: Answer) -> None:
     if "Next_Hop" not in answer.columns:
         raise EngineError(
@@ -309,6 +312,8 @@ def _apply_routes(state: State, answer: Answer) -> None:
                 prefix=network,
                 vrf=vrf,
                 protocol=protocol,
+                # Batfish names an eBGP route "bgp" and an iBGP one "ibgp"
+                bgp_kind=_BATFISH_BGP_KINDS.get(protocol),
                 next_hops=hops,
                 admin_distance=_int_or_none(admin),
                 metric=_int_or_none(metric),

@@ -269,3 +269,34 @@ def test_whole_pre_change_gate_fails_each_documented_mistake(tmp_path: Path) -> 
     assert "border1: +10.0.0.0/8" in diff and "isp1: +10.10.3.0/24" in diff
     # reachability is not what breaks (snapshots/README.md)
     assert results["reachability[leaf1->10.10.3.10:443]"]["status"] == "pass"
+
+
+@pytest.mark.timeout(60)
+def test_within_does_not_wait_on_a_prediction(tmp_path: Path) -> None:
+    catalog = tmp_path / "within.yaml"
+    catalog.write_text(
+        "checks:\n  - kind: routes\n    devices: [leaf1]\n    prefix: 203.0.113.0/24\n"
+        "    within: 120s\n"
+    )
+    report = tmp_path / "within.json"
+    proc = subprocess.run(
+        [
+            *CLI,
+            "verify",
+            "snapshots/base",
+            "--engine",
+            "builtin",
+            "-c",
+            str(catalog),
+            "--json",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=50,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    (result,) = json.loads(report.read_text())["results"]
+    assert result["status"] == "fail"
+    assert "still failing" not in result["message"]

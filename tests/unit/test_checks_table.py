@@ -47,6 +47,19 @@ DEFAULT = {
     "next_hops": [{"ip": "192.0.2.1", "active": True, "fib": True}],
 }
 
+# as the engines predict them (Batfish's protocol names)
+PREDICTED_IBGP = {**DEFAULT, "protocol": "ibgp", "bgp_kind": "ibgp"}
+PREDICTED_EBGP = {**DEFAULT, "protocol": "bgp", "bgp_kind": "ebgp"}
+PREDICTED_OSPF_E2 = {**DEFAULT, "protocol": "ospfE2"}
+
+
+def _route_row(
+    name: str, protocol: str, route: dict[str, Any], status: Status, message: str = ""
+) -> tuple[str, dict[str, Any], dict[str, dict[str, Any]], str, Status, str]:
+    check = {"kind": "routes", "prefix": "0.0.0.0/0", "protocol": protocol}
+    return (name, check, {"r1": {"routes": [route]}}, "r1", status, message)
+
+
 # (id, check, {device: node fields}, target, expected status, message fragment)
 CASES: list[tuple[str, dict[str, Any], dict[str, dict[str, Any]], str, Status, str]] = [
     (
@@ -73,6 +86,19 @@ CASES: list[tuple[str, dict[str, Any], dict[str, dict[str, Any]], str, Status, s
         Status.FAIL,
         "peer 10.9.9.9 (named in remote_as) is not configured",
     ),
+    _route_row("bgp covers a predicted ibgp route", "bgp", PREDICTED_IBGP, Status.PASS),
+    _route_row("ibgp matches a predicted ibgp route", "ibgp", PREDICTED_IBGP, Status.PASS),
+    _route_row("ebgp matches a predicted ebgp route", "ebgp", PREDICTED_EBGP, Status.PASS),
+    _route_row("ibgp is not an ebgp route", "ibgp", PREDICTED_EBGP, Status.FAIL, "expected ibgp"),
+    _route_row(
+        "ibgp cannot be told on a device that does not show it",
+        "ibgp",
+        DEFAULT,
+        Status.ERROR,
+        "is iBGP or eBGP",
+    ),
+    _route_row("ospf covers a predicted external route", "ospf", PREDICTED_OSPF_E2, Status.PASS),
+    _route_row("static is not ospf", "static", PREDICTED_OSPF_E2, Status.FAIL, "expected static"),
     (
         "bgp no peers is no data",
         {"kind": "bgp_sessions"},
@@ -424,3 +450,35 @@ def test_parse_tolerates_only_listed_unrecognized_lines(
     assert outcome.status is status, outcome.message
     if status is Status.FAIL:
         assert "configs/leaf1" in outcome.message
+
+
+@pytest.mark.parametrize(
+    ("source", "status", "fragment"),
+    [
+        ("observed", Status.ERROR, "did not report the received-prefix counts of 10.0.0.1"),
+        ("predicted", Status.SKIP, "the engine does not predict received-prefix counts"),
+    ],
+)
+def test_unknown_prefix_counts_are_no_data_never_a_failure(
+    source: str, status: Status, fragment: str
+) -> None:
+    spec = TypeAdapter(AnyCheck).validate_python(
+        {"kind": "bgp_sessions", "expect": {"min_prefixes_received": 1}}
+    )
+    peer = {**PEER_UP, "prefixes_received": None}
+    state = State.model_validate(
+        {"source": source, "nodes": {"r1": {"name": "r1", "bgp_peers": [peer]}}}
+    )
+    outcome = evaluate(spec, state, "r1", ["r1"])
+    assert outcome.status is status, outcome.message
+    assert fragment in outcome.message
+
+
+def test_unknown_prefix_counts_do_not_hide_a_down_session() -> None:
+    spec = TypeAdapter(AnyCheck).validate_python(
+        {"kind": "bgp_sessions", "expect": {"min_prefixes_received": 1}}
+    )
+    state = State.model_validate(
+        {"source": "predicted", "nodes": {"r1": {"name": "r1", "bgp_peers": [PEER_IDLE]}}}
+    )
+    assert evaluate(spec, state, "r1", ["r1"]).status is Status.FAIL

@@ -12,11 +12,11 @@ from netval.live.parsers.base import ParseError
 from netval.live.parsers.common import (
     bgp_state,
     check_output,
-    normalize_protocol,
     parse_asn,
     parse_uptime,
     snippet,
 )
+from netval.protocols import normalize_protocol
 from netval.state import BgpState
 
 

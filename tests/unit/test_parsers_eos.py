@@ -102,14 +102,15 @@ def test_routes_ecmp_vrfs_and_evpn() -> None:
     }
     table = {(r.vrf, r.prefix): r for r in routes}
     ecmp = table[("default", "192.168.123.7/32")]
-    assert ecmp.protocol == "bgp"  # eBGP
+    assert (ecmp.protocol, ecmp.bgp_kind) == ("bgp", "ebgp")
     assert [(h.ip, h.interface) for h in ecmp.next_hops] == [
         ("172.31.255.4", "Ethernet1"),
         ("172.31.255.6", "Ethernet2"),
     ]
     assert ecmp.admin_distance == 20
     ibgp = table[("default", "192.168.123.5/32")]
-    assert (ibgp.protocol, ibgp.admin_distance) == ("bgp", 200)
+    assert (ibgp.protocol, ibgp.bgp_kind, ibgp.admin_distance) == ("bgp", "ibgp", 200)
+    assert table[("MGMT", "0.0.0.0/0")].bgp_kind is None
     # EVPN type-5 route: forwarded to a VTEP, no interface.
     evpn = table[("Tenant_A_DB_Zone", "10.255.4.7/32")]
     assert evpn.next_hops == [NextHop(ip="192.168.254.6", fib=True)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from netval.live.parsers.common import (
     DomainParser,
@@ -13,10 +13,10 @@ from netval.live.parsers.common import (
     bgp_state,
     load_json,
     need_dict,
-    normalize_protocol,
     parse_asn,
     to_int,
 )
+from netval.protocols import normalize_protocol
 from netval.state import (
     BgpPeer,
     BgpState,
@@ -137,6 +137,9 @@ class EosParser(DomainParser):
         return result
 
 
+_BGP_KINDS: dict[str, Literal["ebgp", "ibgp"]] = {"ebgp": "ebgp", "ibgp": "ibgp"}
+
+
 def _route(cmd: str, output: str, vrf: str, prefix: str, entry: Any) -> Route:
     if not isinstance(entry, dict) or "routeType" not in entry:
         raise bad_output(cmd, output, f"route {prefix} has no 'routeType'")
@@ -151,10 +154,12 @@ def _route(cmd: str, output: str, vrf: str, prefix: str, entry: Any) -> Route:
         # EVPN routes resolve to a VTEP instead of an adjacent next hop.
         ip = via.get("nexthopAddr") or via.get("vtepAddr") or None
         hops.append(NextHop(ip=ip, interface=via.get("interface") or None, fib=fib))
+    route_type = str(entry["routeType"])
     return Route(
         prefix=prefix,
         vrf=vrf,
-        protocol=normalize_protocol(str(entry["routeType"])),
+        protocol=normalize_protocol(route_type),
+        bgp_kind=_BGP_KINDS.get(route_type.lower()),
         next_hops=hops,
         admin_distance=to_int(entry.get("preference")),
         metric=to_int(entry.get("metric")),

@@ -13,9 +13,9 @@ from netval.live.parsers.common import (
     guard,
     load_json,
     need_dict,
-    normalize_protocol,
     to_int,
 )
+from netval.protocols import normalize_protocol
 from netval.state import BgpPeer, Domain, Interface, NextHop, Route, VrrpGroup, VrrpRole
 
 # vtysh prints this instead of JSON when the daemon behind a command is not started,

@@ -17,11 +17,11 @@ from netval.live.parsers.common import (
     bgp_state,
     load_json,
     need_dict,
-    normalize_protocol,
     parse_asn,
     parse_uptime,
     to_int,
 )
+from netval.protocols import normalize_protocol
 from netval.state import BgpPeer, BgpState, Domain, Interface, NextHop, Route
 
 # "{master:0}", "{backup}", "{primary:node0}" lines printed after the answer.

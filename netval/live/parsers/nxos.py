@@ -16,11 +16,11 @@ from netval.live.parsers.common import (
     bgp_state,
     load_json,
     need_dict,
-    normalize_protocol,
     parse_asn,
     parse_uptime,
     to_int,
 )
+from netval.protocols import normalize_protocol
 from netval.state import BgpPeer, Domain, Interface, NextHop, Route
 
 

@@ -2,7 +2,8 @@
 
 Both sides are States, so the comparison is the same whichever engine predicted and however
 the devices were collected. Only what both sides model is compared: selected routes of the
-protocols an engine computes (connected, static, BGP, OSPF) with their next-hop addresses,
+protocols an engine computes (connected, static, BGP of either kind, OSPF of every route type)
+with their forwarding next hops (recursive next hops resolved, as a device lists them),
 BGP session states, and VRRP roles.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
+from netval.protocols import normalize_protocol
 from netval.state import BgpState, NodeState, State
 
 COMPARED_PROTOCOLS = frozenset({"connected", "static", "bgp", "ospf"})
@@ -31,15 +33,16 @@ def _route_view(
     view: dict[str, set[str]] = {}
     protocols: dict[str, set[str]] = {}
     for route in node.routes or []:
-        if not route.selected or route.protocol not in COMPARED_PROTOCOLS:
+        protocol = normalize_protocol(route.protocol)
+        if not route.selected or protocol not in COMPARED_PROTOCOLS:
             continue
         net = ipaddress.ip_network(route.prefix)
         if any(net.version == i.version and net.subnet_of(i) for i in ignore):  # type: ignore[arg-type]
             continue
         key = f"{route.vrf}:{route.prefix}" if route.vrf != "default" else route.prefix
-        protocols.setdefault(key, set()).add(route.protocol)
+        protocols.setdefault(key, set()).add(protocol)
         hops = view.setdefault(key, set())
-        if route.protocol != "connected":
+        if protocol != "connected":
             hops.update(nh.ip or nh.interface or "?" for nh in route.next_hops if nh.active)
     return {
         k: f"{'/'.join(sorted(protocols[k]))} via {', '.join(sorted(v)) or 'interface'}"

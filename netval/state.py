@@ -95,7 +95,14 @@ class Route(_Model):
     bgp_kind: Literal["ebgp", "ibgp"] | None = Field(
         default=None, description="for a BGP route, the kind of session; None if not shown"
     )
-    next_hops: list[NextHop] = Field(default_factory=list)
+    next_hops: list[NextHop] = Field(
+        default_factory=list, description="the forwarding paths (recursive next hops resolved)"
+    )
+    protocol_next_hops: list[str] = Field(
+        default_factory=list,
+        description="next hops the protocol chose that resolve through other routes "
+        "(e.g. an iBGP peer's loopback); not paths themselves",
+    )
     admin_distance: int | None = None
     metric: int | None = None
     selected: bool = True

@@ -86,6 +86,7 @@ class Routes(CheckSpec):
             wanted = [self.next_hop] if isinstance(self.next_hop, str) else self.next_hop
             expected["next_hop"] = wanted
             have = {nh.ip for r in routes for nh in r.next_hops if nh.active}
+            have |= {ip for r in routes for ip in r.protocol_next_hops}
             missing = [w for w in wanted if w not in have]
             if missing:
                 problems.append(

@@ -95,6 +95,15 @@ def _running(pathspace: str, daemon: str) -> bool:
     return pid is not None and system.pid_alive(pid)
 
 
+def enabled_daemons(pathspace: str) -> list[str]:
+    """The daemons the lab enabled in the router's ``daemons`` file."""
+    try:
+        text = (config_dir(pathspace) / "daemons").read_text()
+    except OSError:
+        return []
+    return [line.split("=")[0] for line in text.splitlines() if line.endswith("=yes")]
+
+
 def pids(pathspace: str) -> list[int]:
     d = runtime_dir(pathspace)
     if not d.is_dir():

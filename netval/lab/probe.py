@@ -58,7 +58,9 @@ def router_health(name: str, pathspace: str, vrrp: bool) -> RouterHealth:
     if not pids or not all(system.pid_alive(p) for p in pids):
         health.running = False
     try:
-        raw = frr.vtysh(pathspace, "show bgp summary json", timeout=10)
+        # a router without BGP (an OSPF-only core) has no sessions to wait for
+        has_bgp = "bgpd" in frr.enabled_daemons(pathspace)
+        raw = frr.vtysh(pathspace, "show bgp summary json", timeout=10) if has_bgp else ""
         summary = json.loads(raw) if raw.strip() else {}
         sessions = bgp_sessions(summary)
         health.sessions_total = len(sessions)

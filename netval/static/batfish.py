@@ -28,6 +28,7 @@ from netval.errors import EngineError, InputError
 from netval.snapshot import ConfigFormat, detect_format
 from netval.state import BgpPeer, BgpState, Interface, NextHop, Route, State, VrrpGroup, VrrpRole
 from netval.static.engine import Answer, Headers, RouteInput, Row
+from netval.static.resolve import resolve_routes
 
 __all__ = [
     "DEFAULT_NETWORK",
@@ -322,6 +323,9 @@ def _apply_routes(state: State, answer: Answer) -> None:
                 fib=True,
             )
         )
+    for node_state in state.nodes.values():
+        if node_state.routes:
+            resolve_routes(node_state.routes)
 
 
 def routes_to_state(answer: Answer, origin: str = "") -> State:

@@ -113,7 +113,13 @@ def _routes(command: str, output: str) -> list[Route]:
         if not isinstance(entry, dict) or "prefix" not in entry or "protocol" not in entry:
             raise bad_output(command, output, "a route lacks prefix or protocol")
         hops = []
+        via: list[str] = []
         for nh in entry.get("nexthops") or []:
+            if nh.get("recursive"):
+                # FRR lists the protocol's next hop, then the hops it resolves to (resolver)
+                if nh.get("ip"):
+                    via.append(str(nh["ip"]))
+                continue
             hops.append(
                 NextHop(
                     ip=nh.get("ip"),
@@ -129,6 +135,7 @@ def _routes(command: str, output: str) -> list[Route]:
                 vrf=str(entry.get("vrfName", "default")),
                 protocol=normalize_protocol(str(entry["protocol"])),
                 next_hops=hops,
+                protocol_next_hops=sorted(set(via)),
                 admin_distance=to_int(entry.get("distance")),
                 metric=to_int(entry.get("metric")),
                 selected=bool(entry.get("selected", False)),

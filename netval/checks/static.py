@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from netval import frr_verdict
 from netval.checks.base import CheckSpec, Gate, Scope
 from netval.checks.static_eval import (
     eval_bgp_compatibility,
@@ -63,6 +64,7 @@ class Parse(StaticCheck):
             self.allow_partial,
             self.allow_unrecognized,
             scan_unsafe_values(engine.snapshot),
+            frr_verdict.snapshot_rejections(engine.snapshot) or [],
         )
 
 

@@ -42,10 +42,16 @@ def _listed(items: Sequence[str]) -> str:
 
 
 def eval_parse(
-    engine: Engine, allow_partial: bool, allow_unrecognized: list[str], unsafe: list[str]
+    engine: Engine,
+    allow_partial: bool,
+    allow_unrecognized: list[str],
+    unsafe: list[str],
+    frr_rejected: list[str],
 ) -> Outcome:
-    """``unsafe``: netval's own findings of values no engine may accept (safe_names), which
-    fail the check whatever the engine says and whatever allow_* tolerates."""
+    """``unsafe``: netval's own findings of values no engine may accept (safe_names);
+    ``frr_rejected``: lines FRR itself rejects (frr_verdict). Both fail the check whatever
+    the engine says and whatever allow_* tolerates: the lab refuses the first, a router
+    drops the second."""
     import re
 
     status = engine.file_parse_status()
@@ -57,6 +63,13 @@ def eval_parse(
             f"{_listed(unsafe)}",
             expected="hostnames, interface names and 'frr defaults' values netval accepts",
             observed=unsafe,
+        )
+    if frr_rejected:
+        return Outcome.failed(
+            f"FRR rejects {len(frr_rejected)} line(s), which a router drops when it boots: "
+            f"{_listed(frr_rejected)}",
+            expected="every FRR line accepted by FRR",
+            observed=frr_rejected,
         )
     issues = engine.init_issues().rows
     tolerated = [re.compile(p) for p in allow_unrecognized]

@@ -446,7 +446,7 @@ def test_parse_tolerates_only_listed_unrecognized_lines(
             for i, t in enumerate(line_texts)
         ],
     )
-    outcome = eval_parse(engine, False, patterns, [])  # type: ignore[arg-type]
+    outcome = eval_parse(engine, False, patterns, [], [])  # type: ignore[arg-type]
     assert outcome.status is status, outcome.message
     if status is Status.FAIL:
         assert "configs/leaf1" in outcome.message

@@ -81,7 +81,8 @@ def eval_parse(
 
     def acceptable(row: Row) -> bool:
         state = str(row.get("Status"))
-        if state in ("PASSED", "IGNORED", "EMPTY") or (
+        # an empty file configures nothing: the device it stands for would boot blank
+        if state in ("PASSED", "IGNORED") or (
             allow_partial and state == "PARTIALLY_UNRECOGNIZED"
         ):
             return True

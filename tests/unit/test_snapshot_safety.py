@@ -159,3 +159,21 @@ def test_daemons_file_refuses_a_profile_that_bypassed_the_plan(tmp_path: Path) -
     with pytest.raises(LabError):
         frr.write_config(node)
     assert not frr.config_dir("nv-unit-r9").exists()
+
+
+def test_empty_device_file_fails_parse(tmp_path: Path) -> None:
+    snap = tmp_path / "snap"
+    import shutil
+
+    shutil.copytree(MINI, snap)
+    (snap / "configs" / "r3").write_text("")
+    catalog = tmp_path / "parse.yaml"
+    catalog.write_text("checks:\n  - kind: parse\n")
+    report = tmp_path / "r.json"
+    args = ["verify", str(snap), "--engine", "builtin", "-c", str(catalog)]
+    proc = subprocess.run(
+        [*CLI, *args, "--json", str(report)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    (result,) = json.loads(report.read_text())["results"]
+    assert "configs/r3: EMPTY" in result["message"]

@@ -510,6 +510,9 @@ def ask_cmd(
         raise _fail(NetvalError(f"the engine cannot answer {question}: {exc}")) from None
     text = render(answer, fmt)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    for note in answer.notes if not answer.complete else []:
+        # stderr: the answer on stdout stays Batfish's shape for scripts
+        sys.stderr.write(f"incomplete answer: {note}\n")
 
 
 ALL_DOMAINS: tuple[Domain, ...] = ("bgp", "routes", "vrrp", "interfaces")

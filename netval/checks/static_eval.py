@@ -82,9 +82,7 @@ def eval_parse(
     def acceptable(row: Row) -> bool:
         state = str(row.get("Status"))
         # an empty file configures nothing: the device it stands for would boot blank
-        if state in ("PASSED", "IGNORED") or (
-            allow_partial and state == "PARTIALLY_UNRECOGNIZED"
-        ):
+        if state in ("PASSED", "IGNORED") or (allow_partial and state == "PARTIALLY_UNRECOGNIZED"):
             return True
         if state != "PARTIALLY_UNRECOGNIZED" or not tolerated:
             return False
@@ -320,6 +318,13 @@ def eval_route_policy_search(
             f"counterexample {desc}",
             expected=f"no route in the space is {_PAST[forbid]}",
             observed=[r.get("Input_Route") for r in answer.rows[:5]],
+        )
+    if not answer.complete:
+        return Outcome.error(
+            f"no counterexample found, but the {engine.name} engine's search of {policy} on "
+            f"{node} was not exhaustive ({'; '.join(answer.notes) or 'sampled'}): no proof "
+            f"that no route in {', '.join(prefixes)} is {_PAST[forbid]}",
+            expected=f"no route in the space is {_PAST[forbid]}",
         )
     return Outcome.passed(f"no route in {', '.join(prefixes)} is {_PAST[forbid]} by {policy}")
 

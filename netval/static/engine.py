@@ -28,6 +28,10 @@ class Answer:
     question: str
     columns: list[str]
     rows: list[Row] = field(default_factory=list)
+    #: False when the rows may miss results (a sampled search): an empty answer is then
+    #: no proof, and no check may pass on it
+    complete: bool = True
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(self.rows, indent=2, sort_keys=False, default=str)

@@ -482,3 +482,40 @@ def test_unknown_prefix_counts_do_not_hide_a_down_session() -> None:
         {"source": "predicted", "nodes": {"r1": {"name": "r1", "bgp_peers": [PEER_IDLE]}}}
     )
     assert evaluate(spec, state, "r1", ["r1"]).status is Status.FAIL
+
+
+class _SearchEngine:
+    """A searchRoutePolicies answer as an engine gives it: no rows, complete or not."""
+
+    name = "table"
+
+    def __init__(self, complete: bool) -> None:
+        self.complete = complete
+
+    def policies(self, node: str) -> list[str]:
+        return ["from_isp"]
+
+    def search_route_policies(self, *args: Any) -> Any:
+        from netval.static.engine import Answer
+
+        notes = [] if self.complete else ["sampled, not covered: communities"]
+        return Answer("searchRoutePolicies", [], [], complete=self.complete, notes=notes)
+
+
+@pytest.mark.parametrize(("complete", "status"), [(True, Status.PASS), (False, Status.ERROR)])
+def test_an_empty_sampled_search_is_never_a_pass(complete: bool, status: Status) -> None:
+    from netval.checks.static_eval import eval_route_policy_search
+
+    outcome = eval_route_policy_search(
+        _SearchEngine(complete),  # type: ignore[arg-type]
+        "border1",
+        "from_isp",
+        "in",
+        ["10.0.0.0/8:8-32"],
+        "permit",
+        None,
+        None,
+    )
+    assert outcome.status is status, outcome.message
+    if not complete:
+        assert "not exhaustive" in outcome.message and "communities" in outcome.message

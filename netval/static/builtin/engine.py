@@ -35,8 +35,6 @@ class BuiltinEngine(DataPlaneQuestions):
         self.path = Path(snapshot_path)
         self.snapshot = self.path
         self.loaded: Loaded = load(self.path)
-        #: completeness of the last searchRoutePolicies answer (True: a proof over the space)
-        self.last_search_complete: bool = True
 
     @property
     def devices(self) -> dict[str, DeviceModel]:
@@ -163,9 +161,17 @@ class BuiltinEngine(DataPlaneQuestions):
                 route_from_input(RouteInput("0.0.0.0/0", tuple(communities))).communities
             )
         outcome = search.search(dev, policy, d, prefixes, action, communities, as_path_regex)
-        self.last_search_complete = outcome.complete
         rows = [policy_row(dev.hostname, policy, route, d, res) for route, res in outcome.found]
-        return Answer("searchRoutePolicies", POLICY_COLUMNS, rows)
+        notes = [
+            f"sampled, not covered: {', '.join(outcome.sampled)} ({outcome.evaluated} routes tried)"
+        ]
+        return Answer(
+            "searchRoutePolicies",
+            POLICY_COLUMNS,
+            rows,
+            complete=outcome.complete,
+            notes=[] if outcome.complete else notes,
+        )
 
     def nodes(self) -> list[str]:
         return sorted(self.devices)

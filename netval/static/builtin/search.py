@@ -18,7 +18,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from netval.errors import InputError
 from netval.static.builtin import regexes
@@ -35,6 +35,8 @@ class SearchOutcome:
     found: list[tuple[Route, Result]]
     complete: bool
     evaluated: int
+    #: what was sampled rather than covered, when ``complete`` is False
+    sampled: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,31 @@ def prefix_candidates(
 # --- communities and AS paths ------------------------------------------------------------
 
 
+_MATCHED = re.compile(r"^Matched route-map (\S+) clause (\d+) ")
+
+
+def _prefix_only_prefix(dev: DeviceModel, policy: str) -> int | None:
+    """The sequence number of the policy's first clause whose outcome may depend on more
+    than the prefix (a match on anything but a prefix-list, a call, a continue); None when
+    every clause looks at the prefix alone."""
+    rmap = dev.route_maps.get(policy)
+    for entry in rmap.ordered() if rmap else []:
+        if entry.continue_to is not None or any(m.kind != "prefix_list" for m in entry.matches):
+            return entry.seq
+    return None
+
+
+def _decided_on_prefix(policy: str, result: Result, before: int | None) -> bool:
+    """Whether ``result`` was decided by a clause that, like every clause before it, looks
+    only at the prefix: the same prefix then has this fate whatever its attributes."""
+    for line in result.trace:
+        m = _MATCHED.match(line)
+        if m and m.group(1) == policy:
+            return before is None or int(m.group(2)) < before
+    # no clause matched: the implicit deny came after every clause, attributes included
+    return before is None
+
+
 def community_candidates(dev: DeviceModel, f: PolicyFeatures) -> tuple[list[frozenset[str]], bool]:
     cands: list[frozenset[str]] = [frozenset()]
     complete = not f.community_lists
@@ -248,8 +275,13 @@ def search(
     ev = Evaluator(dev)
     found: list[tuple[Route, Result]] = []
     evaluated = 0
+    decided_before = _prefix_only_prefix(dev, policy)
+    # whether some prefix's fate depended on communities or AS paths; if none did, the
+    # sampled attribute candidates covered every attribute value
+    attribute_dependent = False
     for space in parsed:
         for net in prefix_candidates(space, f.constraints):
+            first = True
             for comms in comm_sets:
                 for path in paths:
                     route = replace(template, network=net, communities=comms, as_path=path)
@@ -259,4 +291,22 @@ def search(
                         found.append((route, result))
                         if len(found) >= limit:
                             return SearchOutcome(found, True, evaluated)
-    return SearchOutcome(found, f.complete_prefixes and comm_complete and path_complete, evaluated)
+                    if first and _decided_on_prefix(policy, result, decided_before):
+                        break
+                    first = False
+                    attribute_dependent = True
+                else:
+                    continue
+                break
+    if not attribute_dependent:
+        comm_complete = path_complete = True
+    sampled = [
+        what
+        for what, covered in (
+            ("prefixes of a non-contiguous wildcard", f.complete_prefixes),
+            ("communities the policy matches", comm_complete),
+            ("AS paths the policy or the catalog's regex matches", path_complete),
+        )
+        if not covered
+    ]
+    return SearchOutcome(found, not sampled, evaluated, sampled)

@@ -300,3 +300,42 @@ def test_within_does_not_wait_on_a_prediction(tmp_path: Path) -> None:
     (result,) = json.loads(report.read_text())["results"]
     assert result["status"] == "fail"
     assert "still failing" not in result["message"]
+
+
+def _to_bare_frr_conf(snapshot: Path, dst: Path) -> Path:
+    """The snapshot as bare frr.conf files, as `show running-config` prints them: the
+    interfaces part's addresses become FRR `interface` stanzas."""
+    import shutil
+
+    from netval.snapshot import read_device
+
+    shutil.copytree(snapshot / "batfish", dst / "batfish")
+    (dst / "configs").mkdir(parents=True)
+    for file in sorted((snapshot / "configs").iterdir()):
+        device = read_device(file)
+        lines = device.frr_text.splitlines()
+        at = next(i for i, line in enumerate(lines) if line.startswith("hostname")) + 1
+        for name, stanza in device.interfaces.items():
+            if stanza.addresses:
+                block = [f"interface {name}", *(f" ip address {a}" for a in stanza.addresses)]
+                lines[at:at] = [*block, "!"]
+        (dst / "configs" / file.name).write_text("\n".join(lines) + "\n")
+    return dst
+
+
+@pytest.mark.parametrize("snapshot", ["base", "candidate-good", "candidate-bad"])
+def test_bare_frr_conf_gives_the_same_results(snapshot: str, tmp_path: Path) -> None:
+    bare = _to_bare_frr_conf(ROOT / "snapshots" / snapshot, tmp_path / f"{snapshot}-bare")
+    results = {}
+    for name, path in (("concatenated", f"snapshots/{snapshot}"), ("bare", str(bare))):
+        report = tmp_path / f"{name}.json"
+        args = ["verify", path, "--base", "snapshots/base", "--engine", "builtin"]
+        proc = subprocess.run(
+            [*CLI, *args, "-c", "checks/pre-change.yaml", "--json", str(report)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        assert report.is_file(), proc.stdout + proc.stderr
+        results[name] = {r["id"]: r["status"] for r in json.loads(report.read_text())["results"]}
+    assert results["bare"] == results["concatenated"]

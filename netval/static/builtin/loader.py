@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from netval.errors import InputError
-from netval.snapshot import DeviceConfig, Edge, Snapshot, load_snapshot, read_device
+from netval.snapshot import (
+    ConfigFormat,
+    DeviceConfig,
+    Edge,
+    Snapshot,
+    detect_format,
+    load_snapshot,
+    read_device,
+)
 from netval.static.builtin.model import DeviceModel, ParseStatus
 from netval.static.builtin.parse_eos import parse_device as parse_eos_device
 from netval.static.builtin.parse_frr import parse_device as parse_frr_device
@@ -98,7 +106,9 @@ def _load_file(
         return FileResult(
             rel, ParseStatus.FAILED, "UNKNOWN", reason=f"not a text file: {exc}"
         ), None
-    fmt = detect(text)
+    # a bare frr.conf (what `show running-config` prints) is FRR, as for the lab; Batfish's
+    # detector would call it Cisco IOS and parse it with the wrong grammar
+    fmt = "FRR" if detect_format(text) is ConfigFormat.FRR else detect(text)
     if fmt == "EMPTY":
         return FileResult(rel, ParseStatus.EMPTY, fmt), None
     if fmt not in SUPPORTED:

@@ -1,0 +1,42 @@
+"""The workflow templates users copy: valid GitHub workflows, calling only options that exist."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+TEMPLATES = [ROOT / ".github" / "workflows" / f"{n}.yml" for n in ("pre-change", "post-change")]
+
+
+def test_workflows_follow_githubs_schema() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows"]
+        + [str(w) for w in WORKFLOWS],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.stem)
+def test_templates_use_only_existing_options(template: object) -> None:
+    text = template.read_text()  # type: ignore[attr-defined]
+    # a command starts at `netval <command>` and runs on over continued lines
+    joined = text.replace("\\\n", " ")
+    uses = re.findall(r"netval (verify|check|capture)\b([^\n]*)", joined)
+    assert uses, "the template runs no netval command"
+    for command, rest in uses:
+        helptext = subprocess.run(
+            [sys.executable, "-m", "netval.cli", command, "--help"],
+            capture_output=True,
+            text=True,
+            env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        ).stdout
+        for option in re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", rest):
+            assert option in helptext, f"{template}: netval {command} has no option {option}"

@@ -108,7 +108,17 @@ def _matches(host: Any, key: str, want: Any) -> bool:
         value = host[key]
     except KeyError:
         return False
-    return value in wants
+    return any(_same(value, w) for w in wants)
+
+
+def _same(value: Any, want: Any) -> bool:
+    """Host data equals a wanted value; `--limit asn=65000` gives the text "65000", which
+    means the number 65000 (or true/false) that YAML made of the host's data."""
+    if value == want:
+        return True
+    if isinstance(want, str) and isinstance(value, bool | int | float):
+        return str(value).lower() == want.strip().lower()
+    return False
 
 
 def select(

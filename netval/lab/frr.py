@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import pwd
 import shutil
 from pathlib import Path
 
@@ -47,6 +49,22 @@ def write_config(node: PlannedNode) -> None:
     for f in (d, d / "daemons", d / "frr.conf", d / "vtysh.conf"):
         _chown_frr(f)
     (d / "frr.conf").chmod(0o640)
+
+
+def prepare_runtime_dir(pathspace: str, gid: int) -> None:
+    """The runtime dir (vty sockets) before FRR starts, owned by frr and the lab's group.
+
+    frrcommon.sh creates it frr:frr only when it is missing. Owned by the lab's group,
+    it lets that lab's account reach these sockets and no other lab's account.
+    """
+    d = runtime_dir(pathspace)
+    d.mkdir(parents=True, exist_ok=True)
+    try:
+        uid = pwd.getpwnam("frr").pw_uid
+    except KeyError:
+        uid = 0
+    os.chown(d, uid, gid)
+    d.chmod(0o750)
 
 
 def start(node: PlannedNode) -> None:

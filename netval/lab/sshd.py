@@ -141,7 +141,15 @@ def ensure_user(username: str) -> int:
                 username,
             ]
         )
-    return pwd.getpwnam(username).pw_gid
+    gid = pwd.getpwnam(username).pw_gid
+    if grp.getgrgid(gid).gr_name != username:
+        # the lab's FRR runtime dirs belong to this group: it must be the account's own
+        raise EnvironmentProblem(
+            f"lab user {username!r} has the shared primary group "
+            f"{grp.getgrgid(gid).gr_name!r}, not its own",
+            hint=f"remove the account (userdel {username}) and run `lab up` again",
+        )
+    return gid
 
 
 def remove_user(username: str, still_used: bool) -> None:

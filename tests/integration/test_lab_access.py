@@ -176,6 +176,36 @@ def test_vtysh_over_ssh_cannot_read_host_files(
     assert proc.returncode == 0 and "(r1)" in proc.stdout
 
 
+@pytest.mark.timeout(120)
+def test_a_routers_daemons_cannot_write_another_labs_files(
+    labs: tuple[manager.UpResult, manager.UpResult],
+) -> None:
+    """FRR's daemons run as frr, which owns every lab's dirs; `log file PATH` makes them open
+    PATH. A router's FRR sees only its own dirs."""
+    a, b = labs
+    targets = [
+        Path("/etc/frr", _ns(b, "r1"), "planted.log"),
+        Path("/var/run/frr", _ns(b, "r1"), "planted.log"),
+    ]
+    try:
+        for target in targets:
+            config = ["-c", "configure terminal", "-c", f"log file {target}"]
+            subprocess.run(
+                ["vtysh", "-N", _ns(a, "r1"), *config],
+                capture_output=True,
+                timeout=30,
+            )
+            assert not target.exists(), target
+    finally:
+        for target in targets:
+            target.unlink(missing_ok=True)
+        subprocess.run(
+            ["vtysh", "-N", _ns(a, "r1"), "-c", "configure terminal", "-c", "no log file"],
+            capture_output=True,
+            timeout=30,
+        )
+
+
 def _free_port(ns: str) -> int:
     proc = subprocess.run(
         [

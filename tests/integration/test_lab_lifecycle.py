@@ -233,8 +233,9 @@ def test_concurrent_ups_of_one_id_leave_one_lab() -> None:
     assert leftovers(lab_id) == []
 
 
-def test_down_removes_the_state_ospfd_writes_outside_its_pathspace(tmp_path: Path) -> None:
-    """FRR 8.4's ospfd writes /var/run/frr/ospfd-gr.json whatever its pathspace."""
+def test_ospfd_state_outside_its_pathspace_stays_private(tmp_path: Path) -> None:
+    """FRR 8.4's ospfd writes /var/run/frr/ospfd-gr.json whatever its pathspace: each router's
+    FRR sees a /var/run/frr of its own, so the file never lands in the machine's."""
     require_lab_support()
     snap = tmp_path / "snap"
     shutil.copytree(MINI, snap)
@@ -248,8 +249,16 @@ def test_down_removes_the_state_ospfd_writes_outside_its_pathspace(tmp_path: Pat
         )
     lab_id = new_lab_id("gr")
     try:
-        manager.up(snap, lab_id)
-        assert poll(lambda: frr.SHARED_STATE[0].exists(), timeout=10)
+        result = manager.up(snap, lab_id)
+        node = result.record.node("r1")
+        assert node is not None
+        ospfd = int(Path(frr.runtime_dir(node.namespace), "ospfd.pid").read_text())
+        # the file as ospfd sees it, through its own mount namespace (/var/run links to /run,
+        # and a symlink under /proc/PID/root would resolve in ours)
+        run = frr.RUN.resolve()
+        private = Path(f"/proc/{ospfd}/root", run.relative_to("/"), "ospfd-gr.json")
+        assert poll(private.exists, timeout=10)
+        assert private.stat().st_dev != frr.RUN.stat().st_dev
     finally:
         manager.down(lab_id)
     if not record.all_records():

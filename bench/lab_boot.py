@@ -3,7 +3,8 @@
     sudo .venv/bin/python bench/lab_boot.py [--leaves 46 --spines 4] [--skip-example]
 
 Runs the example network (snapshots/base) and a generated leaf-spine fabric. Memory is the
-RSS sum of every process in the lab's namespaces (FRR daemons, watchfrr, sshd) per router.
+RSS sum of every process in the lab's namespaces (FRR daemons, watchfrr, and sshd in the
+router's management namespace) per router.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from gen_fabric import generate  # noqa: E402
 
-from netval.lab import manager, system  # noqa: E402
+from netval.lab import manager, naming, system  # noqa: E402
 
 
 def rss_kb(pid: int) -> int:
@@ -43,7 +44,8 @@ def measure(snapshot: Path, lab_id: str, timeout: float) -> dict[str, float]:
     ok, states, _ = manager.wait_converged(result.record, timeout, interval=0.25)
     established = time.monotonic() - t0
     routers = [n for n in result.record.nodes if n.kind == "router"]
-    pids = [p for n in routers for p in system.netns_pids(n.namespace)]
+    spaces = [ns for n in routers for ns in (n.namespace, naming.mgmt_namespace(n.namespace))]
+    pids = [p for ns in spaces for p in system.netns_pids(ns)]
     total_kb = sum(rss_kb(p) for p in pids)
     sessions = sum(h.sessions_total for h in states)
     t1 = time.monotonic()
@@ -71,11 +73,12 @@ def main() -> None:
         f"kernel={platform.release()}"
     )
     runs = []
+    tag = os.getpid() % 100000  # never the id of a lab someone else runs on this machine
     if not args.skip_example:
-        runs.append(("example (snapshots/base)", ROOT / "snapshots" / "base", "bex"))
+        runs.append(("example (snapshots/base)", ROOT / "snapshots" / "base", f"bex{tag}"))
     with tempfile.TemporaryDirectory() as tmp:
         fabric = generate(Path(tmp) / "fabric", args.spines, args.leaves)
-        runs.append((f"generated fabric {args.spines}x{args.leaves}", fabric, "bfab"))
+        runs.append((f"generated fabric {args.spines}x{args.leaves}", fabric, f"bfab{tag}"))
         for label, snap, lab_id in runs:
             r = measure(snap, lab_id, timeout=120)
             print(

@@ -61,7 +61,7 @@ def main() -> None:
     parser.add_argument("--leaves", type=int, default=46)
     parser.add_argument("--workers", type=int, default=32)
     args = parser.parse_args()
-    lab_id = "bchk"
+    lab_id = f"bchk{os.getpid() % 100000}"  # never the id of a lab someone else runs
     print(f"machine: {platform.node()} {platform.machine()} cpus={os.cpu_count()}")
     with tempfile.TemporaryDirectory() as tmp:
         snap = generate(Path(tmp) / "fabric", args.spines, args.leaves)

@@ -97,6 +97,15 @@ def _health_table(title: str, states: list, rec: object | None = None) -> Table:
     return table
 
 
+def _login_hint(rec: Any) -> str:
+    from netval.lab import manager
+
+    return (
+        f"login: ssh -i {manager.login_key(rec.lab_id)} {rec.username}@<mgmt address> "
+        "(as root; the key is the lab's only credential)"
+    )
+
+
 @lab_app.command("up")
 def lab_up(
     snapshot: Annotated[Path, typer.Argument(help="snapshot folder holding configs/")],
@@ -147,6 +156,7 @@ def lab_up(
         f"{len(result.record.nodes) - len(routers)} hosts, in {result.seconds:.1f} s"
     )
     out.print(f"inventory: {result.inventory}")
+    out.print(_login_hint(result.record), highlight=False)
     if wait > 0:
         ok, states, elapsed = manager.wait_converged(result.record, wait, _progress)
         out.print(_health_table(f"lab {lab_id}", states, result.record))
@@ -210,9 +220,11 @@ def lab_status(
             for rec in records:
                 if rec.state == "up":
                     out.print(_health_table(f"lab {rec.lab_id}", manager.health(rec), rec))
+                    out.print(_login_hint(rec), highlight=False)
             return
         rec = manager.require(lab_id)
         out.print(_health_table(f"lab {lab_id} ({rec.state})", manager.health(rec), rec))
+        out.print(_login_hint(rec), highlight=False)
     except NetvalError as exc:
         raise _fail(exc) from None
 

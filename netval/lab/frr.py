@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import pwd
 import shlex
 import shutil
 from pathlib import Path
@@ -61,8 +63,54 @@ def write_config(node: PlannedNode) -> None:
     (d / "frr.conf").chmod(0o640)
 
 
+def prepare_runtime_dir(pathspace: str, gid: int) -> None:
+    """The runtime dir (vty sockets) before FRR starts, owned by frr and the lab's group.
+
+    frrcommon.sh creates it frr:frr only when it is missing. Owned by the lab's group,
+    it lets that lab's account reach these sockets and no other lab's account.
+    """
+    d = runtime_dir(pathspace)
+    d.mkdir(parents=True, exist_ok=True)
+    try:
+        uid = pwd.getpwnam("frr").pw_uid
+    except KeyError:
+        uid = 0
+    os.chown(d, uid, gid)
+    d.chmod(0o750)
+
+
+# FRR's daemons run as frr, which owns every lab's config and runtime dirs; a config line such
+# as `log file PATH` makes a daemon open PATH. So each router's FRR runs in a mount namespace
+# where /etc/frr and /var/run/frr are empty tmpfs holding only bind mounts of its own dirs:
+# vtysh in the root namespace still reaches its sockets, and no router can touch another's
+# files (FRR 8.4's ospfd state file, written outside the pathspace, stays private too).
+_PRIVATE_VIEW = """set -e
+hostname "$1"
+ps="$2"
+stage=$(mktemp -d /run/netval/frr-stage.XXXXXX)
+mount -t tmpfs -o mode=0700 netval-stage "$stage"
+mkdir "$stage/etc" "$stage/run"
+mount --bind "/etc/frr/$ps" "$stage/etc"
+mount --bind "/var/run/frr/$ps" "$stage/run"
+mount -t tmpfs -o "mode=0750,uid=$3,gid=$4" netval-frr-etc /etc/frr
+mount -t tmpfs -o "mode=0755,uid=$3,gid=$4" netval-frr-run /var/run/frr
+mkdir "/etc/frr/$ps" "/var/run/frr/$ps"
+mount --move "$stage/etc" "/etc/frr/$ps"
+mount --move "$stage/run" "/var/run/frr/$ps"
+umount "$stage"
+rmdir "$stage"
+exec "$5" start "$ps"
+"""
+
+
 def start(node: PlannedNode) -> None:
     """Start FRR in the node's namespace; every daemon of the config must be running after."""
+    try:
+        frr = pwd.getpwnam("frr")
+        ids = (str(frr.pw_uid), str(frr.pw_gid))
+    except KeyError:
+        ids = ("0", "0")
+    Path("/run/netval").mkdir(parents=True, exist_ok=True)
     proc = system.run(
         [
             "ip",
@@ -71,12 +119,17 @@ def start(node: PlannedNode) -> None:
             node.namespace,
             "unshare",
             "--uts",
+            "--mount",
+            "--propagation",
+            "private",
             "sh",
             "-c",
-            f'hostname "$1"; exec {system.FRRINIT} start "$2"',
+            _PRIVATE_VIEW,
             "sh",
             node.name,
             node.namespace,
+            *ids,
+            system.FRRINIT,
         ],
         timeout=60,
     )
@@ -122,8 +175,9 @@ def remove_dirs(pathspace: str) -> None:
             shutil.rmtree(d, ignore_errors=True)
 
 
-# FRR 8.4's ospfd writes its graceful-restart state here whatever its pathspace, so every
-# lab's ospfd shares this one file
+# FRR 8.4's ospfd writes its graceful-restart state here whatever its pathspace; in its
+# private view (see start) each router has its own, but FRR started without that view (an
+# older netval) shares this one file
 SHARED_STATE = (RUN / "ospfd-gr.json",)
 
 

@@ -2,6 +2,9 @@
 
 Host data and groups come from a base inventory (the example's ``inventory/``) when it
 names the same devices; the hostname becomes the router's management address in this lab.
+Nothing that says how to log in is copied from the base inventory (a production inventory's
+username, password, port or connection options must not reach a lab, nor leak into its
+files): the lab logs in with its own account and key pair, and holds no password.
 """
 
 from __future__ import annotations
@@ -32,13 +35,18 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def scrapli_options() -> dict[str, Any]:
+# keys of a host or group that say how to log in; the lab sets its own
+_LOGIN_KEYS = ("hostname", "port", "username", "password", "connection_options")
+
+
+def scrapli_options(key: Path) -> dict[str, Any]:
     # a lab's host keys are new at every boot: do not pin them
     return {
         "scrapli": {
             "platform": "cumulus_vtysh",
             "extras": {
                 "transport": "system",
+                "auth_private_key": str(key),
                 "auth_strict_key": False,
                 "ssh_config_file": False,
                 "timeout_socket": 10,
@@ -64,12 +72,17 @@ def write(plan: LabPlan, directory: Path, creds: Credentials, base: Path | None)
         }
         hosts[node.name] = entry
     used_groups = {g for h in hosts.values() for g in h["groups"]}
-    groups = {name: spec for name, spec in base_groups.items() if name in used_groups}
+    groups = {
+        name: {k: v for k, v in spec.items() if k not in _LOGIN_KEYS}
+        if isinstance(spec, dict)
+        else spec
+        for name, spec in base_groups.items()
+        if name in used_groups
+    }
     defaults = {
         "username": creds.username,
-        "password": creds.password,
         "platform": "cumulus_vtysh",
-        "connection_options": scrapli_options(),
+        "connection_options": scrapli_options(creds.key),
     }
     directory.mkdir(parents=True, exist_ok=True)
     header = f"# written by `netval lab up` for lab {plan.lab_id!r}; removed by `lab down`\n"

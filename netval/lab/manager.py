@@ -49,6 +49,16 @@ def lab_in_use(lab_id: str) -> bool:
     )
 
 
+def ssh_dir(lab_id: str) -> Path:
+    """sshd configs, jails, host key and the lab's login key pair."""
+    return record.lab_dir(lab_id) / "ssh"
+
+
+def login_key(lab_id: str) -> Path:
+    """The private key that logs in to the lab's routers (root-only)."""
+    return ssh_dir(lab_id) / sshd.KEY_NAME
+
+
 def _allocate(mgmt_net: str) -> tuple[int, str]:
     """A slot (numbers the root-side interfaces) and a management block, both unused.
 
@@ -109,13 +119,13 @@ def _node_script(node: PlannedNode) -> str:
         for vip in mv.vips:
             lines.append(f'ip addr add {q(vip)} dev "$mv"')
         lines.append('ip link set dev "$mv" up')
-    if node.mgmt_ip:
-        lines.append(f"ip addr add {node.mgmt_ip}/31 dev {naming.MGMT_IFNAME}")
-        lines.append(f"ip link set {naming.MGMT_IFNAME} up")
     for gw in node.gateways:
         family = "-6" if ipaddress.ip_address(gw).version == 6 else "-4"
         lines.append(f"ip {family} route replace default via {q(gw)}")
-    return "\n".join(lines) + "\n"
+    script = "\n".join(lines) + "\n"
+    if node.mgmt_ip:
+        script += sshd.mgmt_script(node)
+    return script
 
 
 def _create_links(plan: LabPlan) -> None:
@@ -153,7 +163,7 @@ def _create_links(plan: LabPlan) -> None:
     for node in plan.routers:
         root.append(
             f"link add {node.mgmt_root_ifname} type veth peer name {naming.MGMT_IFNAME} "
-            f"netns {node.namespace}"
+            f"netns {naming.mgmt_namespace(node.namespace)}"
         )
         root.append(f"addr add {node.mgmt_root_ip}/31 dev {node.mgmt_root_ifname}")
         root.append(f"link set {node.mgmt_root_ifname} up")
@@ -209,17 +219,20 @@ def up(
             )
         slot, block = _allocate(mgmt_net)
         plan = build_plan(snapshot, lab_id, slot, mgmt_net, block)
-        creds = sshd.Credentials.from_env(lab_id)
+        ssh = ssh_dir(lab_id)
+        creds = sshd.Credentials.for_lab(lab_id, ssh)
+        sshd.check_username(creds.username)
         rec = _record_for(plan, creds.username)
         record.save(rec)
     try:
-        sshd.ensure_user(creds)
+        gid = sshd.ensure_user(creds.username)
     except BaseException:
         down(lab_id)
         raise
     try:
-        progress(f"creating {len(plan.nodes) + 1} namespaces")
-        system.ip_batch(f"netns add {ns}" for ns in plan.namespaces())
+        namespaces = plan.namespaces() + [naming.mgmt_namespace(n.namespace) for n in plan.routers]
+        progress(f"creating {len(namespaces)} namespaces")
+        system.ip_batch(f"netns add {ns}" for ns in namespaces)
         progress(f"wiring {len(plan.segments)} segments and {len(plan.stubs)} stub ports")
         _create_links(plan)
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -234,16 +247,24 @@ def up(
             progress(f"starting FRR on {len(plan.routers)} routers")
             for node in plan.routers:
                 frr.write_config(node)
+                frr.prepare_runtime_dir(node.namespace, gid)
             list(pool.map(frr.start, plan.routers))
             progress("starting sshd on the management addresses")
-            ssh_dir = record.lab_dir(lab_id) / "ssh"
-            ssh_dir.mkdir(parents=True, exist_ok=True)
-            host_key = sshd.make_host_key(ssh_dir)
-            configs = {
-                n.name: sshd.write_config(n, ssh_dir / n.name, host_key, creds.username)
-                for n in plan.routers
-            }
-            list(pool.map(lambda n: sshd.start(n, configs[n.name]), plan.routers))
+            ssh.mkdir(parents=True, exist_ok=True)
+            # sshd reads the authorized keys as the lab account and wants a root-owned,
+            # non-writable path to each jail
+            for d in (record.run_root(), record.lab_dir(lab_id), ssh):
+                d.chmod(0o755)
+            host_key = sshd.make_host_key(ssh)
+            authorized = sshd.make_login_key(creds, lab_id)
+            for n in plan.routers:
+                sshd.write_config(n, ssh / n.name, host_key, authorized, creds.username, gid)
+            list(
+                pool.map(
+                    lambda n: sshd.start(naming.mgmt_namespace(n.namespace), ssh / n.name),
+                    plan.routers,
+                )
+            )
         inv = lab_inventory.write(plan, record.inventory_dir(lab_id), creds, base_inventory)
         rec.state = "up"
         record.save(rec)
@@ -281,9 +302,9 @@ def down(lab_id: str = naming.DEFAULT_LAB_ID) -> DownResult:
     pids: set[int] = set()
     for ps in pathspaces:
         pids.update(frr.pids(ps))
-    ssh_dir = record.lab_dir(lab_id) / "ssh"
-    if ssh_dir.is_dir():
-        for d in ssh_dir.iterdir():
+    ssh = ssh_dir(lab_id)
+    if ssh.is_dir():
+        for d in ssh.iterdir():
             pid = sshd.pid(d) if d.is_dir() else None
             if pid:
                 pids.add(pid)

@@ -5,7 +5,8 @@ can find what a failed ``up`` left behind:
 
 - network namespaces and FRR pathspaces: ``nv-<id>-<device>`` (dots in the device name
   become '_', which FRR's pathspace requires); the bridge/stub namespace ``nv-<id>+fabric``
-  ('+' never appears in a hostname);
+  ('+' never appears in a hostname); each router's sshd runs in its own management
+  namespace ``<router namespace>+mgmt``, so the management address is not on the data plane;
 - root-side management veths: ``nv<slot>m<index>`` (the slot is the lab's number, 0..63);
 - management addresses: a /31 per router from the lab's /22 of the management network.
 """
@@ -47,6 +48,11 @@ def namespace_prefix(lab_id: str) -> str:
 
 def fabric_namespace(lab_id: str) -> str:
     return f"nv-{lab_id}+fabric"
+
+
+def mgmt_namespace(router_namespace: str) -> str:
+    """The namespace of a router's sshd: it holds the management veth, the router has none."""
+    return f"{router_namespace}+mgmt"
 
 
 def root_mgmt_ifname(slot: int, index: int) -> str:

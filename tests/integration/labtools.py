@@ -121,8 +121,9 @@ def poll(fn: Any, timeout: float = 20, interval: float = 0.3) -> Any:
         time.sleep(interval)
 
 
-def scrapli_login(record: Any, device: str, password: str = "netval") -> Any:
-    """A real SSH login (scrapli, cumulus_vtysh) to a lab router, as a Nornir user would."""
+def scrapli_login(record: Any, device: str, key: Path | None = None) -> Any:
+    """A real SSH login (scrapli, cumulus_vtysh) to a lab router, as a Nornir user would,
+    with the lab's key pair (or ``key``)."""
     from scrapli import Scrapli
 
     node = record.node(device)
@@ -130,7 +131,7 @@ def scrapli_login(record: Any, device: str, password: str = "netval") -> Any:
     return Scrapli(
         host=node.mgmt_ip,
         auth_username=record.username,
-        auth_password=password,
+        auth_private_key=str(key or manager.login_key(record.lab_id)),
         auth_strict_key=False,
         ssh_config_file=False,
         platform="cumulus_vtysh",

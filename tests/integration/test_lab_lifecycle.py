@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from scrapli.exceptions import ScrapliAuthenticationFailed
 
 from netval.errors import EnvironmentProblem, LabError
 from netval.lab import frr, manager, naming, record, sshd, system
@@ -33,6 +34,8 @@ def _lab_pids(result: manager.UpResult) -> list[int]:
     pids: list[int] = []
     for node in result.record.nodes:
         pids += system.netns_pids(node.namespace)
+        if node.kind == "router":
+            pids += system.netns_pids(naming.mgmt_namespace(node.namespace))
     return pids
 
 
@@ -47,7 +50,7 @@ def test_down_leaves_nothing_behind() -> None:
         assert leftovers(lab_id), "the lab should exist before down"
     finally:
         first = manager.down(lab_id)
-    assert first.namespaces == 4
+    assert first.namespaces == 6  # 2 routers, their 2 management namespaces, h1, fabric
     assert leftovers(lab_id) == []
     assert not [p for p in pids if system.pid_alive(p)]
     assert not set(mgmt_ifs) & set(root_links())
@@ -103,7 +106,7 @@ def test_two_labs_side_by_side() -> None:
             node = rec.node("r1")
             assert node is not None
             proc = subprocess.run(
-                ["ip", "netns", "exec", node.namespace, "ss", "-ltnH"],
+                ["ip", "netns", "exec", naming.mgmt_namespace(node.namespace), "ss", "-ltnH"],
                 capture_output=True,
                 text=True,
                 check=True,
@@ -189,19 +192,22 @@ def test_missing_tool_in_path_is_explained(monkeypatch: pytest.MonkeyPatch) -> N
         system.preflight()
 
 
-def test_each_lab_has_its_own_account_removed_at_down(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Labs side by side with different passwords both keep working; `down` removes only
-    its own account; the account's shell runs nothing but the vtysh wrapper."""
+def test_each_lab_has_its_own_account_removed_at_down() -> None:
+    """Labs side by side each log in with their own account and key, and a lab's key opens
+    no other lab's router; `down` removes only its own account; the account's shell runs
+    nothing but the vtysh wrapper."""
     import pwd
 
-    monkeypatch.setenv("NETVAL_PASSWORD", "first-pw")
     with running_lab(MINI, "ua") as a:
-        monkeypatch.setenv("NETVAL_PASSWORD", "second-pw")
         with running_lab(MINI, "ub") as b:
             assert a.record.username != b.record.username
-            for result, password in ((a, "first-pw"), (b, "second-pw")):
-                with scrapli_login(result.record, "r1", password) as conn:
+            for result in (a, b):
+                with scrapli_login(result.record, "r1") as conn:
                     assert conn.get_prompt().strip() == "r1#"
+            other_key = manager.login_key(a.record.lab_id)
+            login = scrapli_login(b.record, "r1", key=other_key)
+            with pytest.raises(ScrapliAuthenticationFailed):
+                login.open()
             entry = pwd.getpwnam(b.record.username)
             assert entry.pw_shell == str(sshd.LAB_SHELL)
             shell = subprocess.run([entry.pw_shell, "-c", "id"], capture_output=True, text=True)
@@ -244,8 +250,9 @@ def test_concurrent_ups_of_one_id_leave_one_lab() -> None:
     assert leftovers(lab_id) == []
 
 
-def test_down_removes_the_state_ospfd_writes_outside_its_pathspace(tmp_path: Path) -> None:
-    """FRR 8.4's ospfd writes /var/run/frr/ospfd-gr.json whatever its pathspace."""
+def test_ospfd_state_outside_its_pathspace_stays_private(tmp_path: Path) -> None:
+    """FRR 8.4's ospfd writes /var/run/frr/ospfd-gr.json whatever its pathspace: each router's
+    FRR sees a /var/run/frr of its own, so the file never lands in the machine's."""
     require_lab_support()
     snap = tmp_path / "snap"
     shutil.copytree(MINI, snap)
@@ -259,8 +266,16 @@ def test_down_removes_the_state_ospfd_writes_outside_its_pathspace(tmp_path: Pat
         )
     lab_id = new_lab_id("gr")
     try:
-        manager.up(snap, lab_id)
-        assert poll(lambda: frr.SHARED_STATE[0].exists(), timeout=10)
+        result = manager.up(snap, lab_id)
+        node = result.record.node("r1")
+        assert node is not None
+        ospfd = int(Path(frr.runtime_dir(node.namespace), "ospfd.pid").read_text())
+        # the file as ospfd sees it, through its own mount namespace (/var/run links to /run,
+        # and a symlink under /proc/PID/root would resolve in ours)
+        run = frr.RUN.resolve()
+        private = Path(f"/proc/{ospfd}/root", run.relative_to("/"), "ospfd-gr.json")
+        assert poll(private.exists, timeout=10)
+        assert private.stat().st_dev != frr.RUN.stat().st_dev
     finally:
         manager.down(lab_id)
     if not record.all_records():
@@ -279,6 +294,7 @@ def test_frr_that_does_not_start_is_an_error_not_a_running_lab() -> None:
     system.run(["ip", "netns", "add", namespace])
     try:
         frr.write_config(node)
+        frr.prepare_runtime_dir(namespace, 0)
         with pytest.raises(LabError, match="FRR did not start zebra, watchfrr"):
             frr.start(node)
     finally:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from netval.lab import manager, record
+from netval.lab import manager, naming, record, sshd
 from tests.conftest import ROOT, SNAPSHOTS
 from tests.integration.labtools import poll, running_lab, wait_all_established
 
@@ -274,24 +274,18 @@ def test_stopped_sshd_errors_that_device_only(lab: manager.UpResult, tmp_path: P
     finally:
         node = lab.record.node("leaf3")
         assert node is not None
-        subprocess.run(
-            [
-                "ip",
-                "netns",
-                "exec",
-                node.namespace,
-                "/usr/sbin/sshd",
-                "-f",
-                str(ssh_dir / "sshd_config"),
-            ],
-            check=True,
-        )
+        sshd.start(naming.mgmt_namespace(node.namespace), ssh_dir)
 
 
-def test_wrong_password_never_leaks(lab: manager.UpResult, tmp_path: Path) -> None:
+def test_wrong_login_and_password_never_leak(lab: manager.UpResult, tmp_path: Path) -> None:
     secret = "Sup3r-Secret-pw"
     code, report, output = run_check(
-        lab, FABRIC, tmp_path, "--limit", "leaf1", env={"NETVAL_PASSWORD": secret}
+        lab,
+        FABRIC,
+        tmp_path,
+        "--limit",
+        "leaf1",
+        env={"NETVAL_USERNAME": "nv-nosuchuser", "NETVAL_PASSWORD": secret},
     )
     assert code == 1
     # vrrp[eth3/10] needs leaf2 too, which --limit leaves out: it is skipped, the rest error

@@ -157,6 +157,13 @@ def lab_up(
     )
     out.print(f"inventory: {result.inventory}")
     out.print(_login_hint(result.record), highlight=False)
+    if result.rejected:
+        err.print(
+            f"[yellow]FRR rejected {len(result.rejected)} config line(s); the routers run "
+            "without them, as real routers would:[/]"
+        )
+        for line in result.rejected:
+            err.print(f"  {escape(line)}", highlight=False)
     if wait > 0:
         ok, states, elapsed = manager.wait_converged(result.record, wait, _progress)
         out.print(_health_table(f"lab {lab_id}", states, result.record))

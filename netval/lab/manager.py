@@ -14,9 +14,10 @@ import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from netval import frr_verdict
 from netval.errors import InputError, LabError
 from netval.lab import frr, naming, probe, record, sshd, system
 from netval.lab import inventory as lab_inventory
@@ -35,6 +36,9 @@ class UpResult:
     record: record.LabRecord
     inventory: Path
     seconds: float
+    #: 'file:line: text (FRR's message)' for each config line FRR rejected: the routers run
+    #: without them, as a real router would
+    rejected: list[str] = field(default_factory=list)
 
 
 def lab_in_use(lab_id: str) -> bool:
@@ -85,6 +89,17 @@ def _allocate(mgmt_net: str) -> tuple[int, str]:
         f"every management block of {mgmt_net} is taken by a running lab",
         hint="take a lab down (`netval lab status` lists them) or pass another --mgmt-net",
     )
+
+
+def _rejected_lines(snapshot: Snapshot) -> list[str]:
+    devices = snapshot.devices
+    verdict = frr_verdict.rejected_lines({n: d.frr_text for n, d in devices.items()}) or {}
+    return [
+        f"{devices[name].path}:{(devices[name].frr_first_line or 1) + item.line - 1}: "
+        f"{item.text.strip()!r} ({item.message.lstrip('% ')})"
+        for name, items in sorted(verdict.items())
+        for item in items
+    ]
 
 
 def _node_script(node: PlannedNode) -> str:
@@ -208,6 +223,7 @@ def up(
     snapshot: Snapshot = load_snapshot(snapshot_path)
     # validate the whole plan before touching the machine
     build_plan(snapshot, lab_id, 0, mgmt_net)
+    rejected = _rejected_lines(snapshot)
     system.preflight()
     with record.lock():
         # checking the id, choosing the slot and saving the record are one step: two `up`s
@@ -274,7 +290,9 @@ def up(
         progress("up failed: rolling back")
         down(lab_id)
         raise
-    return UpResult(record=rec, inventory=inv, seconds=time.monotonic() - started)
+    return UpResult(
+        record=rec, inventory=inv, seconds=time.monotonic() - started, rejected=rejected
+    )
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,37 @@ def test_dotted_hostname_boots_and_peers(tmp_path: Path) -> None:
             timeout=20,
         ).stdout
         assert f"hostname {name}" in version
+
+
+@pytest.mark.timeout(180)
+def test_lab_up_names_the_lines_frr_rejected(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.hostile import MINI
+
+    require_lab_support()
+    snap = tmp_path / "typo"
+    shutil.copytree(MINI, snap)
+    r1 = snap / "configs" / "r1"
+    r1.write_text(
+        r1.read_text().replace(
+            "hostname r1\n",
+            "hostname r1\nroute-map TO_PEER permit 10\n match ip adress prefix-list CDN\n!\n",
+        )
+    )
+    line = next(i for i, t in enumerate(r1.read_text().splitlines(), 1) if "adress" in t)
+    lab_id = new_lab_id("ty")
+    try:
+        proc = subprocess.run(
+            [*CLI, "lab", "up", str(snap), "--id", lab_id],
+            capture_output=True,
+            text=True,
+            timeout=150,
+            env={**os.environ, "COLUMNS": "400"},
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        stderr = " ".join(proc.stderr.split())
+        assert "FRR rejected 1 config line(s)" in stderr
+        assert f"{r1}:{line}: 'match ip adress prefix-list CDN'" in stderr
+    finally:
+        manager.down(lab_id)

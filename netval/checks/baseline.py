@@ -26,10 +26,13 @@ class _Baseline(CheckSpec):
 
 
 class BaselineBgp(_Baseline):
-    """No session that was Established is lost; prefixes received drop by at most N %."""
+    """No session that was Established is lost; prefixes received drop by at most N % and
+    grow by at most M % (a leak)."""
 
     kind: Literal["baseline_bgp"] = "baseline_bgp"
     max_prefix_drop: float = 10.0
+    # a route leak shows as a jump in prefixes received; growth beyond this fails
+    max_prefix_growth: float = 25.0
     domains: ClassVar[tuple[Domain, ...]] = ("bgp",)
 
     def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
@@ -63,6 +66,12 @@ class BaselineBgp(_Baseline):
                         f"{old.peer} prefixes received {old.prefixes_received} -> "
                         f"{new.prefixes_received} (-{drop:.0f}%, allowed "
                         f"{self.max_prefix_drop:.0f}%)"
+                    )
+                elif -drop > self.max_prefix_growth:
+                    problems.append(
+                        f"{old.peer} prefixes received {old.prefixes_received} -> "
+                        f"{new.prefixes_received} (+{-drop:.0f}%, allowed "
+                        f"{self.max_prefix_growth:.0f}%: a leak?)"
                     )
         observed = {
             p.peer: {"state": p.state.value, "prefixes_received": p.prefixes_received}
@@ -115,6 +124,34 @@ class BaselineEcmp(_Baseline):
                 observed={p: now.get((v, p), 0) for (v, p) in before if before[(v, p)] >= 2},
             )
         return Outcome.passed(f"{len(multi)} ECMP prefix(es) kept their width", expected=multi)
+
+
+class BaselineRoutes(_Baseline):
+    """No prefix selected in the baseline's routing table is gone, single-path ones included."""
+
+    kind: Literal["baseline_routes"] = "baseline_routes"
+    domains: ClassVar[tuple[Domain, ...]] = ("routes",)
+
+    def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
+        base_node = self._base.nodes[target]
+        if base_node.routes is None:
+            why = base_node.errors.get("routes") or base_node.errors.get("device", "not captured")
+            return Outcome.error(f"the baseline has no routing table for {target}: {why}")
+
+        def selected(st: State) -> set[tuple[str, str]]:
+            return {(r.vrf, r.prefix) for r in st.nodes[target].routes or [] if r.selected}
+
+        before, now = selected(self._base), selected(state)
+        lost = sorted(before - now)
+        shown = [p if v == "default" else f"{v}:{p}" for v, p in lost]
+        if lost:
+            more = f" and {len(shown) - 10} more" if len(shown) > 10 else ""
+            return Outcome.failed(
+                f"{len(lost)} prefix(es) of the baseline gone: {', '.join(shown[:10])}{more}",
+                expected={"prefixes": len(before)},
+                observed={"lost": shown},
+            )
+        return Outcome.passed(f"all {len(before)} baseline prefix(es) still present")
 
 
 class BaselineMissing(_Baseline):
@@ -194,6 +231,7 @@ def baseline_targets(
             add(BaselineBgp(max_prefix_drop=max_drop).with_base(base), d, [d])
         if node.routes or node.routes is None:
             add(BaselineEcmp().with_base(base), d, [d])
+            add(BaselineRoutes().with_base(base), d, [d])
     # a catalog vrrp check with an expected master decides that group, not the baseline
     decided = {
         (getattr(t.spec, "interface", None), getattr(t.spec, "vrid", None))

@@ -22,7 +22,7 @@ import pytest
 
 from netval.lab import manager, naming, record, sshd
 from tests.conftest import ROOT, SNAPSHOTS
-from tests.integration.labtools import poll, running_lab, wait_all_established
+from tests.integration.labtools import poll, running_lab, vtysh_json, wait_all_established
 
 pytestmark = pytest.mark.lab
 CLI = [sys.executable, "-m", "netval.cli"]
@@ -235,6 +235,14 @@ def test_baseline_catches_lost_session_and_ecmp(
     assert len(before["nodes"]) == 7
     subprocess.run(["ip", "-n", ns(lab, "leaf2"), "link", "set", "eth1", "down"], check=True)
     try:
+
+        def withdrawn() -> bool:
+            summary = vtysh_json(ns(lab, "leaf1"), "show bgp summary json")
+            peer = summary["ipv4Unicast"]["peers"]["10.10.254.0"]
+            return bool(peer.get("pfxRcd", 0) < 6)
+
+        # the check asserts what the network shows once spine1's withdrawal has arrived
+        assert poll(withdrawn, timeout=20)
         code, report, _ = run_check(
             lab, catalog_now, tmp_path, "--baseline", str(state), "-k", "baseline"
         )
@@ -244,6 +252,9 @@ def test_baseline_catches_lost_session_and_ecmp(
         assert "10.10.254.2 was established and is now" in ids["baseline_bgp[leaf2]"]["message"]
         assert ids["baseline_ecmp[leaf2]"]["status"] == "fail"
         assert "10.10.3.0/24 2 -> 1 paths" in ids["baseline_ecmp[leaf2]"]["message"]
+        # the downed link's own subnet was a single-path route: its loss is caught too
+        assert ids["baseline_routes[leaf2]"]["status"] == "fail"
+        assert "10.10.254.2/31" in ids["baseline_routes[leaf2]"]["message"]
         # leaf1 keeps its sessions, but spine1 no longer relays leaf2's routes to it
         assert "10.10.254.0 prefixes received 6 -> 5" in ids["baseline_bgp[leaf1]"]["message"]
         assert ids["baseline_bgp[spine2]"]["status"] == "pass"

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from netval import __version__
+from netval import __version__, interrupts
 from netval.errors import NetvalError
 from netval.lab import naming
 
@@ -271,7 +271,7 @@ def _report_args(junitxml: Path | None, html: Path | None, json_path: Path | Non
     return args
 
 
-def _run_pytest(args: list[str], source: Any = None) -> int:
+def _run_pytest(args: list[str], source: Any) -> int:
     import pytest
 
     from netval import pytest_plugin
@@ -286,9 +286,11 @@ def _run_pytest(args: list[str], source: Any = None) -> int:
         "-W",
         "ignore::pytest.PytestAssertRewriteWarning",
     ]
-    holder = [pytest_plugin.SourceHolder(source)] if source is not None else []
-    code = pytest.main(isolation + args, plugins=holder)
-    if json_report.INTERRUPTED:
+    # a signal from here on stops device collection at once but never a report half-way
+    # (pytest writes JUnit and HTML at the end of the session); it ends the run with 130
+    with interrupts.held(deliver=False):
+        code = pytest.main(isolation + args, plugins=[pytest_plugin.SourceHolder(source)])
+    if json_report.INTERRUPTED or interrupts.received() is not None:
         return 130
     ran = pytest_plugin.LAST_RUN
     if (
@@ -368,15 +370,18 @@ def check(
     from netval.runner import plan
 
     try:
-        files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
-        cat = load_catalogs(files)
-        source = LiveSource(inventory, lab)
-        targets = plan(cat.entries, source.hosts(), "live", parse_limit(limit))  # input errors
-        source.check_platforms({d for t in targets for d in t.devices})
-        if baseline is not None:
-            from netval.state import State
+        # local steps only (about a second): a Ctrl-C or SIGTERM here waits for them and
+        # then stops the run before any device is contacted, with every report written
+        with interrupts.held(deliver=False):
+            files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
+            cat = load_catalogs(files)
+            source = LiveSource(inventory, lab)
+            targets = plan(cat.entries, source.hosts(), "live", parse_limit(limit))
+            source.check_platforms({d for t in targets for d in t.devices})
+            if baseline is not None:
+                from netval.state import State
 
-            State.load(baseline)
+                State.load(baseline)
     except NetvalError as exc:
         raise _fail(exc) from None
     args = [str(f) for f in cat.files] + ["--netval", "live", "-q", "--no-header"]
@@ -441,23 +446,33 @@ def verify(
     from netval.snapshot import load_snapshot
     from netval.static.source import PredictedSource
 
+    source: PredictedSource | None = None
     try:
-        files = _default_catalogs(catalog, Path("checks/pre-change.yaml"))
-        cat = load_catalogs(files)
-        load_snapshot(snapshot)
-        if base is not None:
-            load_snapshot(base)
-        if base is None and any(e.spec.kind == "differential" for e in cat.entries):
-            first = next(e for e in cat.entries if e.spec.kind == "differential")
-            raise NetvalError(
-                f"{first.file}:{first.line}: a differential check needs the base snapshot",
-                hint="pass --base SNAPSHOT (the network as it runs today)",
-            )
-        _progress(f"loading {snapshot} into the {engine} engine")
-        source = PredictedSource(snapshot, engine, base, inventory)
-        plan(cat.entries, source.hosts(), "static", parse_limit(limit), source.narrow)
+        with interrupts.held(deliver=False):
+            files = _default_catalogs(catalog, Path("checks/pre-change.yaml"))
+            cat = load_catalogs(files)
+            load_snapshot(snapshot)
+            if base is not None:
+                load_snapshot(base)
+            if base is None and any(e.spec.kind == "differential" for e in cat.entries):
+                first = next(e for e in cat.entries if e.spec.kind == "differential")
+                raise NetvalError(
+                    f"{first.file}:{first.line}: a differential check needs the base snapshot",
+                    hint="pass --base SNAPSHOT (the network as it runs today)",
+                )
+            _progress(f"loading {snapshot} into the {engine} engine")
+            # loading can take long (a Batfish upload): a signal stops it at once
+            with interrupts.interruptible():
+                source = PredictedSource(snapshot, engine, base, inventory)
+            plan(cat.entries, source.hosts(), "static", parse_limit(limit), source.narrow)
     except NetvalError as exc:
         raise _fail(exc) from None
+    except KeyboardInterrupt:
+        # the run still writes every report, saying that nothing was checked
+        files = catalog or [Path("checks/pre-change.yaml")]
+        args = [str(f) for f in files] + ["--netval", "static", "-q", "--no-header"]
+        args += _report_args(junitxml, html, json_path) + list(ctx.args)
+        raise typer.Exit(_run_pytest(args, None)) from None
     args = [str(f) for f in cat.files] + [
         "--netval",
         "static",
@@ -713,6 +728,7 @@ def kinds_cmd(
 
 
 def main() -> None:
+    interrupts.install()  # SIGTERM (a cancelled CI job) ends a command like Ctrl-C
     try:
         app()
     except NetvalError as exc:  # errors raised outside a command's own handler

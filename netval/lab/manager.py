@@ -1,8 +1,8 @@
 """Bring a lab up, find it, and take it down.
 
 ``up`` records the lab first, then creates namespaces, links, addresses, VRRP macvlans,
-FRR and sshd; if anything fails (or the user presses Ctrl-C) it calls ``down``, which
-removes everything of that lab id, whether the record is complete or not.
+FRR and sshd; if anything fails (or the user presses Ctrl-C, or SIGTERM comes) it calls
+``down``, which removes everything of that lab id, whether the record is complete or not.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from netval import interrupts
 from netval.errors import InputError, LabError
 from netval.lab import frr, naming, probe, record, sshd, system
 from netval.lab import inventory as lab_inventory
@@ -180,29 +181,31 @@ def up(
     # validate the whole plan before touching the machine
     build_plan(snapshot, lab_id, 0, mgmt_net)
     system.preflight()
-    with record.lock():
-        # checking the id, choosing the slot and saving the record are one step: two `up`s
-        # at once must not both pass the check or take the same slot
-        if lab_in_use(lab_id):
-            raise LabError(
-                f"lab id {lab_id!r} is already in use",
-                hint=f"take it down with `netval lab down --id {lab_id}`, or choose another --id",
-            )
-        plan = build_plan(snapshot, lab_id, _free_slot(mgmt_net), mgmt_net)
-        creds = sshd.Credentials.from_env(lab_id)
-        rec = _record_for(plan, creds.username)
-        record.save(rec)
+    recorded = False
     try:
+        # a signal while the record is written takes effect once it is: then the rollback
+        # below knows the lab and removes it
+        with interrupts.held(), record.lock():
+            # checking the id, choosing the slot and saving the record are one step: two
+            # `up`s at once must not both pass the check or take the same slot
+            if lab_in_use(lab_id):
+                raise LabError(
+                    f"lab id {lab_id!r} is already in use",
+                    hint=f"take it down with `netval lab down --id {lab_id}`, "
+                    "or choose another --id",
+                )
+            plan = build_plan(snapshot, lab_id, _free_slot(mgmt_net), mgmt_net)
+            creds = sshd.Credentials.from_env(lab_id)
+            rec = _record_for(plan, creds.username)
+            record.save(rec)
+            recorded = True
         sshd.ensure_user(creds)
-    except BaseException:
-        down(lab_id)
-        raise
-    try:
         progress(f"creating {len(plan.nodes) + 1} namespaces")
         system.ip_batch(f"netns add {ns}" for ns in plan.namespaces())
         progress(f"wiring {len(plan.segments)} segments and {len(plan.stubs)} stub ports")
         _create_links(plan)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
             list(
                 pool.map(
                     lambda n: system.run(
@@ -224,14 +227,22 @@ def up(
                 for n in plan.routers
             }
             list(pool.map(lambda n: sshd.start(n, configs[n.name]), plan.routers))
+        finally:
+            # on failure or a signal, routers still queued must not start: the rollback
+            # removes what the running ones leave
+            pool.shutdown(wait=True, cancel_futures=True)
         inv = lab_inventory.write(plan, record.inventory_dir(lab_id), creds, base_inventory)
         rec.state = "up"
         record.save(rec)
     except BaseException:
-        rec.state = "failed"
-        record.save(rec)
-        progress("up failed: rolling back")
-        down(lab_id)
+        if not recorded:
+            raise
+        # a second Ctrl-C or SIGTERM must not leave the rollback half done
+        with interrupts.held():
+            rec.state = "failed"
+            record.save(rec)
+            progress("up failed: rolling back")
+            down(lab_id)
         raise
     return UpResult(record=rec, inventory=inv, seconds=time.monotonic() - started)
 
@@ -244,7 +255,15 @@ class DownResult:
 
 
 def down(lab_id: str = naming.DEFAULT_LAB_ID) -> DownResult:
-    """Remove every namespace, veth, process and directory of the lab. Idempotent."""
+    """Remove every namespace, veth, process and directory of the lab. Idempotent.
+
+    A Ctrl-C or SIGTERM while it runs takes effect once it is done.
+    """
+    with interrupts.held():
+        return _down(lab_id)
+
+
+def _down(lab_id: str) -> DownResult:
     started = time.monotonic()
     naming.check_lab_id(lab_id)
     rec = record.load(lab_id)

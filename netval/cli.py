@@ -66,10 +66,17 @@ def _progress(message: str) -> None:
     err.print(f"[dim]…[/] {message}", highlight=False)
 
 
+#: commands that write reports: a signal that comes while they start is theirs to report
+REPORTING = {"check", "verify"}
+
+
 @app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", help="print the version")] = False,
 ) -> None:
+    if ctx.invoked_subcommand not in REPORTING:
+        interrupts.release()
     if version:
         out.print(f"netval {__version__}")
         raise typer.Exit(0)
@@ -272,10 +279,11 @@ def _report_args(junitxml: Path | None, html: Path | None, json_path: Path | Non
 
 
 def _run_pytest(args: list[str], source: Any) -> int:
-    import pytest
+    with interrupts.held(deliver=False):
+        import pytest
 
-    from netval import pytest_plugin
-    from netval.report import json_report
+        from netval import pytest_plugin
+        from netval.report import json_report
 
     # the user's own pytest.ini, addopts and conftest.py are not part of a netval run
     isolation = [
@@ -364,15 +372,15 @@ def check(
     """Post-change gate: collect state from the devices and run the catalog's checks.
 
     Every check on every device is one pytest item; extra arguments after the options go to pytest (e.g. -k bgp, -x, -v). Exit 0 all passed, 1 a check failed or errored, 2 input error."""
-    from netval.catalog import load_catalogs
-    from netval.live.inventory import parse_limit
-    from netval.live.source import LiveSource
-    from netval.runner import plan
+    # the steps before the run are local (about a second): a Ctrl-C or SIGTERM there waits
+    # for them, then the run stops before any device is contacted, with every report written
+    with interrupts.held(deliver=False):
+        try:
+            from netval.catalog import load_catalogs
+            from netval.live.inventory import parse_limit
+            from netval.live.source import LiveSource
+            from netval.runner import plan
 
-    try:
-        # local steps only (about a second): a Ctrl-C or SIGTERM here waits for them and
-        # then stops the run before any device is contacted, with every report written
-        with interrupts.held(deliver=False):
             files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
             cat = load_catalogs(files)
             source = LiveSource(inventory, lab)
@@ -382,25 +390,25 @@ def check(
                 from netval.state import State
 
                 State.load(baseline)
-    except NetvalError as exc:
-        raise _fail(exc) from None
-    args = [str(f) for f in cat.files] + ["--netval", "live", "-q", "--no-header"]
-    if lab:
-        args += ["--netval-lab", lab]
-    elif inventory:
-        args += ["--netval-inventory", str(inventory)]
-    if limit:
-        args += ["--netval-limit", limit]
-    if baseline:
-        args += [
-            str(baseline),
-            "--netval-baseline",
-            str(baseline),
-            "--netval-max-prefix-drop",
-            str(max_prefix_drop),
-        ]
-    args += _report_args(junitxml, html, json_path) + list(ctx.args)
-    raise typer.Exit(_run_pytest(args, source))
+        except NetvalError as exc:
+            raise _fail(exc) from None
+        args = [str(f) for f in cat.files] + ["--netval", "live", "-q", "--no-header"]
+        if lab:
+            args += ["--netval-lab", lab]
+        elif inventory:
+            args += ["--netval-inventory", str(inventory)]
+        if limit:
+            args += ["--netval-limit", limit]
+        if baseline:
+            args += [
+                str(baseline),
+                "--netval-baseline",
+                str(baseline),
+                "--netval-max-prefix-drop",
+                str(max_prefix_drop),
+            ]
+        args += _report_args(junitxml, html, json_path) + list(ctx.args)
+        raise typer.Exit(_run_pytest(args, source))
 
 
 EngineOpt = Annotated[
@@ -440,15 +448,16 @@ def verify(
     """Pre-change gate: check a candidate snapshot before it is deployed.
 
     Parse status, undefined references, BGP compatibility, route-policy behaviour and reachability are asked of the engine; shared checks (bgp_sessions, ecmp, routes, vrrp) run on its predicted state. Exit 0 all passed, 1 a check failed or errored, 2 input error."""
-    from netval.catalog import load_catalogs
-    from netval.live.inventory import parse_limit
-    from netval.runner import plan
-    from netval.snapshot import load_snapshot
-    from netval.static.source import PredictedSource
+    # as in check: nothing before the run is cut, except the engine's loading
+    with interrupts.held(deliver=False):
+        source: Any = None
+        try:
+            from netval.catalog import load_catalogs
+            from netval.live.inventory import parse_limit
+            from netval.runner import plan
+            from netval.snapshot import load_snapshot
+            from netval.static.source import PredictedSource
 
-    source: PredictedSource | None = None
-    try:
-        with interrupts.held(deliver=False):
             files = _default_catalogs(catalog, Path("checks/pre-change.yaml"))
             cat = load_catalogs(files)
             load_snapshot(snapshot)
@@ -465,30 +474,30 @@ def verify(
             with interrupts.interruptible():
                 source = PredictedSource(snapshot, engine, base, inventory)
             plan(cat.entries, source.hosts(), "static", parse_limit(limit), source.narrow)
-    except NetvalError as exc:
-        raise _fail(exc) from None
-    except KeyboardInterrupt:
-        # the run still writes every report, saying that nothing was checked
-        files = catalog or [Path("checks/pre-change.yaml")]
-        args = [str(f) for f in files] + ["--netval", "static", "-q", "--no-header"]
+        except NetvalError as exc:
+            raise _fail(exc) from None
+        except KeyboardInterrupt:
+            # the run still writes every report, saying that nothing was checked
+            files = catalog or [Path("checks/pre-change.yaml")]
+            args = [str(f) for f in files] + ["--netval", "static", "-q", "--no-header"]
+            args += _report_args(junitxml, html, json_path) + list(ctx.args)
+            raise typer.Exit(_run_pytest(args, None)) from None
+        args = [str(f) for f in cat.files] + [
+            "--netval",
+            "static",
+            "-q",
+            "--no-header",
+            "--netval-snapshot",
+            str(snapshot),
+            "--netval-engine",
+            engine,
+        ]
+        if base is not None:
+            args += ["--netval-base", str(base)]
+        if limit:
+            args += ["--netval-limit", limit]
         args += _report_args(junitxml, html, json_path) + list(ctx.args)
-        raise typer.Exit(_run_pytest(args, None)) from None
-    args = [str(f) for f in cat.files] + [
-        "--netval",
-        "static",
-        "-q",
-        "--no-header",
-        "--netval-snapshot",
-        str(snapshot),
-        "--netval-engine",
-        engine,
-    ]
-    if base is not None:
-        args += ["--netval-base", str(base)]
-    if limit:
-        args += ["--netval-limit", limit]
-    args += _report_args(junitxml, html, json_path) + list(ctx.args)
-    raise typer.Exit(_run_pytest(args, source))
+        raise typer.Exit(_run_pytest(args, source))
 
 
 @app.command("ask")
@@ -728,15 +737,29 @@ def kinds_cmd(
 
 
 def main() -> None:
-    interrupts.install()  # SIGTERM (a cancelled CI job) ends a command like Ctrl-C
+    # SIGTERM (a cancelled CI job) ends a command like Ctrl-C. Until the command starts a
+    # signal is held: `check` and `verify` then still write every report
+    interrupts.install(hold=True)
     try:
         app()
+    except SystemExit as exc:
+        if interrupts.received() is not None:
+            _exit_now(exc.code if isinstance(exc.code, int) else 130)
+        raise
     except NetvalError as exc:  # errors raised outside a command's own handler
         err.print(f"error: {exc}")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted")
-        sys.exit(130)
+        _exit_now(130)
+
+
+def _exit_now(code: int) -> None:
+    """After an interrupt, once the reports are written: exit without joining the threads
+    still waiting for a device (the interpreter would wait for their timeouts)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,7 @@ class Gate:
         self.raised = False
         self._held = 0
         self._window = 0
+        self._startup = False
 
     def handle(self, signum: int, frame: FrameType | None = None) -> None:
         if self.received is None:
@@ -63,10 +64,24 @@ class Gate:
         self.raised = True
         raise Interrupted(self.received)
 
-    def install(self) -> None:
+    def install(self, hold: bool = False) -> None:
+        """Handle Ctrl-C and SIGTERM from now on; ``hold``: held until ``release()``."""
         for signum in SIGNALS:
             signal.signal(signum, self.handle)
         self.installed = True
+        if hold and not self._startup:
+            self._startup = True
+            self._held += 1
+
+    def release(self) -> None:
+        """End the hold ``install(hold=True)`` began: a signal that came meanwhile raises."""
+        if not self._startup:
+            return
+        self._startup = False
+        self._held -= 1
+        if not self._held and self.received is not None and not self.raised:
+            self.raised = True
+            raise Interrupted(self.received)
 
     @contextmanager
     def held(self, deliver: bool = True) -> Iterator[None]:
@@ -128,6 +143,7 @@ class Gate:
 
 GATE = Gate()
 install = GATE.install
+release = GATE.release
 held = GATE.held
 interruptible = GATE.interruptible
 

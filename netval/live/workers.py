@@ -6,12 +6,18 @@ device holds the exit for its whole timeout and queued hosts keep logging in. He
 workers are daemon threads that take the next host only while the run goes on; on an
 interrupt the queue is dropped and hosts still in flight are abandoned (their sessions end
 with the process), so no new login starts and the command exits promptly.
+
+Scrapli's system transport waits for a device in a thread of its own that the interpreter
+joins at exit; ending the ``ssh`` processes this process started lets those threads end.
 """
 
 from __future__ import annotations
 
+import os
 import queue
+import signal
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -70,8 +76,34 @@ class StoppableRunner:
                         break  # a worker died outside nornir's own error handling
         except BaseException:
             self.stopped.set()
+            end_own_ssh_sessions()
             raise
         for host in hosts:
             if host.name in done:
                 result[host.name] = done[host.name]
         return result
+
+
+def end_own_ssh_sessions() -> int:
+    """Stop the ssh clients this process started (scrapli's system transport); a count."""
+    me = os.getpid()
+    ended = 0
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.find("(") + 1 : stat.rfind(")")]
+        parent = int(stat[stat.rfind(")") + 2 :].split()[1])
+        if parent == me and name == "ssh":
+            try:
+                os.kill(int(entry.name), signal.SIGTERM)
+                ended += 1
+            except OSError:
+                pass
+    return ended

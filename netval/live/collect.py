@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import logging
 import socket
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -182,8 +183,13 @@ def _collect_napalm(task: Any, domains: set[Domain], node: NodeState, secrets: l
         node.fail("interfaces", Problem.UNPARSABLE, _scrub(f"{host.name}: {exc.message}", secrets))
 
 
-def collect_host(task: Any, domains: set[Domain]) -> NodeState:
-    """Nornir task body: run the commands one host needs and parse them into a NodeState."""
+def collect_host(
+    task: Any, domains: set[Domain], stopped: threading.Event | None = None
+) -> NodeState:
+    """Nornir task body: run the commands one host needs and parse them into a NodeState.
+
+    Once ``stopped`` is set (Ctrl-C, SIGTERM) the device is not contacted again.
+    """
     from nornir.core.exceptions import NornirSubTaskError
     from nornir_scrapli.tasks import send_command
 
@@ -211,6 +217,9 @@ def collect_host(task: Any, domains: set[Domain]) -> NodeState:
             by_command.setdefault(command, []).append(domain)
     failed_when = list(getattr(parser, "failed_when_contains", []) or []) or None
     for command, doms in by_command.items():
+        if stopped is not None and stopped.is_set():
+            node.fail("device", Problem.INTERRUPTED, f"interrupted before {host.name} was done")
+            return node
         was_open = "scrapli" in host.connections
         try:
             result = task.run(
@@ -227,7 +236,10 @@ def collect_host(task: Any, domains: set[Domain]) -> NodeState:
                     node.fail(d, Problem.COMMAND_FAILED, _scrub(why, secrets))
                 continue
             # the connection itself failed: every check on this device is an error
-            problem, why = _session_failure(task, exc, was_open)
+            if stopped is not None and stopped.is_set():
+                problem, why = Problem.INTERRUPTED, "interrupted"
+            else:
+                problem, why = _session_failure(task, exc, was_open)
             node.fail(
                 "device",
                 problem,
@@ -270,13 +282,14 @@ def collect(
         return state
     started = time.monotonic()
 
+    runner = StoppableRunner(getattr(nr.runner, "num_workers", 20))
+
     def task(task: Any) -> NodeState:
-        node = collect_host(task, targets[task.host.name])
+        node = collect_host(task, targets[task.host.name], runner.stopped)
         if on_host_done is not None:
             on_host_done(task.host.name, node)
         return node
 
-    runner = StoppableRunner(getattr(nr.runner, "num_workers", 20))
     subset = nr.filter(filter_func=lambda h: h.name in targets).with_runner(runner)
     results = subset.run(task=task, name="netval collect", on_failed=True)
     subset.close_connections(on_good=True, on_failed=True)

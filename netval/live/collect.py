@@ -8,6 +8,7 @@ authentication failed) gets ``errors["device"]``; a command whose output is unus
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import socket
@@ -120,6 +121,31 @@ def probe_port(address: str, port: int, timeout: float) -> tuple[Problem, str] |
         if exc.errno in _UNREACHABLE_ERRNOS or isinstance(exc, socket.gaierror):
             return Problem.UNREACHABLE, f"unreachable: TCP port {port}: {exc.strerror or exc}"
         return None
+
+
+def release_failed_session(exc: BaseException) -> None:
+    """Close the transport of a session whose opening failed, in this (worker) thread.
+
+    Nornir registers a connection only once it is open, so nothing else closes it: the
+    garbage collector would, later and on the main thread, where scrapli's pty spends 0.1 s
+    per session (10 s for 100 unreachable devices, on the way to the reports).
+    """
+    import traceback
+
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc, _root_cause(exc)]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        pending += [current.__cause__, current.__context__]
+        for frame, _ in traceback.walk_tb(current.__traceback__):
+            transport = getattr(frame.f_locals.get("self"), "transport", None)
+            close = getattr(transport, "close", None)
+            if close is not None and getattr(transport, "session", None) is not None:
+                with contextlib.suppress(Exception):
+                    close()
 
 
 def _session_failure(task: Any, exc: BaseException, was_open: bool) -> tuple[Problem, str]:
@@ -236,6 +262,8 @@ def collect_host(
                     node.fail(d, Problem.COMMAND_FAILED, _scrub(why, secrets))
                 continue
             # the connection itself failed: every check on this device is an error
+            if not was_open:
+                release_failed_session(exc)
             if stopped is not None and stopped.is_set():
                 problem, why = Problem.INTERRUPTED, "interrupted"
             else:

@@ -4,6 +4,7 @@ devices hang. Scrapli's system transport runs the real ssh client against them."
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
@@ -105,9 +106,17 @@ def test_refused_port_is_unreachable(tmp_path: Path) -> None:
     if not have("ssh"):
         pytest.skip("needs the ssh client (openssh-client)")
     nr = _nornir(tmp_path, {"d1": _free_port()}, timeout=10, socket_timeout=5)
+    before = _open_ptys()
     node = collect(nr, {"d1": {"bgp"}}).nodes["d1"]
     assert node.problems["device"] is Problem.UNREACHABLE
     assert "refused" in node.errors["device"].lower()
+    # the failed session was closed where it failed, not left to the garbage collector
+    # (which closes it on the main thread, 0.1 s each)
+    assert _open_ptys() - before == set()
+
+
+def _open_ptys() -> set[int]:
+    return {id(o) for o in gc.get_objects() if type(o).__name__ == "PtyProcess" and not o.closed}
 
 
 @pytest.mark.timeout(60)

@@ -1,7 +1,8 @@
 """The `netval` command line.
 
 Exit codes: 0 all passed, 1 a check failed or errored (or a lab did not converge),
-2 usage or input error. User mistakes print one paragraph, never a traceback.
+2 usage or input error, 130 interrupted (Ctrl-C or SIGTERM). User mistakes print one
+paragraph, never a traceback.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ app = typer.Typer(
     "verify: pre-change gate on a candidate snapshot (Batfish or the built-in engine). "
     "check: post-change gate on live devices (Nornir + Scrapli). "
     "lab: the snapshot's FRR configs as real routers in network namespaces.\n\n"
-    "Exit codes: 0 all passed, 1 a check failed or errored, 2 usage or input error.",
+    "Exit codes: 0 all passed, 1 a check failed or errored, 2 usage or input error, "
+    "130 interrupted (Ctrl-C or SIGTERM).",
     epilog="Example: netval lab up snapshots/base --id demo --wait 60 && "
     "netval check --lab demo -c checks/fabric.yaml --junitxml check.xml",
     no_args_is_help=True,
@@ -742,9 +744,9 @@ def main() -> None:
     interrupts.install(hold=True)
     try:
         app()
-    except SystemExit as exc:
+    except SystemExit:
         if interrupts.received() is not None:
-            _exit_now(exc.code if isinstance(exc.code, int) else 130)
+            _exit_now(130)
         raise
     except NetvalError as exc:  # errors raised outside a command's own handler
         err.print(f"error: {exc}")

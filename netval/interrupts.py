@@ -19,7 +19,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -93,22 +92,25 @@ class Gate:
         if threading.current_thread() is not threading.main_thread():
             yield
             return
-        previous: dict[int, Any] = {}
-        if not self.installed:
-            # library use (tests, scripts): hold the signals with a handler of our own and
-            # hand them to the previous handler afterwards
-            before = self.received
-            self.received = None
-            previous = {s: signal.signal(s, self._note) for s in SIGNALS}
+        temporary = not self.installed
+        if temporary:
+            # library use (tests, scripts): handle the signals for the block, then hand one
+            # that came and was not raised to the handler the caller had
+            saved = (self.received, self.raised)
+            self.received, self.raised = None, False
+            previous = {s: signal.signal(s, self.handle) for s in SIGNALS}
+            self.installed = True
         self._held += 1
         try:
             yield
         finally:
             self._held -= 1
-            if previous:
+            if temporary:
                 for signum, handler in previous.items():
                     signal.signal(signum, handler)
-                noted, self.received = self.received, before
+                self.installed = False
+                noted = None if self.raised else self.received
+                self.received, self.raised = saved
                 if noted is not None:
                     signal.raise_signal(noted)
         if (
@@ -120,10 +122,6 @@ class Gate:
         ):
             self.raised = True
             raise Interrupted(self.received)
-
-    def _note(self, signum: int, frame: FrameType | None = None) -> None:
-        if self.received is None:
-            self.received = signum
 
     @contextmanager
     def interruptible(self) -> Iterator[None]:

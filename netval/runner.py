@@ -253,12 +253,14 @@ class Runner:
                     )
 
     def _retry(self, pending: list[Target], started: float) -> None:
+        """Retry until nothing is pending; ``pending`` is updated in place, so that an
+        interrupt marks only the targets still waiting."""
         assert self.state is not None
         while pending:
             if getattr(self.source, "interrupted", False):
                 raise interrupts.Interrupted(interrupts.received() or signal.SIGINT)
             now = time.monotonic()
-            pending = [t for t in pending if now - started < (t.spec.within or 0)]
+            pending[:] = [t for t in pending if now - started < (t.spec.within or 0)]
             if not pending:
                 return
             time.sleep(self.poll_interval)
@@ -280,7 +282,7 @@ class Runner:
                     if not self._hopeless(t):
                         still.append(t)
                 self.results[t.key] = ev
-            pending = still
+            pending[:] = still
 
     def _hopeless(self, target: Target) -> bool:
         """Device errors that waiting cannot fix (credentials, platform): do not retry."""

@@ -234,14 +234,19 @@ def up(
         inv = lab_inventory.write(plan, record.inventory_dir(lab_id), creds, base_inventory)
         rec.state = "up"
         record.save(rec)
-    except BaseException:
+    except BaseException as exc:
         if not recorded:
             raise
         # a second Ctrl-C or SIGTERM must not leave the rollback half done
         with interrupts.held():
             rec.state = "failed"
             record.save(rec)
-            progress("up failed: rolling back")
+            why = (
+                f"interrupted ({interrupts.label_of(exc)})"
+                if isinstance(exc, KeyboardInterrupt)
+                else "up failed"
+            )
+            progress(f"{why}: rolling back")
             down(lab_id)
         raise
     return UpResult(record=rec, inventory=inv, seconds=time.monotonic() - started)

@@ -59,3 +59,17 @@ def test_startup_hold_ends_with_release() -> None:
     assert not gate.raised
     with pytest.raises(Interrupted):
         gate.release()
+
+
+def test_library_use_holds_real_signals_and_hands_them_back() -> None:
+    """Without install() (a script calling manager.up), a Ctrl-C inside a held section comes
+    afterwards, through the handler the caller had."""
+    gate = Gate()
+    before = signal.getsignal(signal.SIGINT)
+    done = []
+    with pytest.raises(KeyboardInterrupt), gate.held():
+        signal.raise_signal(signal.SIGINT)
+        done.append("rollback")
+    assert done == ["rollback"]
+    assert signal.getsignal(signal.SIGINT) is before
+    assert not gate.installed and gate.received is None

@@ -1,7 +1,8 @@
 """The `netval` command line.
 
 Exit codes: 0 all passed, 1 a check failed or errored (or a lab did not converge),
-2 usage or input error. User mistakes print one paragraph, never a traceback.
+2 usage or input error, 130 interrupted (Ctrl-C or SIGTERM). User mistakes print one
+paragraph, never a traceback.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from netval import __version__
+from netval import __version__, interrupts
 from netval.errors import NetvalError
 from netval.lab import naming
 
@@ -28,7 +29,8 @@ app = typer.Typer(
     "verify: pre-change gate on a candidate snapshot (Batfish or the built-in engine). "
     "check: post-change gate on live devices (Nornir + Scrapli). "
     "lab: the snapshot's FRR configs as real routers in network namespaces.\n\n"
-    "Exit codes: 0 all passed, 1 a check failed or errored, 2 usage or input error.",
+    "Exit codes: 0 all passed, 1 a check failed or errored, 2 usage or input error, "
+    "130 interrupted (Ctrl-C or SIGTERM).",
     epilog="Example: netval lab up snapshots/base --id demo --wait 60 && "
     "netval check --lab demo -c checks/fabric.yaml --junitxml check.xml",
     no_args_is_help=True,
@@ -66,10 +68,17 @@ def _progress(message: str) -> None:
     err.print(f"[dim]…[/] {message}", highlight=False)
 
 
+#: commands that write reports: a signal that comes while they start is theirs to report
+REPORTING = {"check", "verify"}
+
+
 @app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", help="print the version")] = False,
 ) -> None:
+    if ctx.invoked_subcommand not in REPORTING:
+        interrupts.release()
     if version:
         out.print(f"netval {__version__}")
         raise typer.Exit(0)
@@ -290,11 +299,12 @@ def _report_args(junitxml: Path | None, html: Path | None, json_path: Path | Non
     return args
 
 
-def _run_pytest(args: list[str], source: Any = None) -> int:
-    import pytest
+def _run_pytest(args: list[str], source: Any) -> int:
+    with interrupts.held(deliver=False):
+        import pytest
 
-    from netval import pytest_plugin
-    from netval.report import json_report
+        from netval import pytest_plugin
+        from netval.report import json_report
 
     # the user's own pytest.ini, addopts and conftest.py are not part of a netval run
     isolation = [
@@ -305,9 +315,11 @@ def _run_pytest(args: list[str], source: Any = None) -> int:
         "-W",
         "ignore::pytest.PytestAssertRewriteWarning",
     ]
-    holder = [pytest_plugin.SourceHolder(source)] if source is not None else []
-    code = pytest.main(isolation + args, plugins=holder)
-    if json_report.INTERRUPTED:
+    # a signal from here on stops device collection at once but never a report half-way
+    # (pytest writes JUnit and HTML at the end of the session); it ends the run with 130
+    with interrupts.held(deliver=False):
+        code = pytest.main(isolation + args, plugins=[pytest_plugin.SourceHolder(source)])
+    if json_report.INTERRUPTED or interrupts.received() is not None:
         return 130
     ran = pytest_plugin.LAST_RUN
     if (
@@ -381,40 +393,43 @@ def check(
     """Post-change gate: collect state from the devices and run the catalog's checks.
 
     Every check on every device is one pytest item; extra arguments after the options go to pytest (e.g. -k bgp, -x, -v). Exit 0 all passed, 1 a check failed or errored, 2 input error."""
-    from netval.catalog import load_catalogs
-    from netval.live.inventory import parse_limit
-    from netval.live.source import LiveSource
-    from netval.runner import plan
+    # the steps before the run are local (about a second): a Ctrl-C or SIGTERM there waits
+    # for them, then the run stops before any device is contacted, with every report written
+    with interrupts.held(deliver=False):
+        try:
+            from netval.catalog import load_catalogs
+            from netval.live.inventory import parse_limit
+            from netval.live.source import LiveSource
+            from netval.runner import plan
 
-    try:
-        files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
-        cat = load_catalogs(files)
-        source = LiveSource(inventory, lab)
-        targets = plan(cat.entries, source.hosts(), "live", parse_limit(limit))  # input errors
-        source.check_platforms({d for t in targets for d in t.devices})
-        if baseline is not None:
-            from netval.state import State
+            files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
+            cat = load_catalogs(files)
+            source = LiveSource(inventory, lab)
+            targets = plan(cat.entries, source.hosts(), "live", parse_limit(limit))
+            source.check_platforms({d for t in targets for d in t.devices})
+            if baseline is not None:
+                from netval.state import State
 
-            State.load(baseline)
-    except NetvalError as exc:
-        raise _fail(exc) from None
-    args = [str(f) for f in cat.files] + ["--netval", "live", "-q", "--no-header"]
-    if lab:
-        args += ["--netval-lab", lab]
-    elif inventory:
-        args += ["--netval-inventory", str(inventory)]
-    if limit:
-        args += ["--netval-limit", limit]
-    if baseline:
-        args += [
-            str(baseline),
-            "--netval-baseline",
-            str(baseline),
-            "--netval-max-prefix-drop",
-            str(max_prefix_drop),
-        ]
-    args += _report_args(junitxml, html, json_path) + list(ctx.args)
-    raise typer.Exit(_run_pytest(args, source))
+                State.load(baseline)
+        except NetvalError as exc:
+            raise _fail(exc) from None
+        args = [str(f) for f in cat.files] + ["--netval", "live", "-q", "--no-header"]
+        if lab:
+            args += ["--netval-lab", lab]
+        elif inventory:
+            args += ["--netval-inventory", str(inventory)]
+        if limit:
+            args += ["--netval-limit", limit]
+        if baseline:
+            args += [
+                str(baseline),
+                "--netval-baseline",
+                str(baseline),
+                "--netval-max-prefix-drop",
+                str(max_prefix_drop),
+            ]
+        args += _report_args(junitxml, html, json_path) + list(ctx.args)
+        raise typer.Exit(_run_pytest(args, source))
 
 
 EngineOpt = Annotated[
@@ -454,45 +469,56 @@ def verify(
     """Pre-change gate: check a candidate snapshot before it is deployed.
 
     Parse status, undefined references, BGP compatibility, route-policy behaviour and reachability are asked of the engine; shared checks (bgp_sessions, ecmp, routes, vrrp) run on its predicted state. Exit 0 all passed, 1 a check failed or errored, 2 input error."""
-    from netval.catalog import load_catalogs
-    from netval.live.inventory import parse_limit
-    from netval.runner import plan
-    from netval.snapshot import load_snapshot
-    from netval.static.source import PredictedSource
+    # as in check: nothing before the run is cut, except the engine's loading
+    with interrupts.held(deliver=False):
+        source: Any = None
+        try:
+            from netval.catalog import load_catalogs
+            from netval.live.inventory import parse_limit
+            from netval.runner import plan
+            from netval.snapshot import load_snapshot
+            from netval.static.source import PredictedSource
 
-    try:
-        files = _default_catalogs(catalog, Path("checks/pre-change.yaml"))
-        cat = load_catalogs(files)
-        load_snapshot(snapshot)
+            files = _default_catalogs(catalog, Path("checks/pre-change.yaml"))
+            cat = load_catalogs(files)
+            load_snapshot(snapshot)
+            if base is not None:
+                load_snapshot(base)
+            if base is None and any(e.spec.kind == "differential" for e in cat.entries):
+                first = next(e for e in cat.entries if e.spec.kind == "differential")
+                raise NetvalError(
+                    f"{first.file}:{first.line}: a differential check needs the base snapshot",
+                    hint="pass --base SNAPSHOT (the network as it runs today)",
+                )
+            _progress(f"loading {snapshot} into the {engine} engine")
+            # loading can take long (a Batfish upload): a signal stops it at once
+            with interrupts.interruptible():
+                source = PredictedSource(snapshot, engine, base, inventory)
+            plan(cat.entries, source.hosts(), "static", parse_limit(limit), source.narrow)
+        except NetvalError as exc:
+            raise _fail(exc) from None
+        except KeyboardInterrupt:
+            # the run still writes every report, saying that nothing was checked
+            files = catalog or [Path("checks/pre-change.yaml")]
+            args = [str(f) for f in files] + ["--netval", "static", "-q", "--no-header"]
+            args += _report_args(junitxml, html, json_path) + list(ctx.args)
+            raise typer.Exit(_run_pytest(args, None)) from None
+        args = [str(f) for f in cat.files] + [
+            "--netval",
+            "static",
+            "-q",
+            "--no-header",
+            "--netval-snapshot",
+            str(snapshot),
+            "--netval-engine",
+            engine,
+        ]
         if base is not None:
-            load_snapshot(base)
-        if base is None and any(e.spec.kind == "differential" for e in cat.entries):
-            first = next(e for e in cat.entries if e.spec.kind == "differential")
-            raise NetvalError(
-                f"{first.file}:{first.line}: a differential check needs the base snapshot",
-                hint="pass --base SNAPSHOT (the network as it runs today)",
-            )
-        _progress(f"loading {snapshot} into the {engine} engine")
-        source = PredictedSource(snapshot, engine, base, inventory)
-        plan(cat.entries, source.hosts(), "static", parse_limit(limit), source.narrow)
-    except NetvalError as exc:
-        raise _fail(exc) from None
-    args = [str(f) for f in cat.files] + [
-        "--netval",
-        "static",
-        "-q",
-        "--no-header",
-        "--netval-snapshot",
-        str(snapshot),
-        "--netval-engine",
-        engine,
-    ]
-    if base is not None:
-        args += ["--netval-base", str(base)]
-    if limit:
-        args += ["--netval-limit", limit]
-    args += _report_args(junitxml, html, json_path) + list(ctx.args)
-    raise typer.Exit(_run_pytest(args, source))
+            args += ["--netval-base", str(base)]
+        if limit:
+            args += ["--netval-limit", limit]
+        args += _report_args(junitxml, html, json_path) + list(ctx.args)
+        raise typer.Exit(_run_pytest(args, source))
 
 
 @app.command("ask")
@@ -735,14 +761,29 @@ def kinds_cmd(
 
 
 def main() -> None:
+    # SIGTERM (a cancelled CI job) ends a command like Ctrl-C. Until the command starts a
+    # signal is held: `check` and `verify` then still write every report
+    interrupts.install(hold=True)
     try:
         app()
+    except SystemExit:
+        if interrupts.received() is not None:
+            _exit_now(130)
+        raise
     except NetvalError as exc:  # errors raised outside a command's own handler
         err.print(f"error: {exc}")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted")
-        sys.exit(130)
+        _exit_now(130)
+
+
+def _exit_now(code: int) -> None:
+    """After an interrupt, once the reports are written: exit without joining the threads
+    still waiting for a device (the interpreter would wait for their timeouts)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

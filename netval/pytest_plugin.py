@@ -23,6 +23,7 @@ from netval.catalog import load_catalog_file
 from netval.errors import NetvalError
 from netval.results import Result, Status
 from netval.runner import Evaluation, Runner, StateSource, Target, plan
+from netval.state import Problem
 
 CONTEXT_KEY = pytest.StashKey["RunContext"]()
 #: status counts of the last run in this process (the command line reads them)
@@ -38,9 +39,13 @@ class CheckDataError(Exception):
 
 
 class SourceHolder:
-    """Hands a source the command line already opened to the plugin (no second upload)."""
+    """Hands a source the command line already opened to the plugin (no second upload).
 
-    def __init__(self, source: StateSource) -> None:
+    ``None``: the command was interrupted before its source was open; the run then only
+    reports that, and opens nothing.
+    """
+
+    def __init__(self, source: StateSource | None) -> None:
         self.netval_source = source
 
 
@@ -57,14 +62,21 @@ class RunContext:
         self.started = time.time()
         self.interrupted = False
         self.extra_targets: list[Target] = []
+        holders = [p for p in config.pluginmanager.get_plugins() if isinstance(p, SourceHolder)]
+        self.no_source = bool(holders) and holders[0].netval_source is None
+        if holders and holders[0].netval_source is not None:
+            self._source = holders[0].netval_source
+
+    @property
+    def description(self) -> str:
+        """The source's description, without opening a source for it."""
+        if self._source is not None:
+            return self._source.description
+        return "interrupted before the source was opened" if self.no_source else ""
 
     @property
     def source(self) -> StateSource:
         if self._source is None:
-            for plugin in self.config.pluginmanager.get_plugins():
-                if isinstance(plugin, SourceHolder):
-                    self._source = plugin.netval_source
-                    return self._source
             opt = self.config.getoption
             if self.mode == "live":
                 from netval.live.source import LiveSource
@@ -137,6 +149,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("netval_mode"):
+        from netval.report import json_report
+
+        json_report.INTERRUPTED = False
         config.stash[CONTEXT_KEY] = RunContext(config)
 
 
@@ -170,11 +185,24 @@ class _NetvalCollector(pytest.File):
         for target in targets:
             yield CheckItem.from_parent(self, name=target.item_id, target=target)
 
+    def _interrupted(self) -> Iterator[InterruptedItem]:
+        from netval import interrupts
+
+        yield InterruptedItem.from_parent(
+            self,
+            name="interrupted",
+            message=f"interrupted ({interrupts.current_label()}) before the checks of "
+            f"{self.path.name} were planned: none of them ran",
+        )
+
 
 class CatalogFile(_NetvalCollector):
-    def collect(self) -> Iterator[CheckItem]:
+    def collect(self) -> Iterator[pytest.Item]:
         ctx = _context(self.config)
         assert ctx is not None
+        if ctx.no_source:
+            yield from self._interrupted()
+            return
         entries = load_catalog_file(self.path)
         narrow = getattr(ctx.source, "narrow", None)
         targets = plan(entries, ctx.source.hosts(), ctx.mode, ctx.limit(), narrow)
@@ -183,11 +211,14 @@ class CatalogFile(_NetvalCollector):
 
 
 class BaselineFile(_NetvalCollector):
-    def collect(self) -> Iterator[CheckItem]:
+    def collect(self) -> Iterator[pytest.Item]:
         from netval.checks.baseline import baseline_targets
 
         ctx = _context(self.config)
         assert ctx is not None
+        if ctx.no_source:
+            yield from self._interrupted()
+            return
         targets = baseline_targets(
             self.path,
             ctx.source.hosts(),
@@ -197,6 +228,31 @@ class BaselineFile(_NetvalCollector):
         )
         ctx.targets += targets
         yield from self._items(targets)
+
+
+class InterruptedItem(pytest.Item):
+    """Stands for the checks of a catalog that an interrupt kept from being planned."""
+
+    def __init__(self, *, message: str, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.message = message
+
+    def setup(self) -> None:
+        raise CheckDataError(self.message)
+
+    def runtest(self) -> None:
+        raise CheckDataError(self.message)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        return str(excinfo.value)
+
+    def _repr_failure_py(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> Any:
+        return self.repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, self.name
 
 
 class CheckItem(pytest.Item):
@@ -289,6 +345,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report = outcome.get_result()
     ctx = _context(item.config)
+    if ctx is not None and isinstance(item, InterruptedItem) and report.when == "setup":
+        ctx.results[item.nodeid] = Result(
+            id=item.name,
+            kind="interrupted",
+            target="",
+            catalog=str(item.path),
+            status=Status.ERROR,
+            message=item.message,
+            problem=Problem.INTERRUPTED,
+            source=ctx.description,
+        )
+        return
     if ctx is None or not isinstance(item, CheckItem) or ctx.runner is None:
         return
     ev = ctx.runner.results[item.target.key]
@@ -324,6 +392,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         duration=ev.duration,
         converged_after=ev.converged_after,
         source=ctx.source.description,
+        problem=ev.outcome.problem if status is Status.ERROR else None,
     )
 
 

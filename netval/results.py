@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from netval.state import Problem
+
 
 class Status(StrEnum):
     PASS = "pass"
@@ -22,6 +24,7 @@ class Outcome(BaseModel):
     message: str = ""
     expected: Any = None
     observed: Any = None
+    problem: Problem | None = None  # why an error had no data (timeout, auth_failed, ...)
 
     @classmethod
     def passed(cls, message: str = "", **kw: Any) -> Outcome:
@@ -56,3 +59,4 @@ class Result(BaseModel):
         default=None, description="seconds until a `within` check passed"
     )
     source: str = ""
+    problem: Problem | None = Field(default=None, description="the kind of an error's cause")

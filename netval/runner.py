@@ -6,17 +6,19 @@ from (a ``StateSource``: live collection, or an engine's prediction).
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from netval import interrupts
 from netval.catalog import CatalogEntry
 from netval.checks.base import CheckSpec, evaluate
 from netval.errors import InputError, NetvalError
 from netval.live.inventory import select
 from netval.results import Outcome, Status
-from netval.state import Domain, State
+from netval.state import Domain, Problem, State
 
 Progress = Callable[[str, int, int], None]  # (device just done, done, total)
 
@@ -198,13 +200,31 @@ class Runner:
 
     def prepare(self, progress: Progress | None = None) -> None:
         """Collect once, evaluate everything, then retry `within` checks until they pass."""
+        if interrupts.received() is not None:
+            # the signal came while pytest started: no device is contacted any more
+            self.interrupt(interrupts.current_label(), "before collection started")
+            return
         runnable = [t for t in self.targets if self.gate in t.spec.gates]
         started = time.monotonic()
-        self.state = self.source.collect(_merge_needs(runnable), progress)
-        self.collect_seconds = time.monotonic() - started
-        for t in self.targets:
-            self.results[t.key] = self._evaluate(t, self.state)
+        try:
+            with interrupts.interruptible():
+                self.state = self.source.collect(_merge_needs(runnable), progress)
+                self.collect_seconds = time.monotonic() - started
+                for t in self.targets:
+                    self.results[t.key] = self._evaluate(t, self.state)
+        except KeyboardInterrupt as exc:
+            self.interrupt(interrupts.label_of(exc), "before it was evaluated")
+            return
         self._converge(started)
+
+    def interrupt(self, how: str, when: str) -> None:
+        """Ctrl-C or SIGTERM: every target not evaluated yet becomes an error that says so."""
+        self.interrupted = True
+        for t in self.targets:
+            if t.key not in self.results:
+                self.results[t.key] = Evaluation(
+                    Outcome.error(f"interrupted ({how}) {when}", problem=Problem.INTERRUPTED)
+                )
 
     def _converge(self, started: float) -> None:
         assert self.state is not None
@@ -221,49 +241,61 @@ class Runner:
             and not self._hopeless(t)
         ]
         try:
-            while pending:
-                if getattr(self.source, "interrupted", False):
-                    raise KeyboardInterrupt
-                now = time.monotonic()
-                pending = [t for t in pending if now - started < (t.spec.within or 0)]
-                if not pending:
-                    return
-                time.sleep(self.poll_interval)
-                fresh = self.source.collect(_merge_needs(pending), None)
-                for name, node in fresh.nodes.items():
-                    self.state.nodes[name] = node
-                still = []
-                for t in pending:
-                    ev = self._evaluate(t, self.state)
-                    ev.attempts = self.results[t.key].attempts + 1
-                    if ev.outcome.status is Status.PASS:
-                        ev.converged_after = time.monotonic() - started
-                        ev.outcome.message += f" (converged after {ev.converged_after:.1f} s)"
-                    elif ev.outcome.status is not Status.SKIP:
-                        ev.outcome.message += (
-                            f" (still failing after {time.monotonic() - started:.1f} s, "
-                            f"{ev.attempts} attempts, within {t.spec.within:.0f} s)"
-                        )
-                        if not self._hopeless(t):
-                            still.append(t)
-                    self.results[t.key] = ev
-                pending = still
-        except KeyboardInterrupt:
-            # Ctrl-C while waiting for convergence: report what is known, mark the rest
+            with interrupts.interruptible():
+                self._retry(pending, started)
+        except KeyboardInterrupt as exc:
+            # interrupted while waiting for convergence: report what is known, mark the rest
             self.interrupted = True
+            how = interrupts.label_of(exc)
             for t in pending:
                 ev = self.results[t.key]
                 if ev.outcome.status is not Status.PASS:
                     ev.outcome = Outcome.error(
-                        f"interrupted (Ctrl-C) while waiting for convergence: {ev.outcome.message}"
+                        f"interrupted ({how}) while waiting for convergence: {ev.outcome.message}",
+                        problem=Problem.INTERRUPTED,
                     )
+
+    def _retry(self, pending: list[Target], started: float) -> None:
+        """Retry until nothing is pending; ``pending`` is updated in place, so that an
+        interrupt marks only the targets still waiting."""
+        assert self.state is not None
+        while pending:
+            if getattr(self.source, "interrupted", False):
+                raise interrupts.Interrupted(interrupts.received() or signal.SIGINT)
+            now = time.monotonic()
+            pending[:] = [t for t in pending if now - started < (t.spec.within or 0)]
+            if not pending:
+                return
+            time.sleep(self.poll_interval)
+            fresh = self.source.collect(_merge_needs(pending), None)
+            for name, node in fresh.nodes.items():
+                self.state.nodes[name] = node
+            still = []
+            for t in pending:
+                ev = self._evaluate(t, self.state)
+                ev.attempts = self.results[t.key].attempts + 1
+                if ev.outcome.status is Status.PASS:
+                    ev.converged_after = time.monotonic() - started
+                    ev.outcome.message += f" (converged after {ev.converged_after:.1f} s)"
+                elif ev.outcome.status is not Status.SKIP:
+                    ev.outcome.message += (
+                        f" (still failing after {time.monotonic() - started:.1f} s, "
+                        f"{ev.attempts} attempts, within {t.spec.within:.0f} s)"
+                    )
+                    if not self._hopeless(t):
+                        still.append(t)
+                self.results[t.key] = ev
+            pending[:] = still
 
     def _hopeless(self, target: Target) -> bool:
         """Device errors that waiting cannot fix (credentials, platform): do not retry."""
         assert self.state is not None
         for device in target.devices:
             node = self.state.nodes.get(device)
-            why = node.errors.get("device", "") if node else ""
-            if "authentication failed" in why or "no parser for platform" in why:
-                return True
+            if node is None:
+                continue
+            for key in ("device", *target.spec.domains):
+                problem = node.problems.get(key)
+                if problem is not None and not problem.retryable:
+                    return True
         return False

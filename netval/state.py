@@ -143,6 +143,34 @@ class Interface(_Model):
 Domain = Literal["bgp", "routes", "vrrp", "interfaces"]
 
 
+class Problem(StrEnum):
+    """Why a device or a domain has no data; retries and reports decide on this, not on text."""
+
+    UNREACHABLE = "unreachable"  # refused, no route, no such name: nothing answered
+    TIMEOUT = "timeout"  # something answered, then nothing more in time (a hung device)
+    CONNECTION = "connection"  # the session broke for another reason
+    AUTH_FAILED = "auth_failed"  # credentials or host key refused
+    PLATFORM = "platform"  # no parser or driver for the platform, or no common SSH algorithm
+    COMMAND_FAILED = "command_failed"  # the device rejected a command
+    UNPARSABLE = "unparsable"  # output the parser cannot read
+    UNSUPPORTED = "unsupported"  # this domain is not collected on the platform
+    INTERRUPTED = "interrupted"  # Ctrl-C or SIGTERM before the device was done
+
+    @property
+    def retryable(self) -> bool:
+        """Whether waiting (a `within` check) can change the answer."""
+        return self in _RETRYABLE
+
+
+_RETRYABLE = {
+    Problem.UNREACHABLE,
+    Problem.TIMEOUT,
+    Problem.CONNECTION,
+    Problem.COMMAND_FAILED,
+    Problem.UNPARSABLE,
+}
+
+
 class NodeState(_Model):
     name: str
     bgp_peers: list[BgpPeer] | None = None
@@ -153,6 +181,14 @@ class NodeState(_Model):
         default_factory=dict,
         description="why a domain (bgp, routes, vrrp, interfaces, or 'device') has no data",
     )
+    problems: dict[str, Problem] = Field(
+        default_factory=dict, description="the kind of each error, by the same keys"
+    )
+
+    def fail(self, key: str, problem: Problem, message: str) -> None:
+        """Record that ``key`` (a domain, or 'device') has no data, and why."""
+        self.errors[key] = message
+        self.problems[key] = problem
 
     def routes_for(self, prefix: str, vrf: str = "default") -> list[Route]:
         return [r for r in self.routes or [] if r.prefix == prefix and r.vrf == vrf]

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from netval.results import Outcome
-from netval.state import Domain, NodeState, State
+from netval.state import Domain, NodeState, Problem, State
 from netval.types import Duration
 
 DOMAIN_FIELDS: dict[Domain, str] = {
@@ -75,12 +75,25 @@ def missing_data(node: NodeState | None, device: str, domains: tuple[Domain, ...
     return None
 
 
+def data_problem(node: NodeState | None, domains: tuple[Domain, ...]) -> Problem | None:
+    """The kind of the error ``missing_data`` reports, when the collector recorded one."""
+    if node is None:
+        return None
+    if "device" in node.errors:
+        return node.problems.get("device")
+    for domain in domains:
+        if getattr(node, DOMAIN_FIELDS[domain]) is None:
+            return node.problems.get(domain)
+    return None
+
+
 def evaluate(spec: CheckSpec, state: State, target: str, devices: list[str]) -> Outcome:
     """Run a check with the rule that missing data is an error, never a pass or a fail."""
     if spec.scope == "device":
-        why = missing_data(state.nodes.get(target), target, spec.domains)
+        node = state.nodes.get(target)
+        why = missing_data(node, target, spec.domains)
         if why:
-            return Outcome.error(why)
+            return Outcome.error(why, problem=data_problem(node, spec.domains))
     try:
         return spec.evaluate(state, target, devices)
     except NotImplementedError:

@@ -1,8 +1,8 @@
 """Bring a lab up, find it, and take it down.
 
 ``up`` records the lab first, then creates namespaces, links, addresses, VRRP macvlans,
-FRR and sshd; if anything fails (or the user presses Ctrl-C) it calls ``down``, which
-removes everything of that lab id, whether the record is complete or not.
+FRR and sshd; if anything fails (or the user presses Ctrl-C, or SIGTERM comes) it calls
+``down``, which removes everything of that lab id, whether the record is complete or not.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from netval import frr_verdict
+from netval import frr_verdict, interrupts
 from netval.errors import InputError, LabError
 from netval.lab import frr, naming, probe, record, sshd, system
 from netval.lab import inventory as lab_inventory
@@ -225,33 +225,35 @@ def up(
     build_plan(snapshot, lab_id, 0, mgmt_net)
     rejected = _rejected_lines(snapshot)
     system.preflight()
-    with record.lock():
-        # checking the id, choosing the slot and saving the record are one step: two `up`s
-        # at once must not both pass the check or take the same slot
-        if lab_in_use(lab_id):
-            raise LabError(
-                f"lab id {lab_id!r} is already in use",
-                hint=f"take it down with `netval lab down --id {lab_id}`, or choose another --id",
-            )
-        slot, block = _allocate(mgmt_net)
-        plan = build_plan(snapshot, lab_id, slot, mgmt_net, block)
-        ssh = ssh_dir(lab_id)
-        creds = sshd.Credentials.for_lab(lab_id, ssh)
-        sshd.check_username(creds.username)
-        rec = _record_for(plan, creds.username)
-        record.save(rec)
+    recorded = False
     try:
+        # a signal while the record is written takes effect once it is: then the rollback
+        # below knows the lab and removes it
+        with interrupts.held(), record.lock():
+            # checking the id, choosing the slot and saving the record are one step: two
+            # `up`s at once must not both pass the check or take the same slot
+            if lab_in_use(lab_id):
+                raise LabError(
+                    f"lab id {lab_id!r} is already in use",
+                    hint=f"take it down with `netval lab down --id {lab_id}`, "
+                    "or choose another --id",
+                )
+            slot, block = _allocate(mgmt_net)
+            plan = build_plan(snapshot, lab_id, slot, mgmt_net, block)
+            ssh = ssh_dir(lab_id)
+            creds = sshd.Credentials.for_lab(lab_id, ssh)
+            sshd.check_username(creds.username)
+            rec = _record_for(plan, creds.username)
+            record.save(rec)
+            recorded = True
         gid = sshd.ensure_user(creds.username)
-    except BaseException:
-        down(lab_id)
-        raise
-    try:
         namespaces = plan.namespaces() + [naming.mgmt_namespace(n.namespace) for n in plan.routers]
         progress(f"creating {len(namespaces)} namespaces")
         system.ip_batch(f"netns add {ns}" for ns in namespaces)
         progress(f"wiring {len(plan.segments)} segments and {len(plan.stubs)} stub ports")
         _create_links(plan)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
             list(
                 pool.map(
                     lambda n: system.run(
@@ -281,14 +283,27 @@ def up(
                     plan.routers,
                 )
             )
+        finally:
+            # on failure or a signal, routers still queued must not start: the rollback
+            # removes what the running ones leave
+            pool.shutdown(wait=True, cancel_futures=True)
         inv = lab_inventory.write(plan, record.inventory_dir(lab_id), creds, base_inventory)
         rec.state = "up"
         record.save(rec)
-    except BaseException:
-        rec.state = "failed"
-        record.save(rec)
-        progress("up failed: rolling back")
-        down(lab_id)
+    except BaseException as exc:
+        if not recorded:
+            raise
+        # a second Ctrl-C or SIGTERM must not leave the rollback half done
+        with interrupts.held():
+            rec.state = "failed"
+            record.save(rec)
+            why = (
+                f"interrupted ({interrupts.label_of(exc)})"
+                if isinstance(exc, KeyboardInterrupt)
+                else "up failed"
+            )
+            progress(f"{why}: rolling back")
+            down(lab_id)
         raise
     return UpResult(
         record=rec, inventory=inv, seconds=time.monotonic() - started, rejected=rejected
@@ -303,7 +318,15 @@ class DownResult:
 
 
 def down(lab_id: str = naming.DEFAULT_LAB_ID) -> DownResult:
-    """Remove every namespace, veth, process and directory of the lab. Idempotent."""
+    """Remove every namespace, veth, process and directory of the lab. Idempotent.
+
+    A Ctrl-C or SIGTERM while it runs takes effect once it is done.
+    """
+    with interrupts.held():
+        return _down(lab_id)
+
+
+def _down(lab_id: str) -> DownResult:
     started = time.monotonic()
     naming.check_lab_id(lab_id)
     rec = record.load(lab_id)

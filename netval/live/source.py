@@ -6,11 +6,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from netval import interrupts
 from netval.errors import InputError
 from netval.live.collect import collect
 from netval.live.inventory import open_nornir
 from netval.runner import Progress
-from netval.state import Domain, NodeState, State
+from netval.state import Domain, NodeState, Problem, State
 
 
 class LiveSource:
@@ -43,27 +44,33 @@ class LiveSource:
         lock = threading.Lock()
         finished: dict[str, NodeState] = {}
         total = len([d for d in needs.values() if d])
+        stopped = False
 
         def on_done(name: str, node: NodeState) -> None:
             with lock:
+                if stopped:  # an abandoned device that finished late: the report is written
+                    return
                 finished[name] = node
                 if progress is not None:
                     progress(name, len(finished), total)
 
         try:
-            return collect(self.nr, needs, on_host_done=on_done, origin=self.description)
-        except KeyboardInterrupt:
-            # Ctrl-C: keep what was collected so the reports show it; the rest is an error
+            with interrupts.interruptible():
+                return collect(self.nr, needs, on_host_done=on_done, origin=self.description)
+        except KeyboardInterrupt as exc:
+            # keep what was collected so the reports show it; the rest is an error
             self.interrupted = True
+            how = interrupts.label_of(exc)
             state = State(source="observed", origin=self.description)
             with lock:
+                stopped = True
                 state.nodes.update(finished)
             for name, domains in needs.items():
                 if domains and name not in state.nodes:
-                    state.nodes[name] = NodeState(
-                        name=name,
-                        errors={
-                            "device": f"interrupted (Ctrl-C) before collection from {name} finished"
-                        },
+                    node = state.nodes[name] = NodeState(name=name)
+                    node.fail(
+                        "device",
+                        Problem.INTERRUPTED,
+                        f"interrupted ({how}) before collection from {name} finished",
                     )
             return state

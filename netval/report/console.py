@@ -45,7 +45,7 @@ def collection_progress(description: str) -> Iterator[ProgressFn]:
 def summary_table(ctx: RunContext) -> None:
     console = Console()
     results = list(ctx.results.values())
-    table = Table(title=f"netval {ctx.mode} — {ctx.source.description}", show_lines=False)
+    table = Table(title=f"netval {ctx.mode} — {ctx.description}", show_lines=False)
     table.add_column("item", overflow="fold")
     table.add_column("status")
     table.add_column("details", overflow="fold")

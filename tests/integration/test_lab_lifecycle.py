@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -301,3 +302,67 @@ def test_frr_that_does_not_start_is_an_error_not_a_running_lab() -> None:
         system.terminate(system.netns_pids(namespace))
         system.run(["ip", "netns", "del", namespace], check=False)
         frr.remove_dirs(namespace)
+
+
+def _processes_naming(words: list[str]) -> list[str]:
+    """Command lines of running processes that mention one of ``words``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if any(word in argv for word in words):
+            found.append(argv)
+    return found
+
+
+@pytest.mark.timeout(120)
+def test_sigterm_mid_boot_rolls_back_everything() -> None:
+    """SIGTERM (a cancelled CI job) while `lab up` starts FRR: the lab is rolled back, and a
+    second and third signal during the rollback do not cut it short."""
+    import pwd
+
+    require_lab_support()
+    lab_id = new_lab_id("st")
+    proc = subprocess.Popen(
+        [*CLI, "lab", "up", str(MINI), "--id", lab_id],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        seen = []
+        for line in proc.stderr:
+            seen.append(line)
+            if "starting FRR" in line:
+                break
+        rec = record.load(lab_id)
+        assert rec is not None, seen
+        assert leftovers(lab_id), "the lab is half built when the signal comes"
+        proc.send_signal(signal.SIGTERM)
+        for line in proc.stderr:
+            seen.append(line)
+            if "rolling back" in line:
+                proc.send_signal(signal.SIGTERM)
+                proc.send_signal(signal.SIGINT)
+                break
+        rest = proc.communicate()
+        output = "".join(seen) + rest[1]
+        assert proc.returncode == 130, output
+        assert "Traceback" not in output
+        assert leftovers(lab_id) == []
+        mgmt_ifs = {n.mgmt_root_ifname for n in rec.nodes if n.mgmt_root_ifname}
+        assert not mgmt_ifs & set(root_links())
+        lab_dir = str(record.lab_dir(lab_id))  # sshd runs from its config there
+        assert _processes_naming([n.namespace for n in rec.nodes] + [lab_dir]) == []
+        with pytest.raises(KeyError):
+            pwd.getpwnam(rec.username)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        manager.down(lab_id)

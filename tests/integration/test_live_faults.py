@@ -44,10 +44,10 @@ def _inventory(
     *,
     socket_timeout: float | None = None,
     port: dict[str, int] | None = None,
-    password: str | None = None,
+    wrong_key: bool = False,
 ) -> Path:
     """A copy of the lab's inventory with short timeouts (and optionally a wrong platform,
-    port or password)."""
+    port or login key)."""
     inv = tmp / "inv"
     inv.mkdir()
     hosts = yaml.safe_load((lab.inventory / "hosts.yaml").read_text())
@@ -60,8 +60,11 @@ def _inventory(
         hosts[eos_host]["platform"] = "arista_eos"  # the connection stays FRR's
     for host, number in (port or {}).items():
         hosts[host]["port"] = number
-    if password is not None:
-        defaults["password"] = password
+    if wrong_key:
+        # the lab accepts only its own key: any other key is refused at login
+        key = tmp / "other_key"
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+        extras["auth_private_key"] = str(key)
     (inv / "hosts.yaml").write_text(yaml.safe_dump(hosts))
     (inv / "defaults.yaml").write_text(yaml.safe_dump(defaults))
     return inv
@@ -254,10 +257,10 @@ def test_frozen_sshd_is_a_timeout_and_is_retried(lab: manager.UpResult, tmp_path
 
 
 @pytest.mark.timeout(120)
-def test_refused_port_is_unreachable_and_wrong_password_is_auth(
+def test_refused_port_is_unreachable_and_wrong_key_is_auth(
     lab: manager.UpResult, tmp_path: Path
 ) -> None:
-    inv = _inventory(lab, tmp_path, timeout=10, port={"r2": 2}, password="not-the-password")
+    inv = _inventory(lab, tmp_path, timeout=10, port={"r2": 2}, wrong_key=True)
     catalog = "checks:\n  - kind: bgp_sessions\n    within: 6s\n"
     code, report, output = _check(inv, tmp_path, catalog)
     assert code == 1, output
@@ -265,7 +268,7 @@ def test_refused_port_is_unreachable_and_wrong_password_is_auth(
     r1, r2 = results["bgp_sessions[r1]"], results["bgp_sessions[r2]"]
     assert (r1["status"], r1["problem"]) == ("error", "auth_failed"), r1
     assert "authentication failed" in r1["message"]
-    assert "attempts" not in r1["message"]  # waiting cannot fix a password: no retry
+    assert "attempts" not in r1["message"]  # waiting cannot fix a credential: no retry
     assert (r2["status"], r2["problem"]) == ("error", "unreachable"), r2
     assert "refused" in r2["message"].lower()
 

@@ -14,13 +14,13 @@ Everything here is pure file reading; errors name the file and line.
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from netval.errors import InputError
+from netval.userfiles import load_json, read_text
 
 INTERFACES_MARKER = "# This file describes the network interfaces"
 PORTS_MARKER = "# ports.conf --"
@@ -263,13 +263,7 @@ def _parse_interfaces_part(device: DeviceConfig, lines: list[str], first_line: i
 
 
 def read_device(path: Path) -> DeviceConfig:
-    try:
-        text = path.read_text()
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: not a text file ({exc.reason})",
-            hint="remove binary files from the snapshot's configs/ folder",
-        ) from exc
+    text = read_text(path, "config file", "remove binary files from the snapshot's configs/ folder")
     fmt = detect_format(text)
     lines = text.splitlines()
     device = DeviceConfig(name=path.name, path=path, format=fmt, text=text)
@@ -320,13 +314,11 @@ def read_device(path: Path) -> DeviceConfig:
 
 
 def _read_topology(path: Path) -> list[Edge]:
-    try:
-        raw = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{path}:{exc.lineno}: not valid JSON ({exc.msg})",
-            hint='fix the JSON; the format is {"edges": [{"node1": {...}, "node2": {...}}]}',
-        ) from exc
+    raw = load_json(
+        path,
+        "topology file",
+        'fix the JSON; the format is {"edges": [{"node1": {...}, "node2": {...}}]}',
+    )
     if not isinstance(raw, dict) or not isinstance(raw.get("edges"), list):
         raise InputError(
             f"{path}: expected an object with an 'edges' list",
@@ -353,12 +345,7 @@ def _read_topology(path: Path) -> list[Edge]:
 
 
 def _read_host(path: Path) -> HostSpec:
-    try:
-        raw = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{path}:{exc.lineno}: not valid JSON ({exc.msg})", hint="fix the JSON"
-        ) from exc
+    raw = load_json(path, "host file", "fix the JSON")
     name = raw.get("hostname") if isinstance(raw, dict) else None
     if not isinstance(name, str):
         raise InputError(f"{path}: missing 'hostname'", hint='add "hostname": "NAME"')
@@ -375,26 +362,35 @@ def _read_host(path: Path) -> HostSpec:
                 f"{path}: hostInterfaces.{key} needs a 'prefix'",
                 hint='write {"name": "eth0", "prefix": "10.0.0.10/24", "gateway": ...}',
             )
+        prefix = spec["prefix"]
         try:
-            ipaddress.ip_interface(spec["prefix"])
+            # the data plane and Batfish's host model are IPv4; a number is no address here
+            if not isinstance(prefix, str):
+                raise ValueError(prefix)
+            ipaddress.IPv4Interface(prefix)
         except ValueError as exc:
             raise InputError(
-                f"{path}: hostInterfaces.{key}.prefix {spec['prefix']!r} is not an address",
-                hint="write A.B.C.D/LEN",
+                f"{path}: hostInterfaces.{key}.prefix {prefix!r} is not an IPv4 address",
+                hint='write it as a string "A.B.C.D/LEN"',
             ) from exc
         gateway = spec.get("gateway")
         if gateway is not None:
             try:
-                ipaddress.ip_address(gateway)
+                if not isinstance(gateway, str):
+                    raise ValueError(gateway)
+                ipaddress.IPv4Address(gateway)
             except ValueError as exc:
                 raise InputError(
-                    f"{path}: hostInterfaces.{key}.gateway {gateway!r} is not an IP address",
-                    hint="write the gateway as A.B.C.D",
+                    f"{path}: hostInterfaces.{key}.gateway {gateway!r} is not an IPv4 address",
+                    hint='write the gateway as a string "A.B.C.D"',
                 ) from exc
-        name_ = str(spec.get("name", key))
-        host.interfaces[name_] = HostInterfaceSpec(
-            name=name_, prefix=str(spec["prefix"]), gateway=gateway
-        )
+        name_ = spec.get("name", key)
+        if not isinstance(name_, str):
+            raise InputError(
+                f"{path}: hostInterfaces.{key}.name {name_!r} is not a string",
+                hint='write the interface name as a string, e.g. "eth0"',
+            )
+        host.interfaces[name_] = HostInterfaceSpec(name=name_, prefix=prefix, gateway=gateway)
     return host
 
 

@@ -41,11 +41,13 @@ from netval.static.builtin.syntax import (
     as_int,
     as_path_statement,
     community_list_statement,
+    ipv4_address,
     is_comment,
     prefix_list_statement,
     route_map_header,
     route_map_statement,
     split_lines,
+    vrrp_address,
 )
 
 IOS = Dialect(
@@ -248,7 +250,10 @@ class CiscoParser:
                 iface.vrf = w[-1]
                 dev.vrfs.add(w[-1])
             elif w[0] == "vrrp" and len(w) >= 3 and w[1].isdigit():
-                _vrrp(iface, w, line.number)
+                try:
+                    _vrrp(iface, w, line.number)
+                except ValueError as exc:
+                    dev.unrecognized_line(line.number, line.text, f"interface: {exc}")
         if iface.vrf == "default" and name.lower().startswith("management"):
             iface.vrf = "default"
 
@@ -397,7 +402,10 @@ class CiscoParser:
             if is_comment(line):
                 continue
             if lw[0] == "router-id" and len(lw) == 2:
-                proc.router_id = lw[1]
+                try:
+                    proc.router_id = ipv4_address(lw[1])
+                except ValueError as exc:
+                    self.dev.unrecognized_line(line.number, line.text, f"router ospf: {exc}")
             elif lw[0] == "network" and len(lw) >= 5 and lw[3] == "area":
                 try:
                     wild = int(ipaddress.IPv4Address(lw[2]))
@@ -462,7 +470,7 @@ def _vrrp(iface: Interface, w: list[str], number: int) -> None:
         group = VrrpGroup(vrid, number)
         iface.vrrp.append(group)
     if w[2] in ("ip", "ipv4") and len(w) >= 4:
-        group.virtual_ips.append(w[3])
+        group.virtual_ips.append(vrrp_address(w[3]))
     elif w[2] == "priority" and len(w) >= 4 and w[3].isdigit():
         group.priority = int(w[3])
     elif w[2] == "preempt":

@@ -84,6 +84,29 @@ def as_int(word: str) -> int | None:
         return None
 
 
+def ipv4_address(word: str) -> str:
+    """``word`` if it is a dotted-quad IPv4 address, else ValueError (the line is unrecognized).
+
+    Addresses kept as text (router ids, VRRP addresses) are turned into numbers only later, by
+    the data plane; checking them here keeps a bad one a finding on its line instead of a
+    crash far from it.
+    """
+    try:
+        ipaddress.IPv4Address(word)
+    except ValueError:
+        raise ValueError(f"{word!r} is not an IPv4 address") from None
+    return word
+
+
+def vrrp_address(word: str) -> str:
+    """A VRRP virtual address, ``A.B.C.D`` or ``A.B.C.D/LEN``; ValueError otherwise."""
+    try:
+        ipaddress.IPv4Interface(word)
+    except ValueError:
+        raise ValueError(f"{word!r} is not an IPv4 address") from None
+    return word
+
+
 def parse_prefix(word: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     if word in ("any",):
         return ipaddress.IPv4Network("0.0.0.0/0")

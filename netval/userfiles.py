@@ -9,8 +9,6 @@ and, where there is one, the line:
 - YAML aliases may add at most ``ALIAS_NODES`` nodes (or as many as the document itself
   has, when that is more): an "alias bomb" of a few lines otherwise expands to gigabytes,
   and an alias inside its own anchor makes a cycle.
-
-``printable`` escapes control characters of text bound for a terminal.
 """
 
 from __future__ import annotations
@@ -257,22 +255,3 @@ def load_yaml(path: Path, text: str, hint: str | None = None, *, round_trip: boo
 
 def load_yaml_file(path: Path, what: str, hint: str | None = None) -> Any:
     return load_yaml(path, read_text(path, what, hint), hint)
-
-
-# --- terminal output ---------------------------------------------------------------------
-
-# C0 and C1 controls (but newline and tab), DEL, the bidirectional overrides that reorder what a
-# terminal shows, and lone surrogates (the bytes of a file name that is not UTF-8)
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
-
-
-def _escape(m: re.Match[str]) -> str:
-    code = ord(m.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters shown as escapes (``\\x1b``), for a terminal."""
-    return _CONTROL.sub(_escape, text)

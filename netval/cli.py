@@ -267,8 +267,10 @@ def _check_output(path: Path | None, option: str) -> None:
     if path is None:
         return
     hint = f"pass {option} a file path in a writable folder"
+    shown = printable(str(path))
     if path.is_dir():
-        raise InputError(f"{option} {printable(str(path))} is a folder, not a file", hint=hint)
+        raise InputError(f"{option} {shown} is a folder, not a file", hint=hint)
+    folder = path
     try:
         if path.exists():
             with path.open("ab"):
@@ -279,12 +281,13 @@ def _check_output(path: Path | None, option: str) -> None:
             folder = folder.parent
         if not folder.is_dir():
             raise InputError(
-                f"{option} {printable(str(path))}: {folder} is not a folder", hint=hint
+                f"{option} {shown}: {printable(str(folder))} is not a folder", hint=hint
             )
         tempfile.TemporaryFile(dir=folder).close()
     except OSError as exc:
         raise InputError(
-            f"{option} {printable(str(path))} cannot be written: {exc.strerror or exc}", hint=hint
+            f"{option} {shown} cannot be written ({printable(str(folder))}: {exc.strerror or exc})",
+            hint=hint,
         ) from exc
 
 

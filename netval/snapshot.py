@@ -172,6 +172,11 @@ def detect_format(text: str) -> ConfigFormat:
 _VRRP = re.compile(r"^\s*vrrp (\d+)(?: (.*))?$")
 
 
+def _small(word: str) -> bool:
+    """A number of at most three digits (``isdigit`` also takes "²", which ``int`` refuses)."""
+    return word.isascii() and word.isdigit() and len(word) <= 3
+
+
 def _parse_frr_part(device: DeviceConfig, text: str, first_line: int) -> None:
     """Pick out what the lab needs from frr.conf: interface addresses and VRRP groups."""
     current_iface: str | None = None
@@ -205,7 +210,7 @@ def _parse_frr_part(device: DeviceConfig, text: str, first_line: int) -> None:
             continue
         m = _VRRP.match(stripped)
         if m:
-            vrid = int(m.group(1))
+            vrid = int(m.group(1)) if _small(m.group(1)) else 0
             if not 1 <= vrid <= 255:
                 device.issues.append(LineIssue(lineno, stripped, "VRRP id out of range 1-255"))
                 continue
@@ -215,7 +220,7 @@ def _parse_frr_part(device: DeviceConfig, text: str, first_line: int) -> None:
             rest = (m.group(2) or "").split()
             if len(rest) >= 2 and rest[0] in ("ip", "ipv6"):
                 spec.vips.append(rest[1])
-            elif len(rest) >= 2 and rest[0] == "priority" and rest[1].isdigit():
+            elif len(rest) >= 2 and rest[0] == "priority" and _small(rest[1]):
                 spec.priority = int(rest[1])
     device.vrrp = list(groups.values())
 

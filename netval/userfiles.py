@@ -30,6 +30,8 @@ from netval.errors import InputError
 
 MAX_DEPTH = 64
 ALIAS_NODES = 10_000
+MAX_DIGITS = 1000
+_DECIMAL = re.compile(r"[-+]?[0-9][0-9_:.eE+-]*")
 
 
 def _line_at(text: str | bytes, offset: int) -> int:
@@ -116,10 +118,13 @@ def load_json(path: Path, what: str, hint: str | None = None) -> Any:
 class YamlLimit(Exception):
     """Input beyond the bounds above; ``mark`` is where (a YAML mark with ``line``)."""
 
-    def __init__(self, message: str, mark: Any) -> None:
+    def __init__(self, message: str, mark: Any, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.mark = mark
+        self.hint = hint or (
+            "write the values out instead of nesting them deeply or through large aliases"
+        )
 
 
 class _Bounds:
@@ -173,6 +178,14 @@ class _Bounds:
             return
         if self.depth >= MAX_DEPTH:
             raise YamlLimit(f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+        value = getattr(event, "value", None)
+        if isinstance(value, str) and len(value) > MAX_DIGITS and _DECIMAL.fullmatch(value):
+            # Python converts at most 4300 decimal digits to an int and raises past that
+            raise YamlLimit(
+                f"a number of {len(value)} digits",
+                event.start_mark,
+                f"no value here needs more than {MAX_DIGITS} digits",
+            )
         self.nodes += 1
 
 
@@ -221,10 +234,7 @@ class _SafeLoader(yaml.SafeLoader):
 def _yaml_error(path: Path, text: str, exc: Exception, hint: str | None) -> InputError:
     if isinstance(exc, YamlLimit):
         line = getattr(exc.mark, "line", 0) + 1
-        return InputError(
-            f"{path}:{line}: {exc.message}",
-            hint="write the values out instead of nesting them deeply or through large aliases",
-        )
+        return InputError(f"{path}:{line}: {exc.message}", hint=exc.hint)
     if isinstance(exc, RuamelReaderError | yaml.reader.ReaderError):
         char = exc.character
         shown = f"0x{char:02x}" if isinstance(char, int) else repr(char)
@@ -251,6 +261,8 @@ def load_yaml(path: Path, text: str, hint: str | None = None, *, round_trip: boo
         raise _yaml_error(path, text, exc, hint) from exc
     except RecursionError as exc:  # a bound above was not enough for this Python's stack
         raise InputError(f"{path}: nested too deeply", hint=hint) from exc
+    except ValueError as exc:  # a constructor refused a value the parser accepted
+        raise InputError(f"{path}: a value cannot be read: {exc}", hint=hint) from exc
 
 
 def load_yaml_file(path: Path, what: str, hint: str | None = None) -> Any:

@@ -39,6 +39,7 @@ from netval.static.builtin.syntax import (
     community_list_statement,
     ipv4_address,
     is_comment,
+    ospf_area,
     prefix_list_statement,
     route_map_header,
     route_map_statement,
@@ -245,7 +246,7 @@ class FrrParser:
             if w[2] == "cost" and len(w) == 4:
                 iface.ospf_cost = int(w[3])
             elif w[2] == "area" and len(w) == 4:
-                iface.ospf_area = w[3]
+                iface.ospf_area = ospf_area(w[3])
             elif w[2] == "passive":
                 iface.ospf_passive = True
             return True
@@ -298,10 +299,11 @@ class FrrParser:
             ospf.router_id = ipv4_address(w[-1])
             return True
         if head == "network" and len(w) == 4 and w[2] == "area":
+            area = ospf_area(w[3])
             ospf.networks.append(
-                OspfNetwork(ipaddress.IPv4Network(w[1], strict=False), w[3], line.number)
+                OspfNetwork(ipaddress.IPv4Network(w[1], strict=False), area, line.number)
             )
-            ospf.areas.add(w[3])
+            ospf.areas.add(area)
             return True
         if head == "passive-interface" and len(w) == 2:
             if w[1] == "default":
@@ -320,7 +322,7 @@ class FrrParser:
             ospf.redistribute.append(BgpRedistribute(w[1], line.number, rmap))
             return True
         if head == "area" and len(w) >= 2:
-            ospf.areas.add(w[1])
+            ospf.areas.add(ospf_area(w[1]))
             return True
         return head in (
             "log-adjacency-changes",

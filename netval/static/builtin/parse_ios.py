@@ -43,6 +43,7 @@ from netval.static.builtin.syntax import (
     community_list_statement,
     ipv4_address,
     is_comment,
+    ospf_area,
     prefix_list_statement,
     route_map_header,
     route_map_statement,
@@ -398,31 +399,35 @@ class CiscoParser:
         vrf = w[4] if len(w) > 4 and w[3] == "vrf" else "default"
         proc = self.dev.ospf.setdefault(vrf, OspfProcess(pid, st.head.number, vrf))
         for line in st.body:
-            lw = line.words
             if is_comment(line):
                 continue
-            if lw[0] == "router-id" and len(lw) == 2:
-                try:
-                    proc.router_id = ipv4_address(lw[1])
-                except ValueError as exc:
-                    self.dev.unrecognized_line(line.number, line.text, f"router ospf: {exc}")
-            elif lw[0] == "network" and len(lw) >= 5 and lw[3] == "area":
-                try:
-                    wild = int(ipaddress.IPv4Address(lw[2]))
-                    net = ipaddress.IPv4Network(f"{lw[1]}/{32 - wild.bit_length()}", strict=False)
-                except ValueError:
-                    continue
-                proc.networks.append(OspfNetwork(net, lw[4], line.number))
-                proc.areas.add(lw[4])
-            elif lw[0] == "passive-interface" and len(lw) == 2:
-                if lw[1] == "default":
-                    proc.passive_default = True
-                else:
-                    proc.passive.add(canonical_interface(lw[1]))
-            elif lw[:2] == ["no", "passive-interface"] and len(lw) == 3:
-                proc.non_passive.add(canonical_interface(lw[2]))
-            elif lw[0] == "area" and len(lw) >= 2:
-                proc.areas.add(lw[1])
+            try:
+                self._ospf_line(proc, line.words, line.number)
+            except ValueError as exc:
+                # one bad value costs its own line, not the rest of the OSPF stanza
+                self.dev.unrecognized_line(line.number, line.text, f"router ospf: {exc}")
+
+    def _ospf_line(self, proc: OspfProcess, lw: list[str], number: int) -> None:
+        if lw[0] == "router-id" and len(lw) == 2:
+            proc.router_id = ipv4_address(lw[1])
+        elif lw[0] == "network" and len(lw) >= 5 and lw[3] == "area":
+            try:
+                wild = int(ipaddress.IPv4Address(lw[2]))
+                net = ipaddress.IPv4Network(f"{lw[1]}/{32 - wild.bit_length()}", strict=False)
+            except ValueError:
+                return
+            area = ospf_area(lw[4])
+            proc.networks.append(OspfNetwork(net, area, number))
+            proc.areas.add(area)
+        elif lw[0] == "passive-interface" and len(lw) == 2:
+            if lw[1] == "default":
+                proc.passive_default = True
+            else:
+                proc.passive.add(canonical_interface(lw[1]))
+        elif lw[:2] == ["no", "passive-interface"] and len(lw) == 3:
+            proc.non_passive.add(canonical_interface(lw[2]))
+        elif lw[0] == "area" and len(lw) >= 2:
+            proc.areas.add(ospf_area(lw[1]))
 
 
 # --- small parsers -----------------------------------------------------------------------

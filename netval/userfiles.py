@@ -179,7 +179,13 @@ class _Bounds:
         if self.depth >= MAX_DEPTH:
             raise YamlLimit(f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
         value = getattr(event, "value", None)
-        if isinstance(value, str) and len(value) > MAX_DIGITS and _DECIMAL.fullmatch(value):
+        plain = getattr(event, "style", None) is None  # quoted text is never made a number
+        if (
+            plain
+            and isinstance(value, str)
+            and len(value) > MAX_DIGITS
+            and _DECIMAL.fullmatch(value)
+        ):
             # Python converts at most 4300 decimal digits to an int and raises past that
             raise YamlLimit(
                 f"a number of {len(value)} digits",

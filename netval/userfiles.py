@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,11 @@ def _line_at(text: str | bytes, offset: int) -> int:
 def read_text(path: Path, what: str, hint: str | None = None) -> str:
     """The file's text (UTF-8); a missing, unreadable or non-UTF-8 file is an InputError."""
     try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(f"{what} {path} is a folder, not a file", hint=hint)
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):  # /dev/zero would be read forever
+            raise InputError(f"{what} {path} is a device, not a file", hint=hint)
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError(f"{what} {path} does not exist", hint=hint) from exc

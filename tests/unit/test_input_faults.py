@@ -318,6 +318,25 @@ def test_alias_bomb_is_refused_in_little_memory(tmp_path: Path) -> None:
     assert "bomb.yaml:4: aliases expand the document by more than 10000 nodes" in message
 
 
+@pytest.mark.timeout(120)
+def test_device_file_as_catalog_is_refused_in_little_memory() -> None:
+    script = (
+        "from pathlib import Path\nfrom netval.catalog import load_catalog_file\n"
+        "from netval.errors import InputError\n"
+        "try:\n    load_catalog_file(Path('/dev/zero'))\n"
+        "except InputError as exc:\n    print(exc.message)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        preexec_fn=_limit_memory,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "catalog /dev/zero is a device, not a file"
+
+
 # --- inventories and baselines ------------------------------------------------------------
 
 

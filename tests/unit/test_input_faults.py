@@ -428,6 +428,21 @@ def test_unusable_report_path_is_refused_before_any_check(
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [(["check", "-c", "checks/fabric.yaml"], "--json"), (["capture"], "--output")],
+    ids=["check", "capture"],
+)
+def test_live_commands_refuse_an_unusable_output_before_any_device(
+    tmp_path: Path, command: list[str], option: str
+) -> None:
+    # the inventory does not exist either: the output is refused before it is even looked for
+    args = [*CLI, *command, "-i", str(tmp_path / "no-inventory"), option, str(tmp_path)]
+    proc = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"{option} {tmp_path} is a folder, not a file" in proc.stderr
+
+
 def test_reports_stay_valid_with_a_catalog_name_that_is_not_utf8(tmp_path: Path) -> None:
     name = os.fsdecode(b"cat\xff\x1b.yaml")
     shutil.copy(ROOT / "checks" / "pre-change.yaml", tmp_path / name)

@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
 from netval.checks import CHECK_KINDS, CheckSpec
 from netval.errors import InputError
+from netval.userfiles import load_yaml, read_text
 
 AnyCheck = Annotated[
     Union[CHECK_KINDS],  # type: ignore[valid-type]  # noqa: UP007
@@ -114,25 +113,10 @@ def _message(err: Any, data: Any, loc: tuple[int | str, ...]) -> str:
 
 
 def load_catalog_file(path: Path) -> list[CatalogEntry]:
-    yaml = YAML(typ="rt")
-    try:
-        text = path.read_text()
-    except FileNotFoundError as exc:
-        raise InputError(
-            f"catalog {path} does not exist",
-            hint="pass a catalog with -c, e.g. -c checks/fabric.yaml",
-        ) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"catalog {path} cannot be read: {exc}") from exc
-    try:
-        data = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise InputError(
-            f"{where}: invalid YAML: {exc.problem or exc.context}",
-            hint="fix the YAML syntax (indentation, colons, quotes)",
-        ) from exc
+    text = read_text(path, "catalog", "pass a catalog with -c, e.g. -c checks/fabric.yaml")
+    data = load_yaml(
+        path, text, "fix the YAML syntax (indentation, colons, quotes)", round_trip=True
+    )
     if data is None:
         raise InputError(f"{path}: the catalog is empty", hint="add a 'checks:' list")
     if not isinstance(data, dict):

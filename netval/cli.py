@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,8 +19,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from netval import __version__, interrupts
-from netval.errors import NetvalError
+from netval.errors import InputError, NetvalError
 from netval.lab import naming
+from netval.report.escape import printable
 
 if TYPE_CHECKING:
     from netval.state import Domain, State
@@ -57,15 +59,20 @@ LabId = Annotated[
 ]
 
 
+def _show(text: object) -> str:
+    """Markup-safe and terminal-safe: names and messages come from configs and devices."""
+    return escape(printable(str(text)))
+
+
 def _fail(exc: NetvalError) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)
+    err.print(f"[bold red]error:[/] {_show(exc.message)}", highlight=False)
     if exc.hint:
-        err.print(f"[bold]fix:[/] {escape(exc.hint)}", highlight=False)
+        err.print(f"[bold]fix:[/] {_show(exc.hint)}", highlight=False)
     return typer.Exit(exc.exit_code)
 
 
 def _progress(message: str) -> None:
-    err.print(f"[dim]…[/] {message}", highlight=False)
+    err.print(f"[dim]…[/] {_show(message)}", highlight=False)
 
 
 #: commands that write reports: a signal that comes while they start is theirs to report
@@ -96,12 +103,12 @@ def _health_table(title: str, states: list, rec: object | None = None) -> Table:
     for h in states:
         ok = h.sessions_up == h.sessions_total
         table.add_row(
-            h.name,
+            _show(h.name),
             "[green]running[/]" if h.running else "[red]not running[/]",
             f"[{'green' if ok else 'red'}]{h.sessions_up}/{h.sessions_total}[/]",
-            ", ".join(h.down_peers) or (h.error and f"[red]{h.error}[/]") or "",
-            ", ".join(h.vrrp),
-            mgmt.get(h.name, ""),
+            _show(", ".join(h.down_peers)) or (h.error and f"[red]{_show(h.error)}[/]") or "",
+            _show(", ".join(h.vrrp)),
+            _show(mgmt.get(h.name, "")),
         )
     return table
 
@@ -164,7 +171,7 @@ def lab_up(
         f"lab [bold]{lab_id}[/] is up: {len(routers)} routers, "
         f"{len(result.record.nodes) - len(routers)} hosts, in {result.seconds:.1f} s"
     )
-    out.print(f"inventory: {result.inventory}")
+    out.print(f"inventory: {_show(result.inventory)}", highlight=False)
     out.print(_login_hint(result.record), highlight=False)
     if result.rejected:
         err.print(
@@ -229,8 +236,8 @@ def lab_status(
                     rec.state,
                     str(routers),
                     str(len(rec.nodes) - routers),
-                    rec.snapshot,
-                    str(record.inventory_dir(rec.lab_id)),
+                    _show(rec.snapshot),
+                    _show(record.inventory_dir(rec.lab_id)),
                 )
             out.print(table)
             for rec in records:
@@ -280,6 +287,42 @@ def _pytest_exit(code: int, interrupted: bool) -> int:
     if interrupted:
         return 130
     return {0: 0, 1: 1, 2: 2, 3: 2, 4: 2, 5: 2}.get(int(code), 2)
+
+
+def _check_output(path: Path | None, option: str) -> None:
+    """Refuse an output path that cannot be written, before any device or engine is asked:
+    finding out only when the report is written throws away the whole run."""
+    if path is None:
+        return
+    hint = f"pass {option} a file path in a writable folder"
+    shown = printable(str(path))
+    if path.is_dir():
+        raise InputError(f"{option} {shown} is a folder, not a file", hint=hint)
+    folder = path
+    try:
+        if path.exists():
+            with path.open("ab"):
+                pass
+            return
+        folder = path.parent
+        while not folder.exists():  # the report writers create missing folders
+            folder = folder.parent
+        if not folder.is_dir():
+            raise InputError(
+                f"{option} {shown}: {printable(str(folder))} is not a folder", hint=hint
+            )
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as exc:
+        raise InputError(
+            f"{option} {shown} cannot be written ({printable(str(folder))}: {exc.strerror or exc})",
+            hint=hint,
+        ) from exc
+
+
+def _check_reports(junitxml: Path | None, html: Path | None, json_path: Path | None) -> None:
+    _check_output(junitxml, "--junitxml")
+    _check_output(html, "--html")
+    _check_output(json_path, "--json")
 
 
 def _report_args(junitxml: Path | None, html: Path | None, json_path: Path | None) -> list[str]:
@@ -402,6 +445,7 @@ def check(
             from netval.live.source import LiveSource
             from netval.runner import plan
 
+            _check_reports(junitxml, html, json_path)
             files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
             cat = load_catalogs(files)
             source = LiveSource(inventory, lab)
@@ -479,6 +523,7 @@ def verify(
             from netval.snapshot import load_snapshot
             from netval.static.source import PredictedSource
 
+            _check_reports(junitxml, html, json_path)
             files = _default_catalogs(catalog, Path("checks/pre-change.yaml"))
             cat = load_catalogs(files)
             load_snapshot(snapshot)
@@ -601,6 +646,7 @@ def capture(
     from netval.live.source import LiveSource
 
     try:
+        _check_output(output, "--output")
         source = LiveSource(inventory, lab)
         state = _collect(source, _limited(source, limit), ALL_DOMAINS)
     except NetvalError as exc:
@@ -611,7 +657,7 @@ def capture(
         raise _fail(
             NetvalError(f"cannot write {output}: {exc.strerror}", hint="pass -o to a writable path")
         ) from None
-    table = Table(title=f"captured {len(state.nodes)} devices to {output}")
+    table = Table(title=f"captured {len(state.nodes)} devices to {_show(output)}")
     for col in ("device", "BGP peers", "routes", "VRRP groups", "interfaces", "problems"):
         table.add_column(col)
     failed = 0
@@ -619,12 +665,12 @@ def capture(
         problems = "; ".join(f"{k}: {v}" for k, v in node.errors.items())
         failed += bool(node.errors)
         table.add_row(
-            name,
+            _show(name),
             _count(node.bgp_peers),
             _count(node.routes),
             _count(node.vrrp),
             _count(node.interfaces),
-            f"[red]{problems}[/]" if problems else "",
+            f"[red]{_show(problems)}[/]" if problems else "",
         )
     out.print(table)
     raise typer.Exit(1 if failed else 0)
@@ -647,6 +693,7 @@ def compare_cmd(
     from netval.static import open_engine
 
     try:
+        _check_output(json_path, "--json")
         source = LiveSource(inventory, lab)
         names = _limited(source, limit)
         _progress(f"predicting {snapshot} with the {engine} engine")
@@ -670,15 +717,15 @@ def compare_cmd(
 
         ignore.append(manager.require(lab).mgmt_net)
     diffs, skipped = compare_states(predicted, observed, ignore)
-    table = Table(title=f"predicted ({snapshot}) vs observed ({source.description})")
+    table = Table(title=_show(f"predicted ({snapshot}) vs observed ({source.description})"))
     for col in ("device", "what", "key", "predicted", "observed"):
         table.add_column(col, overflow="fold")
     for d in diffs:
-        table.add_row(d.node, d.domain, escape(d.key), escape(d.predicted), escape(d.observed))
+        table.add_row(_show(d.node), d.domain, _show(d.key), _show(d.predicted), _show(d.observed))
     if diffs:
         out.print(table)
     for line in skipped:
-        err.print(f"[magenta]not compared:[/] {escape(line)}", highlight=False)
+        err.print(f"[magenta]not compared:[/] {_show(line)}", highlight=False)
     out.print(f"{len(diffs)} difference(s) over {len(names) - len(skipped)} device(s)")
     if json_path:
         json_path.write_text(
@@ -771,7 +818,7 @@ def main() -> None:
             _exit_now(130)
         raise
     except NetvalError as exc:  # errors raised outside a command's own handler
-        err.print(f"error: {exc}")
+        err.print(f"error: {_show(exc)}", highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted")

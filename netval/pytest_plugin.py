@@ -21,6 +21,7 @@ import pytest
 
 from netval.catalog import load_catalog_file
 from netval.errors import NetvalError
+from netval.report.escape import printable
 from netval.results import Result, Status
 from netval.runner import Evaluation, Runner, StateSource, Target, plan
 from netval.state import Problem
@@ -164,11 +165,23 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     if ctx is None:
         return None
     if file_path.suffix in (".yaml", ".yml"):
-        return CatalogFile.from_parent(parent, path=file_path)
+        return _collector(CatalogFile, parent, file_path)
     baseline = parent.config.getoption("netval_baseline")
     if baseline and file_path.resolve() == Path(baseline).resolve():
-        return BaselineFile.from_parent(parent, path=file_path)
+        return _collector(BaselineFile, parent, file_path)
     return None
+
+
+def _collector(
+    cls: type[_NetvalCollector], parent: pytest.Collector, file_path: Path
+) -> _NetvalCollector:
+    node = cls.from_parent(parent, path=file_path)
+    name, nodeid = printable(node.name, lines=False), printable(node.nodeid, lines=False)
+    if (name, nodeid) == (node.name, node.nodeid):
+        return node
+    # pytest writes node ids as they are into JUnit's classname, the HTML report and the
+    # terminal; a file name that is not UTF-8 makes that fail halfway through a report
+    return cls.from_parent(parent, path=file_path, name=name, nodeid=nodeid)
 
 
 class InputProblem(Exception):
@@ -178,12 +191,14 @@ class InputProblem(Exception):
 class _NetvalCollector(pytest.File):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, NetvalError | InputProblem):
-            return f"netval: {excinfo.value}"
+            return printable(f"netval: {excinfo.value}")
         return str(super().repr_failure(excinfo))
 
     def _items(self, targets: list[Target]) -> Iterator[CheckItem]:
         for target in targets:
-            yield CheckItem.from_parent(self, name=target.item_id, target=target)
+            yield CheckItem.from_parent(
+                self, name=printable(target.item_id, lines=False), target=target
+            )
 
     def _interrupted(self) -> Iterator[InterruptedItem]:
         from netval import interrupts
@@ -262,12 +277,12 @@ class CheckItem(pytest.Item):
         spec = target.spec
         self.user_properties += [
             ("kind", spec.kind),
-            ("target", target.target),
-            ("devices", ",".join(target.devices)),
-            ("catalog", f"{target.entry.file}:{target.entry.line}"),
+            ("target", printable(target.target, lines=False)),
+            ("devices", printable(",".join(target.devices), lines=False)),
+            ("catalog", printable(f"{target.entry.file}:{target.entry.line}", lines=False)),
         ]
         if spec.scope == "device":
-            self.user_properties.append(("device", target.target))
+            self.user_properties.append(("device", printable(target.target, lines=False)))
 
     def _evaluation(self) -> Evaluation:
         ctx = _context(self.config)
@@ -297,7 +312,7 @@ class CheckItem(pytest.Item):
                 lines.append(f"expected: {json.dumps(ev.outcome.expected, default=str)}")
             if ev.outcome.observed is not None:
                 lines.append(f"observed: {json.dumps(ev.outcome.observed, default=str)}")
-            return "\n".join(lines)
+            return printable("\n".join(lines))
         return str(super().repr_failure(excinfo))
 
     def _repr_failure_py(
@@ -309,7 +324,9 @@ class CheckItem(pytest.Item):
         return super()._repr_failure_py(excinfo, style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, self.target.entry.line - 1, self.target.item_id
+        # the location lands in JUnit's "file" attribute as is: keep it writable as UTF-8
+        path = Path(printable(str(self.path), lines=False))
+        return path, self.target.entry.line - 1, printable(self.target.item_id, lines=False)
 
 
 @pytest.hookimpl(tryfirst=True)

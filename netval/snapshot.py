@@ -13,7 +13,7 @@ Everything here is pure file reading; errors name the file and line.
 
 from __future__ import annotations
 
-import json
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -26,6 +26,7 @@ from netval.safe_names import (
     hostname_problem,
     interface_problem,
 )
+from netval.userfiles import load_json, read_text
 
 INTERFACES_MARKER = "# This file describes the network interfaces"
 PORTS_MARKER = "# ports.conf --"
@@ -209,6 +210,11 @@ def _usable_address(
 _VRRP = re.compile(r"^\s*vrrp (\d+)(?: (.*))?$")
 
 
+def _small(word: str) -> bool:
+    """A number of at most three digits (``isdigit`` also takes "²", which ``int`` refuses)."""
+    return word.isascii() and word.isdigit() and len(word) <= 3
+
+
 def _parse_frr_part(device: DeviceConfig, text: str, first_line: int) -> None:
     """Pick out what the lab needs from frr.conf: interface addresses and VRRP groups."""
     current_iface: str | None = None
@@ -254,7 +260,7 @@ def _parse_frr_part(device: DeviceConfig, text: str, first_line: int) -> None:
             continue
         m = _VRRP.match(stripped)
         if m:
-            vrid = int(m.group(1))
+            vrid = int(m.group(1)) if _small(m.group(1)) else 0
             if not 1 <= vrid <= 255:
                 device.issues.append(LineIssue(lineno, stripped, "VRRP id out of range 1-255"))
                 continue
@@ -268,7 +274,7 @@ def _parse_frr_part(device: DeviceConfig, text: str, first_line: int) -> None:
                 ):
                     continue
                 spec.vips.append(rest[1])
-            elif len(rest) >= 2 and rest[0] == "priority" and rest[1].isdigit():
+            elif len(rest) >= 2 and rest[0] == "priority" and _small(rest[1]):
                 spec.priority = int(rest[1])
     device.vrrp = list(groups.values())
 
@@ -318,13 +324,7 @@ def _parse_interfaces_part(device: DeviceConfig, lines: list[str], first_line: i
 
 
 def read_device(path: Path) -> DeviceConfig:
-    try:
-        text = path.read_text()
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: not a text file ({exc.reason})",
-            hint="remove binary files from the snapshot's configs/ folder",
-        ) from exc
+    text = read_text(path, "config file", "remove binary files from the snapshot's configs/ folder")
     fmt = detect_format(text)
     lines = text.splitlines()
     device = DeviceConfig(name=path.name, path=path, format=fmt, text=text)
@@ -389,13 +389,11 @@ def _hostname_line(lines: list[str], name: str) -> int:
 
 
 def _read_topology(path: Path) -> list[Edge]:
-    try:
-        raw = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{path}:{exc.lineno}: not valid JSON ({exc.msg})",
-            hint='fix the JSON; the format is {"edges": [{"node1": {...}, "node2": {...}}]}',
-        ) from exc
+    raw = load_json(
+        path,
+        "topology file",
+        'fix the JSON; the format is {"edges": [{"node1": {...}, "node2": {...}}]}',
+    )
     if not isinstance(raw, dict) or not isinstance(raw.get("edges"), list):
         raise InputError(
             f"{path}: expected an object with an 'edges' list",
@@ -422,12 +420,7 @@ def _read_topology(path: Path) -> list[Edge]:
 
 
 def _read_host(path: Path) -> HostSpec:
-    try:
-        raw = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{path}:{exc.lineno}: not valid JSON ({exc.msg})", hint="fix the JSON"
-        ) from exc
+    raw = load_json(path, "host file", "fix the JSON")
     name = raw.get("hostname") if isinstance(raw, dict) else None
     if not isinstance(name, str):
         raise InputError(f"{path}: missing 'hostname'", hint='add "hostname": "NAME"')
@@ -447,27 +440,38 @@ def _read_host(path: Path) -> HostSpec:
                 f"{path}: hostInterfaces.{key} needs a 'prefix'",
                 hint='write {"name": "eth0", "prefix": "10.0.0.10/24", "gateway": ...}',
             )
-        if not isinstance(spec["prefix"], str) or address_problem(spec["prefix"], interface=True):
+        prefix = spec["prefix"]
+        # the data plane and Batfish's host model are IPv4; a number is no address here
+        if (
+            not isinstance(prefix, str)
+            or address_problem(prefix, interface=True)
+            or ipaddress.ip_interface(prefix).version != 4
+        ):
             raise InputError(
-                f"{path}: hostInterfaces.{key}.prefix {spec['prefix']!r} is not an address",
-                hint="write A.B.C.D/LEN",
+                f"{path}: hostInterfaces.{key}.prefix {prefix!r} is not an IPv4 address",
+                hint='write it as a string "A.B.C.D/LEN"',
             )
         gateway = spec.get("gateway")
         if gateway is not None and (
-            not isinstance(gateway, str) or address_problem(gateway, interface=False)
+            not isinstance(gateway, str)
+            or address_problem(gateway, interface=False)
+            or ipaddress.ip_address(gateway).version != 4
         ):
             raise InputError(
-                f"{path}: hostInterfaces.{key}.gateway {gateway!r} is not an IP address",
-                hint="write the gateway as A.B.C.D",
+                f"{path}: hostInterfaces.{key}.gateway {gateway!r} is not an IPv4 address",
+                hint='write the gateway as a string "A.B.C.D"',
             )
-        name_ = str(spec.get("name", key))
+        name_ = spec.get("name", key)
+        if not isinstance(name_, str):
+            raise InputError(
+                f"{path}: hostInterfaces.{key}.name {name_!r} is not a string",
+                hint='write the interface name as a string, e.g. "eth0"',
+            )
         problem = interface_problem(name_)
         if problem:
             host.unsafe.append(LineIssue(0, name_, f"hostInterfaces[{key!r}]: {problem}"))
             continue
-        host.interfaces[name_] = HostInterfaceSpec(
-            name=name_, prefix=str(spec["prefix"]), gateway=gateway
-        )
+        host.interfaces[name_] = HostInterfaceSpec(name=name_, prefix=prefix, gateway=gateway)
     return host
 
 

@@ -9,7 +9,6 @@ must report as an error); an empty list means "collected, and there is nothing".
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from netval.errors import InputError
+from netval.userfiles import load_json
 
 
 class _Model(BaseModel):
@@ -210,18 +210,13 @@ class State(_Model):
 
     @classmethod
     def load(cls, path: Path) -> State:
-        try:
-            raw = json.loads(path.read_text())
-        except FileNotFoundError as exc:
+        hint = "pass a file written by `netval capture`"
+        if not path.exists():
             raise InputError(
                 f"state file {path} does not exist",
                 hint="capture one first with `netval capture -o STATE.json`",
-            ) from exc
-        except (OSError, json.JSONDecodeError) as exc:
-            raise InputError(
-                f"state file {path} is not valid JSON: {exc}",
-                hint="pass a file written by `netval capture`",
-            ) from exc
+            )
+        raw = load_json(path, "state file", hint)
         try:
             return cls.model_validate(raw)
         except ValueError as exc:

@@ -37,7 +37,9 @@ _CHECKS: list[tuple[str, re.Pattern[str]]] = [
     (
         "A10_ACOS",
         re.compile(
-            r"version \d+.\d+.\d+[\w.-]*, build \d+ \([A-Za-z]+-\d{1,2}-\d{4},\d\d:\d\d\)", re.M
+            # literal dots: "." here would split a long run of digits every possible way
+            r"version \d+\.\d+\.\d+[\w.-]*, build \d+ \([A-Za-z]+-\d{1,2}-\d{4},\d\d:\d\d\)",
+            re.M,
         ),
     ),
     ("CHECK_POINT_GATEWAY", re.compile(r"^# Configuration of [\w-]+\n+# Language version: ", re.M)),

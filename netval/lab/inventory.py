@@ -17,21 +17,29 @@ import yaml
 from netval.errors import InputError
 from netval.lab.plan import LabPlan
 from netval.lab.sshd import Credentials
+from netval.userfiles import load_yaml_file
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise InputError(f"{where}: invalid YAML ({exc})", hint="fix the YAML syntax") from exc
+    data = load_yaml_file(path, "inventory file", "fix the YAML syntax")
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a mapping at the top", hint="see Nornir's inventory")
+    for name, entry in data.items():
+        if entry is None:
+            continue
+        if not isinstance(entry, dict):
+            raise InputError(f"{path}: {name!r} must be a mapping", hint="see Nornir's inventory")
+        if not isinstance(entry.get("data") or {}, dict):
+            raise InputError(f"{path}: {name!r}: 'data' must be a mapping", hint="fix it")
+        groups = entry.get("groups") or []
+        if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+            raise InputError(
+                f"{path}: {name!r}: 'groups' must be a list of group names", hint="fix it"
+            )
     return data
 
 

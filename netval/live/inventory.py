@@ -7,23 +7,14 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from netval.errors import InputError
+from netval.userfiles import load_yaml_file
 
 DEFAULT_INVENTORY = Path("inventory")
 
 
 def _check_yaml(path: Path) -> None:
-    try:
-        data = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise InputError(
-            f"{where}: invalid YAML in the inventory ({getattr(exc, 'problem', exc)})",
-            hint="fix the YAML syntax",
-        ) from exc
+    data = load_yaml_file(path, "inventory file", "fix the YAML syntax")
     if data is not None and not isinstance(data, dict):
         raise InputError(
             f"{path}: a Nornir inventory file is a mapping of names to settings",

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from netval.report.escape import printable
 from netval.results import Status
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ def collection_progress(description: str) -> Iterator[ProgressFn]:
         task = bar.add_task(description, total=None)
 
         def advance(name: str, done: int, total: int) -> None:
-            bar.update(task, total=total, completed=done, description=f"{description}: {name}")
+            shown = escape(printable(f"{description}: {name}", lines=False))
+            bar.update(task, total=total, completed=done, description=shown)
 
         yield advance
 
@@ -45,13 +47,19 @@ def collection_progress(description: str) -> Iterator[ProgressFn]:
 def summary_table(ctx: RunContext) -> None:
     console = Console()
     results = list(ctx.results.values())
-    table = Table(title=f"netval {ctx.mode} — {ctx.description}", show_lines=False)
+    table = Table(
+        title=f"netval {ctx.mode} — {escape(printable(ctx.description))}", show_lines=False
+    )
     table.add_column("item", overflow="fold")
     table.add_column("status")
     table.add_column("details", overflow="fold")
     order = {Status.ERROR: 0, Status.FAIL: 1, Status.SKIP: 2, Status.PASS: 3}
     for r in sorted(results, key=lambda r: (order[r.status], r.id)):
-        table.add_row(escape(r.id), f"[{STYLE[r.status]}]{r.status.value}[/]", escape(r.message))
+        table.add_row(
+            escape(printable(r.id, lines=False)),
+            f"[{STYLE[r.status]}]{r.status.value}[/]",
+            escape(printable(r.message)),
+        )
     console.print(table)
     counts = Counter(r.status for r in results)
     console.print(

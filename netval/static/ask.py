@@ -18,8 +18,10 @@ from typing import Literal
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from netval.errors import InputError
+from netval.report.escape import printable
 from netval.static.engine import Answer, Engine, Headers, RouteInput, cell_text
 
 __all__ = [
@@ -404,7 +406,8 @@ def table(answer: Answer) -> Table:
     for column in answer.columns:
         out.add_column(column, overflow="fold")
     for row in answer.rows:
-        out.add_row(*(cell_text(row.get(c)) for c in answer.columns))
+        # Text, not markup: a config line may hold "[...]" or control characters
+        out.add_row(*(Text(printable(cell_text(row.get(c)))) for c in answer.columns))
     return out
 
 

@@ -145,7 +145,7 @@ def test_topology_edge_without_interface(tmp_path: Path) -> None:
 def test_binary_file(tmp_path: Path) -> None:
     snap = _copy(tmp_path)
     (snap / "configs" / "blob").write_bytes(b"\xff\xfe\x00garbage")
-    with pytest.raises(InputError, match=r"blob: not a text file"):
+    with pytest.raises(InputError, match=r"blob:1: not a text file"):
         load_snapshot(snap)
 
 
@@ -167,5 +167,5 @@ def test_host_interfaces_of_the_wrong_type(tmp_path: Path) -> None:
         '{"hostname": "h1", "hostInterfaces": {"eth0": {"prefix": "10.1.100.10/24", '
         '"gateway": "10.1.100.300"}}}'
     )
-    with pytest.raises(InputError, match=r"gateway '10.1.100.300' is not an IP address"):
+    with pytest.raises(InputError, match=r"gateway .10.1.100.300. is not an IPv4 address"):
         load_snapshot(snap)

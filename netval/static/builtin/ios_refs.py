@@ -20,7 +20,7 @@ from netval.static.builtin.model import (
     BgpRedistribute,
     RemoteAsKind,
 )
-from netval.static.builtin.syntax import Line
+from netval.static.builtin.syntax import Line, ipv4_address
 
 if TYPE_CHECKING:
     from netval.static.builtin.parse_ios import CiscoParser, Stanza
@@ -914,7 +914,11 @@ class BgpReader:
                 self.af, self.vrf = "ipv4", "default"
                 proc = self.proc
                 continue
-            self._line(proc, w, line.number)
+            try:
+                self._line(proc, w, line.number)
+            except ValueError as exc:
+                # one bad value costs its own line, not the rest of the BGP stanza
+                self.p.dev.unrecognized_line(line.number, line.text, f"router bgp: {exc}")
 
     def _template_line(self, w: list[str], n: int) -> None:
         assert self.template is not None
@@ -935,7 +939,7 @@ class BgpReader:
         dev = self.p.dev
         head = w[0]
         if w[:2] == ["bgp", "router-id"] and len(w) == 3:
-            proc.router_id = w[2]
+            proc.router_id = ipv4_address(w[2])
         elif w[:4] == ["bgp", "bestpath", "as-path", "multipath-relax"]:
             proc.multipath_relax = True
         elif head == "maximum-paths" and len(w) >= 2:

@@ -37,11 +37,14 @@ from netval.static.builtin.syntax import (
     as_int,
     as_path_statement,
     community_list_statement,
+    ipv4_address,
     is_comment,
+    ospf_area,
     prefix_list_statement,
     route_map_header,
     route_map_statement,
     split_lines,
+    vrrp_address,
 )
 
 FRR = Dialect(
@@ -243,7 +246,7 @@ class FrrParser:
             if w[2] == "cost" and len(w) == 4:
                 iface.ospf_cost = int(w[3])
             elif w[2] == "area" and len(w) == 4:
-                iface.ospf_area = w[3]
+                iface.ospf_area = ospf_area(w[3])
             elif w[2] == "passive":
                 iface.ospf_passive = True
             return True
@@ -273,8 +276,11 @@ class FrrParser:
             group = VrrpGroup(vrid, number)
             iface.vrrp.append(group)
         rest = w[2:]
-        if len(rest) >= 2 and rest[0] in ("ip", "ipv6"):
-            group.virtual_ips.append(rest[1])
+        if len(rest) >= 2 and rest[0] == "ip":
+            group.virtual_ips.append(vrrp_address(rest[1]))
+        elif len(rest) >= 2 and rest[0] == "ipv6":
+            # the data plane is IPv4 only: an IPv6 virtual address is checked, not modelled
+            ipaddress.IPv6Interface(rest[1])
         elif len(rest) == 2 and rest[0] == "priority":
             group.priority = int(rest[1])
         elif rest[:1] == ["preempt"]:
@@ -290,13 +296,14 @@ class FrrParser:
         assert ospf is not None
         head = w[0]
         if (head in ("ospf", "router-id") and w[-2:-1] == ["router-id"]) or head == "router-id":
-            ospf.router_id = w[-1]
+            ospf.router_id = ipv4_address(w[-1])
             return True
         if head == "network" and len(w) == 4 and w[2] == "area":
+            area = ospf_area(w[3])
             ospf.networks.append(
-                OspfNetwork(ipaddress.IPv4Network(w[1], strict=False), w[3], line.number)
+                OspfNetwork(ipaddress.IPv4Network(w[1], strict=False), area, line.number)
             )
-            ospf.areas.add(w[3])
+            ospf.areas.add(area)
             return True
         if head == "passive-interface" and len(w) == 2:
             if w[1] == "default":
@@ -315,7 +322,7 @@ class FrrParser:
             ospf.redistribute.append(BgpRedistribute(w[1], line.number, rmap))
             return True
         if head == "area" and len(w) >= 2:
-            ospf.areas.add(w[1])
+            ospf.areas.add(ospf_area(w[1]))
             return True
         return head in (
             "log-adjacency-changes",
@@ -368,7 +375,7 @@ class FrrParser:
             self.af = None
             return True
         if w[:2] == ["bgp", "router-id"] and len(w) == 3:
-            bgp.router_id = w[2]
+            bgp.router_id = ipv4_address(w[2])
             return True
         if w[:4] == ["bgp", "bestpath", "as-path", "multipath-relax"]:
             bgp.multipath_relax = True

@@ -41,11 +41,14 @@ from netval.static.builtin.syntax import (
     as_int,
     as_path_statement,
     community_list_statement,
+    ipv4_address,
     is_comment,
+    ospf_area,
     prefix_list_statement,
     route_map_header,
     route_map_statement,
     split_lines,
+    vrrp_address,
 )
 
 IOS = Dialect(
@@ -248,7 +251,10 @@ class CiscoParser:
                 iface.vrf = w[-1]
                 dev.vrfs.add(w[-1])
             elif w[0] == "vrrp" and len(w) >= 3 and w[1].isdigit():
-                _vrrp(iface, w, line.number)
+                try:
+                    _vrrp(iface, w, line.number)
+                except ValueError as exc:
+                    dev.unrecognized_line(line.number, line.text, f"interface: {exc}")
         if iface.vrf == "default" and name.lower().startswith("management"):
             iface.vrf = "default"
 
@@ -393,28 +399,35 @@ class CiscoParser:
         vrf = w[4] if len(w) > 4 and w[3] == "vrf" else "default"
         proc = self.dev.ospf.setdefault(vrf, OspfProcess(pid, st.head.number, vrf))
         for line in st.body:
-            lw = line.words
             if is_comment(line):
                 continue
-            if lw[0] == "router-id" and len(lw) == 2:
-                proc.router_id = lw[1]
-            elif lw[0] == "network" and len(lw) >= 5 and lw[3] == "area":
-                try:
-                    wild = int(ipaddress.IPv4Address(lw[2]))
-                    net = ipaddress.IPv4Network(f"{lw[1]}/{32 - wild.bit_length()}", strict=False)
-                except ValueError:
-                    continue
-                proc.networks.append(OspfNetwork(net, lw[4], line.number))
-                proc.areas.add(lw[4])
-            elif lw[0] == "passive-interface" and len(lw) == 2:
-                if lw[1] == "default":
-                    proc.passive_default = True
-                else:
-                    proc.passive.add(canonical_interface(lw[1]))
-            elif lw[:2] == ["no", "passive-interface"] and len(lw) == 3:
-                proc.non_passive.add(canonical_interface(lw[2]))
-            elif lw[0] == "area" and len(lw) >= 2:
-                proc.areas.add(lw[1])
+            try:
+                self._ospf_line(proc, line.words, line.number)
+            except ValueError as exc:
+                # one bad value costs its own line, not the rest of the OSPF stanza
+                self.dev.unrecognized_line(line.number, line.text, f"router ospf: {exc}")
+
+    def _ospf_line(self, proc: OspfProcess, lw: list[str], number: int) -> None:
+        if lw[0] == "router-id" and len(lw) == 2:
+            proc.router_id = ipv4_address(lw[1])
+        elif lw[0] == "network" and len(lw) >= 5 and lw[3] == "area":
+            try:
+                wild = int(ipaddress.IPv4Address(lw[2]))
+                net = ipaddress.IPv4Network(f"{lw[1]}/{32 - wild.bit_length()}", strict=False)
+            except ValueError:
+                return
+            area = ospf_area(lw[4])
+            proc.networks.append(OspfNetwork(net, area, number))
+            proc.areas.add(area)
+        elif lw[0] == "passive-interface" and len(lw) == 2:
+            if lw[1] == "default":
+                proc.passive_default = True
+            else:
+                proc.passive.add(canonical_interface(lw[1]))
+        elif lw[:2] == ["no", "passive-interface"] and len(lw) == 3:
+            proc.non_passive.add(canonical_interface(lw[2]))
+        elif lw[0] == "area" and len(lw) >= 2:
+            proc.areas.add(ospf_area(lw[1]))
 
 
 # --- small parsers -----------------------------------------------------------------------
@@ -462,7 +475,7 @@ def _vrrp(iface: Interface, w: list[str], number: int) -> None:
         group = VrrpGroup(vrid, number)
         iface.vrrp.append(group)
     if w[2] in ("ip", "ipv4") and len(w) >= 4:
-        group.virtual_ips.append(w[3])
+        group.virtual_ips.append(vrrp_address(w[3]))
     elif w[2] == "priority" and len(w) >= 4 and w[3].isdigit():
         group.priority = int(w[3])
     elif w[2] == "preempt":

@@ -84,6 +84,40 @@ def as_int(word: str) -> int | None:
         return None
 
 
+def ipv4_address(word: str) -> str:
+    """``word`` if it is a dotted-quad IPv4 address, else ValueError (the line is unrecognized).
+
+    Addresses kept as text (router ids, VRRP addresses) are turned into numbers only later, by
+    the data plane; checking them here keeps a bad one a finding on its line instead of a
+    crash far from it.
+    """
+    try:
+        ipaddress.IPv4Address(word)
+    except ValueError:
+        raise ValueError(f"{word!r} is not an IPv4 address") from None
+    return word
+
+
+def vrrp_address(word: str) -> str:
+    """A VRRP virtual address, ``A.B.C.D`` or ``A.B.C.D/LEN``; ValueError otherwise."""
+    try:
+        ipaddress.IPv4Interface(word)
+    except ValueError:
+        raise ValueError(f"{word!r} is not an IPv4 address") from None
+    return word
+
+
+def ospf_area(word: str) -> str:
+    """An OSPF area id, a 32-bit number or dotted; ValueError otherwise."""
+    if word.isascii() and word.isdigit() and len(word) <= 10 and int(word) < 2**32:
+        return word
+    try:
+        ipaddress.IPv4Address(word)
+    except ValueError:
+        raise ValueError(f"{word!r} is not an OSPF area id") from None
+    return word
+
+
 def parse_prefix(word: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     if word in ("any",):
         return ipaddress.IPv4Network("0.0.0.0/0")
@@ -371,20 +405,34 @@ def _match(dev: DeviceModel, d: Dialect, entry: RouteMapEntry, w: list[str], lin
     return False
 
 
+_LAST_AS_TIMES = frozenset(str(n) for n in range(1, 11))
+
+
+def _uint32(word: str) -> bool:
+    """A 32-bit unsigned number in ASCII digits (``isdigit`` also takes "²", ``int`` not)."""
+    return word.isascii() and word.isdigit() and len(word) <= 10 and int(word) < 2**32
+
+
+def _relative(word: str) -> bool:
+    """``N``, ``+N`` or ``-N`` as a 32-bit number, or a word such as FRR's ``rtt``."""
+    number = word[1:] if word[:1] in ("+", "-") else word
+    return _uint32(number) or (number.isascii() and number.isalpha())
+
+
 def _set(dev: DeviceModel, d: Dialect, entry: RouteMapEntry, w: list[str], line: int) -> bool:
     if not w:
         return False
     head = w[0]
-    if head == "local-preference" and len(w) == 2:
+    if head == "local-preference" and len(w) == 2 and _relative(w[1]):
         entry.sets.append(SetAction("local_preference", line, w[1]))
         return True
-    if head == "metric" and len(w) == 2:
+    if head == "metric" and len(w) == 2 and _relative(w[1]):
         entry.sets.append(SetAction("metric", line, w[1]))
         return True
-    if head == "weight" and len(w) == 2:
+    if head == "weight" and len(w) == 2 and _uint32(w[1]):
         entry.sets.append(SetAction("weight", line, w[1]))
         return True
-    if head == "tag" and len(w) == 2:
+    if head == "tag" and len(w) == 2 and _uint32(w[1]):
         entry.sets.append(SetAction("tag", line, w[1]))
         return True
     if head == "origin" and len(w) >= 2:
@@ -432,11 +480,13 @@ def _set(dev: DeviceModel, d: Dialect, entry: RouteMapEntry, w: list[str], line:
         return True
     if head == "as-path" and len(w) >= 3 and w[1] == "prepend":
         if w[2] == "last-as":
-            entry.sets.append(
-                SetAction("as_path_prepend_last_as", line, w[3] if len(w) > 3 else "1")
-            )
+            times = w[3] if len(w) > 3 else "1"
+            # FRR takes 1-10; the evaluator repeats the AS that many times
+            if times not in _LAST_AS_TIMES:
+                return False
+            entry.sets.append(SetAction("as_path_prepend_last_as", line, times))
             return True
-        if not all(v.isdigit() for v in w[2:]):
+        if not all(_uint32(v) for v in w[2:]):
             return False
         entry.sets.append(SetAction("as_path_prepend", line, values=tuple(w[2:])))
         return True

@@ -21,6 +21,7 @@ from netval.errors import NetvalError
 from netval.lab import naming
 
 if TYPE_CHECKING:
+    from netval.runner import Target
     from netval.state import Domain, State
 
 app = typer.Typer(
@@ -271,7 +272,9 @@ def _report_args(junitxml: Path | None, html: Path | None, json_path: Path | Non
     return args
 
 
-def _run_pytest(args: list[str], source: Any = None) -> int:
+def _run_pytest(
+    args: list[str], source: Any = None, planned: dict[Path, list[Target]] | None = None
+) -> int:
     import pytest
 
     from netval import pytest_plugin
@@ -286,7 +289,7 @@ def _run_pytest(args: list[str], source: Any = None) -> int:
         "-W",
         "ignore::pytest.PytestAssertRewriteWarning",
     ]
-    holder = [pytest_plugin.SourceHolder(source)] if source is not None else []
+    holder = [pytest_plugin.SourceHolder(source, planned)] if source is not None else []
     code = pytest.main(isolation + args, plugins=holder)
     if json_report.INTERRUPTED:
         return 130
@@ -365,14 +368,14 @@ def check(
     from netval.catalog import load_catalogs
     from netval.live.inventory import parse_limit
     from netval.live.source import LiveSource
-    from netval.runner import plan
+    from netval.runner import plan_catalog
 
     try:
         files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
         cat = load_catalogs(files)
         source = LiveSource(inventory, lab)
-        targets = plan(cat.entries, source.hosts(), "live", parse_limit(limit))  # input errors
-        source.check_platforms({d for t in targets for d in t.devices})
+        planned = plan_catalog(cat, source.hosts(), "live", parse_limit(limit))  # input errors
+        source.check_platforms({d for ts in planned.values() for t in ts for d in t.devices})
         if baseline is not None:
             from netval.state import State
 
@@ -395,7 +398,7 @@ def check(
             str(max_prefix_drop),
         ]
     args += _report_args(junitxml, html, json_path) + list(ctx.args)
-    raise typer.Exit(_run_pytest(args, source))
+    raise typer.Exit(_run_pytest(args, source, planned))
 
 
 EngineOpt = Annotated[
@@ -437,7 +440,7 @@ def verify(
     Parse status, undefined references, BGP compatibility, route-policy behaviour and reachability are asked of the engine; shared checks (bgp_sessions, ecmp, routes, vrrp) run on its predicted state. Exit 0 all passed, 1 a check failed or errored, 2 input error."""
     from netval.catalog import load_catalogs
     from netval.live.inventory import parse_limit
-    from netval.runner import plan
+    from netval.runner import plan_catalog
     from netval.snapshot import load_snapshot
     from netval.static.source import PredictedSource
 
@@ -455,7 +458,7 @@ def verify(
             )
         _progress(f"loading {snapshot} into the {engine} engine")
         source = PredictedSource(snapshot, engine, base, inventory)
-        plan(cat.entries, source.hosts(), "static", parse_limit(limit), source.narrow)
+        planned = plan_catalog(cat, source.hosts(), "static", parse_limit(limit), source.narrow)
     except NetvalError as exc:
         raise _fail(exc) from None
     args = [str(f) for f in cat.files] + [
@@ -473,7 +476,7 @@ def verify(
     if limit:
         args += ["--netval-limit", limit]
     args += _report_args(junitxml, html, json_path) + list(ctx.args)
-    raise typer.Exit(_run_pytest(args, source))
+    raise typer.Exit(_run_pytest(args, source, planned))
 
 
 @app.command("ask")

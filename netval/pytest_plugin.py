@@ -38,10 +38,14 @@ class CheckDataError(Exception):
 
 
 class SourceHolder:
-    """Hands a source the command line already opened to the plugin (no second upload)."""
+    """Hands a source the command line already opened to the plugin (no second upload), and
+    the targets it already planned per catalog file (no second load and plan)."""
 
-    def __init__(self, source: StateSource) -> None:
+    def __init__(
+        self, source: StateSource, planned: dict[Path, list[Target]] | None = None
+    ) -> None:
         self.netval_source = source
+        self.netval_planned = planned or {}
 
 
 class RunContext:
@@ -58,13 +62,24 @@ class RunContext:
         self.interrupted = False
         self.extra_targets: list[Target] = []
 
+    def _holder(self) -> SourceHolder | None:
+        for plugin in self.config.pluginmanager.get_plugins():
+            if isinstance(plugin, SourceHolder):
+                return plugin
+        return None
+
+    def planned(self, path: Path) -> list[Target] | None:
+        """The targets the command line planned for this catalog file, if it did."""
+        holder = self._holder()
+        return None if holder is None else holder.netval_planned.get(path.resolve())
+
     @property
     def source(self) -> StateSource:
         if self._source is None:
-            for plugin in self.config.pluginmanager.get_plugins():
-                if isinstance(plugin, SourceHolder):
-                    self._source = plugin.netval_source
-                    return self._source
+            holder = self._holder()
+            if holder is not None:
+                self._source = holder.netval_source
+                return self._source
             opt = self.config.getoption
             if self.mode == "live":
                 from netval.live.source import LiveSource
@@ -175,9 +190,11 @@ class CatalogFile(_NetvalCollector):
     def collect(self) -> Iterator[CheckItem]:
         ctx = _context(self.config)
         assert ctx is not None
-        entries = load_catalog_file(self.path)
-        narrow = getattr(ctx.source, "narrow", None)
-        targets = plan(entries, ctx.source.hosts(), ctx.mode, ctx.limit(), narrow)
+        targets = ctx.planned(self.path)
+        if targets is None:
+            entries = load_catalog_file(self.path)
+            narrow = getattr(ctx.source, "narrow", None)
+            targets = plan(entries, ctx.source.hosts(), ctx.mode, ctx.limit(), narrow)
         ctx.targets += targets
         yield from self._items(targets)
 

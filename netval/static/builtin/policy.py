@@ -161,18 +161,8 @@ class Evaluator:
             return False
         if not plist.entries:
             return True
-        addr = int(net.network_address)
-        for e in plist.entries:
-            if e.prefix.version != 4:
-                continue
-            low, high = e.length_range()
-            plen = e.prefix.prefixlen
-            if not (low <= net.prefixlen <= high and plen <= net.prefixlen):
-                continue
-            mask = (0xFFFFFFFF << (32 - plen)) & 0xFFFFFFFF
-            if addr & mask == int(e.prefix.network_address) & mask:
-                return e.action == "permit"
-        return False
+        e = plist.first_match4(net)
+        return e is not None and e.action == "permit"
 
     @staticmethod
     def _community_list(clist: CommunityList | None, comms: frozenset[str], exact: bool) -> bool:

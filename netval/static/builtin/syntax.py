@@ -135,10 +135,8 @@ def prefix_list_statement(
     if rest[1] == "any":
         ge, le = 0, prefix.max_prefixlen
     if seq is None:
-        seq = (max((e.seq for e in plist.entries), default=0) // d.seq_step + 1) * d.seq_step
-    plist.entries = [e for e in plist.entries if e.seq != seq]
-    plist.entries.append(PrefixListEntry(seq, rest[0], prefix, ge, le, line))
-    plist.entries.sort(key=lambda e: e.seq)
+        seq = (plist.max_seq // d.seq_step + 1) * d.seq_step
+    plist.add(PrefixListEntry(seq, rest[0], prefix, ge, le, line))
     dev.define(stype, name, line)
     return True
 

@@ -455,8 +455,13 @@ class DeviceModel:
     ) -> None:
         self.references.append(Reference(stype, name, context, line, satisfied_by or (stype,)))
 
-    def unrecognized_line(self, line: int, text: str, context: str) -> None:
-        self.unrecognized.append(Unrecognized(line, text, context))
+    def unrecognized_line(
+        self, line: int, text: str, context: str, comment: str | None = None
+    ) -> None:
+        if comment is None:
+            self.unrecognized.append(Unrecognized(line, text, context))
+        else:
+            self.unrecognized.append(Unrecognized(line, text, context, comment))
 
     def finish_status(self) -> None:
         if self.status is ParseStatus.PASSED and self.unrecognized:

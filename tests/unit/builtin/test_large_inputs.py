@@ -78,3 +78,22 @@ def test_long_prefix_list_parses_and_evaluates(
     got = [r["Action"] for r in rows]
     # a /25 matches no exact /24 entry, 192.0.2.0/24 the replacing entry, 10/8 only the last
     assert got == [_expected(k) for k in keys] + ["PERMIT", "DENY", "PERMIT"]
+
+
+SEARCHED = 20_000
+DENIED = 12_345
+
+
+@pytest.mark.timeout(60)
+def test_search_over_a_long_prefix_list(make_engine: MakeEngine) -> None:
+    """One candidate per region of the trie the entries cut 10/8 into: 20,001 at /24."""
+    lines = [
+        f"ip prefix-list BIG seq {5 * (k + 1)} {'deny' if k == DENIED else 'permit'} {_prefix(k)}"
+        for k in range(SEARCHED)
+    ]
+    lines.append(f"ip prefix-list BIG seq {5 * (SEARCHED + 1)} permit 10.0.0.0/8 le 32")
+    rmap = "route-map RM permit 10\n match ip address prefix-list BIG\n"
+    e = make_engine({"r1": frr_device("r1", {}, "\n".join(lines) + "\n" + rmap)})
+    rows = e.search_route_policies("r1", "RM", "in", ["10.0.0.0/8:24"], "deny").rows
+    assert [r["Input_Route"]["network"] for r in rows] == [_prefix(DENIED)]
+    assert e.search_route_policies("r1", "RM", "in", ["10.64.0.0/10:24"], "deny").rows == []

@@ -15,7 +15,7 @@ Each run is a fresh process (wall time from start to exit, peak RSS of the child
 checkout unpacked with `git archive`), to measure before and after on the same inputs.
 
     .venv/bin/python bench/verify_stalls.py [--prefix-lists 20000 40000 150000]
-        [--catalogs 2500 5000 10000] [--timeout 300] [--netval-src DIR]
+        [--catalogs 2500 5000 10000] [--timeout 300] [--netval-src DIR] [--parse-only] [--regex]
 """
 
 from __future__ import annotations
@@ -130,6 +130,36 @@ PREFIX_LIST_CATALOG = """checks:
 """
 
 
+REGEX_CATALOG = """checks:
+  - kind: parse
+  - kind: route_policy
+    devices: [r1]
+    policy: IN
+    direction: in
+    cases:
+      - route: {prefix: 10.0.1.0/24, as_path: [65001, 65002, 65003, 65004, 65005, 65006]}
+        expect: deny
+"""
+
+
+def regex_snapshot(root: Path) -> None:
+    """r1's inbound route-map matches an as-path list whose regex backtracks exponentially."""
+    configs = root / "configs"
+    configs.mkdir(parents=True)
+    r1 = [
+        "  neighbor 100.64.0.1 route-map IN in",
+        "  neighbor 100.64.0.1 route-map IN out",
+        " exit-address-family",
+        "!",
+        "bgp as-path access-list EVIL permit ^(_?[0-9]+_?)*x$",
+        "route-map IN permit 10",
+        " match as-path EVIL",
+    ]
+    r2 = [" exit-address-family"]
+    (configs / "r1").write_text(_device("r1", 65001, "100.64.0.0", "100.64.0.1", 65002, r1))
+    (configs / "r2").write_text(_device("r2", 65002, "100.64.0.1", "100.64.0.0", 65001, r2))
+
+
 def check_parses(root: Path, n: int) -> None:
     """The generated snapshot parses PASSED with all its entries (this checkout's engine)."""
     sys.path.insert(0, str(ROOT))
@@ -201,6 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--catalogs", type=int, nargs="*", default=[2_500, 5_000, 10_000])
     ap.add_argument("--timeout", type=float, default=300.0)
     ap.add_argument("--netval-src", default=None, help="import netval from this folder")
+    ap.add_argument("--regex", action="store_true", help="also time the backtracking regex")
+    ap.add_argument(
+        "--parse-only", action="store_true", help="prefix-list runs ask only the parse check"
+    )
     a = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -209,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
             prefix_list_snapshot(snap, n)
             check_parses(snap, n)
             cat = work / f"pl{n}.yaml"
-            cat.write_text(PREFIX_LIST_CATALOG)
+            cat.write_text("checks:\n  - kind: parse\n" if a.parse_only else PREFIX_LIST_CATALOG)
             row = run_verify(snap, cat, work / f"pl{n}.json", a.netval_src, a.timeout)
             if row["seconds"] is not None:
                 by_kind = {str(r["kind"]): r["status"] for r in row["results"]}  # type: ignore[attr-defined]
@@ -218,6 +252,13 @@ def main(argv: list[str] | None = None) -> int:
             for r in row.get("results", []):  # type: ignore[attr-defined]
                 if r["status"] != "pass":
                     print(f"  {r['id']}: {r['status']}: {r['message'][:200]}")
+        if a.regex:
+            snap = work / "regex"
+            regex_snapshot(snap)
+            cat = work / "regex.yaml"
+            cat.write_text(REGEX_CATALOG)
+            row = run_verify(snap, cat, work / "regex.json", a.netval_src, a.timeout)
+            print(f"as-path regex ^(_?[0-9]+_?)*x$, 6 ASNs: {_fmt(row, a.timeout)}", flush=True)
         for n in a.catalogs:
             cat = work / f"cat{n}.yaml"
             catalog(cat, n)

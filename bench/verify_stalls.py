@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -189,31 +188,40 @@ def run_verify(
 ) -> dict[str, object]:
     cli = [sys.executable, "-c", _BOOT, src] if src else [sys.executable, "-m", "netval.cli"]
     args = ["verify", str(snapshot), "-c", str(catalog_path), "--engine", "builtin"]
+    out = report.with_suffix(".stderr")
     started = time.monotonic()
-    try:
-        proc = subprocess.run(
+    with out.open("w") as err:
+        proc = subprocess.Popen(
             [*cli, *args, "--json", str(report)],
-            capture_output=True,
-            text=True,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
             cwd=ROOT,
-            timeout=timeout,
             env={**os.environ, "COLUMNS": "120"},
         )
-    except subprocess.TimeoutExpired:
-        return {"seconds": None, "rc": None}
+        # wait4 gives this child's own peak RSS (RUSAGE_CHILDREN is the maximum of all)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - started > timeout:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                return {"seconds": None, "rc": None}
+            time.sleep(0.05)
     seconds = time.monotonic() - started
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    rc = os.waitstatus_to_exitcode(status)
+    rss = usage.ru_maxrss // 1024
     results = json.loads(report.read_text())["results"] if report.is_file() else []
     counts: dict[str, int] = {}
     for r in results:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     return {
         "seconds": seconds,
-        "rc": proc.returncode,
+        "rc": rc,
         "counts": counts,
         "results": results,
         "rss_mb": rss,
-        "stderr": proc.stderr[-400:],
+        "stderr": out.read_text()[-400:],
     }
 
 

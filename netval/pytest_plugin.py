@@ -14,12 +14,13 @@ import html
 import json
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from netval.catalog import load_catalog_file
+from netval.catalog import CatalogEntry, load_catalog_file
 from netval.errors import NetvalError
 from netval.results import Result, Status
 from netval.runner import Evaluation, Runner, StateSource, Target, plan
@@ -190,11 +191,21 @@ class CatalogFile(_NetvalCollector):
     def collect(self) -> Iterator[CheckItem]:
         ctx = _context(self.config)
         assert ctx is not None
-        targets = ctx.planned(self.path)
-        if targets is None:
+        planned = ctx.planned(self.path)
+        if planned is None:
             entries = load_catalog_file(self.path)
             narrow = getattr(ctx.source, "narrow", None)
             targets = plan(entries, ctx.source.hosts(), ctx.mode, ctx.limit(), narrow)
+        else:
+            # the command line read the file by the name it was given; reports name it as
+            # pytest collected it, as when the plugin reads it itself
+            moved: dict[int, CatalogEntry] = {}
+            targets = []
+            for t in planned:
+                entry = moved.get(id(t.entry))
+                if entry is None:
+                    entry = moved[id(t.entry)] = replace(t.entry, file=self.path)
+                targets.append(replace(t, entry=entry))
         ctx.targets += targets
         yield from self._items(targets)
 

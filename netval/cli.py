@@ -24,6 +24,7 @@ from netval.lab import naming
 from netval.report.escape import printable
 
 if TYPE_CHECKING:
+    from netval.runner import Target
     from netval.state import Domain, State
 
 app = typer.Typer(
@@ -342,7 +343,9 @@ def _report_args(junitxml: Path | None, html: Path | None, json_path: Path | Non
     return args
 
 
-def _run_pytest(args: list[str], source: Any) -> int:
+def _run_pytest(
+    args: list[str], source: Any, planned: dict[Path, list[Target]] | None = None
+) -> int:
     with interrupts.held(deliver=False):
         import pytest
 
@@ -361,7 +364,7 @@ def _run_pytest(args: list[str], source: Any) -> int:
     # a signal from here on stops device collection at once but never a report half-way
     # (pytest writes JUnit and HTML at the end of the session); it ends the run with 130
     with interrupts.held(deliver=False):
-        code = pytest.main(isolation + args, plugins=[pytest_plugin.SourceHolder(source)])
+        code = pytest.main(isolation + args, plugins=[pytest_plugin.SourceHolder(source, planned)])
     if json_report.INTERRUPTED or interrupts.received() is not None:
         return 130
     ran = pytest_plugin.LAST_RUN
@@ -443,14 +446,14 @@ def check(
             from netval.catalog import load_catalogs
             from netval.live.inventory import parse_limit
             from netval.live.source import LiveSource
-            from netval.runner import plan
+            from netval.runner import plan_catalog
 
             _check_reports(junitxml, html, json_path)
             files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
             cat = load_catalogs(files)
             source = LiveSource(inventory, lab)
-            targets = plan(cat.entries, source.hosts(), "live", parse_limit(limit))
-            source.check_platforms({d for t in targets for d in t.devices})
+            planned = plan_catalog(cat, source.hosts(), "live", parse_limit(limit))
+            source.check_platforms({d for ts in planned.values() for t in ts for d in t.devices})
             if baseline is not None:
                 from netval.state import State
 
@@ -473,7 +476,7 @@ def check(
                 str(max_prefix_drop),
             ]
         args += _report_args(junitxml, html, json_path) + list(ctx.args)
-        raise typer.Exit(_run_pytest(args, source))
+        raise typer.Exit(_run_pytest(args, source, planned))
 
 
 EngineOpt = Annotated[
@@ -519,7 +522,7 @@ def verify(
         try:
             from netval.catalog import load_catalogs
             from netval.live.inventory import parse_limit
-            from netval.runner import plan
+            from netval.runner import plan_catalog
             from netval.snapshot import load_snapshot
             from netval.static.source import PredictedSource
 
@@ -539,7 +542,7 @@ def verify(
             # loading can take long (a Batfish upload): a signal stops it at once
             with interrupts.interruptible():
                 source = PredictedSource(snapshot, engine, base, inventory)
-            plan(cat.entries, source.hosts(), "static", parse_limit(limit), source.narrow)
+            planned = plan_catalog(cat, source.hosts(), "static", parse_limit(limit), source.narrow)
         except NetvalError as exc:
             raise _fail(exc) from None
         except KeyboardInterrupt:
@@ -563,7 +566,7 @@ def verify(
         if limit:
             args += ["--netval-limit", limit]
         args += _report_args(junitxml, html, json_path) + list(ctx.args)
-        raise typer.Exit(_run_pytest(args, source))
+        raise typer.Exit(_run_pytest(args, source, planned))
 
 
 @app.command("ask")

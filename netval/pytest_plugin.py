@@ -14,12 +14,13 @@ import html
 import json
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from netval.catalog import load_catalog_file
+from netval.catalog import CatalogEntry, load_catalog_file
 from netval.errors import NetvalError
 from netval.report.escape import printable
 from netval.results import Result, Status
@@ -40,14 +41,18 @@ class CheckDataError(Exception):
 
 
 class SourceHolder:
-    """Hands a source the command line already opened to the plugin (no second upload).
+    """Hands a source the command line already opened to the plugin (no second upload), and
+    the targets it already planned per catalog file (no second load and plan).
 
     ``None``: the command was interrupted before its source was open; the run then only
     reports that, and opens nothing.
     """
 
-    def __init__(self, source: StateSource | None) -> None:
+    def __init__(
+        self, source: StateSource | None, planned: dict[Path, list[Target]] | None = None
+    ) -> None:
         self.netval_source = source
+        self.netval_planned = planned or {}
 
 
 class RunContext:
@@ -74,6 +79,17 @@ class RunContext:
         if self._source is not None:
             return self._source.description
         return "interrupted before the source was opened" if self.no_source else ""
+
+    def _holder(self) -> SourceHolder | None:
+        for plugin in self.config.pluginmanager.get_plugins():
+            if isinstance(plugin, SourceHolder):
+                return plugin
+        return None
+
+    def planned(self, path: Path) -> list[Target] | None:
+        """The targets the command line planned for this catalog file, if it did."""
+        holder = self._holder()
+        return None if holder is None else holder.netval_planned.get(path.resolve())
 
     @property
     def source(self) -> StateSource:
@@ -218,9 +234,21 @@ class CatalogFile(_NetvalCollector):
         if ctx.no_source:
             yield from self._interrupted()
             return
-        entries = load_catalog_file(self.path)
-        narrow = getattr(ctx.source, "narrow", None)
-        targets = plan(entries, ctx.source.hosts(), ctx.mode, ctx.limit(), narrow)
+        planned = ctx.planned(self.path)
+        if planned is None:
+            entries = load_catalog_file(self.path)
+            narrow = getattr(ctx.source, "narrow", None)
+            targets = plan(entries, ctx.source.hosts(), ctx.mode, ctx.limit(), narrow)
+        else:
+            # the command line read the file by the name it was given; reports name it as
+            # pytest collected it, as when the plugin reads it itself
+            moved: dict[int, CatalogEntry] = {}
+            targets = []
+            for t in planned:
+                entry = moved.get(id(t.entry))
+                if entry is None:
+                    entry = moved[id(t.entry)] = replace(t.entry, file=self.path)
+                targets.append(replace(t, entry=entry))
         ctx.targets += targets
         yield from self._items(targets)
 

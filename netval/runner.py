@@ -10,10 +10,11 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from netval import interrupts
-from netval.catalog import CatalogEntry
+from netval.catalog import Catalog, CatalogEntry
 from netval.checks.base import CheckSpec, evaluate
 from netval.errors import InputError, NetvalError
 from netval.live.inventory import select
@@ -80,6 +81,8 @@ def plan(
         )
     targets: list[Target] = []
     seen: set[str] = set()
+    # the next suffix to try per base id: repeated checks get #2, #3, ... without rescanning
+    next_suffix: dict[str, int] = {}
     for entry in entries:
         spec = entry.spec
         note = ""
@@ -130,7 +133,7 @@ def plan(
                 else (f"{spec.label()}[{target}]")
             )
             item_id = base_id
-            n = 2
+            n = next_suffix.get(base_id, 2)
             while item_id in seen:
                 item_id = (
                     f"{spec.label()}#{n}"
@@ -138,9 +141,30 @@ def plan(
                     else f"{spec.label()}#{n}[{target}]"
                 )
                 n += 1
+            next_suffix[base_id] = n
             seen.add(item_id)
             targets.append(Target(entry, target, devices, item_id, note))
     return targets
+
+
+def plan_catalog(
+    catalog: Catalog,
+    hosts: dict[str, Any],
+    gate: str,
+    limit: list[str] | dict[str, Any] | None = None,
+    narrow: Callable[[CheckSpec, list[str], str], list[str]] | None = None,
+) -> dict[Path, list[Target]]:
+    """Targets per catalog file (by resolved path), with item ids unique within each file as
+    the pytest plugin names them; a file given twice is planned once."""
+    by_file: dict[Path, list[CatalogEntry]] = {}
+    taken: set[tuple[Path, int]] = set()
+    for entry in catalog.entries:
+        key = entry.file.resolve()
+        if (key, entry.index) in taken:
+            continue
+        taken.add((key, entry.index))
+        by_file.setdefault(key, []).append(entry)
+    return {key: plan(entries, hosts, gate, limit, narrow) for key, entries in by_file.items()}
 
 
 def _merge_needs(targets: list[Target]) -> dict[str, set[Domain]]:

@@ -100,8 +100,11 @@ def eval_parse(
     for issue in issues:
         where = _lines(issue.get("Source_Lines"))
         if not where or any(f in where for f in bad_files):
-            text = issue.get("Line_Text") or issue.get("Details") or ""
-            details.append(f"{where} {issue.get('Type', '')}: {str(text).strip()[:120]}")
+            text = str(issue.get("Line_Text") or issue.get("Details") or "").strip()[:120]
+            why = str(issue.get("Details") or "")
+            if why and why != "This syntax is unrecognized" and why.strip()[:120] != text:
+                text += f" ({why})"  # e.g. a regular expression that cannot be evaluated
+            details.append(f"{where} {issue.get('Type', '')}: {text}")
     return Outcome.failed(
         f"{len(bad)} file(s) not fully parsed: {_listed(details)}",
         expected="every file PASSED" + (" (or PARTIALLY_UNRECOGNIZED)" if allow_partial else ""),

@@ -56,6 +56,13 @@ class StructureDef:
     type: str
     name: str
     lines: list[int] = field(default_factory=list)
+    # the same lines as a set: a list of 150k entries is one structure continued 150k times
+    _seen: set[int] = field(default_factory=set, init=False, repr=False, compare=False)
+
+    def add_line(self, line: int) -> None:
+        if line not in self._seen:
+            self._seen.add(line)
+            self.lines.append(line)
 
 
 @dataclass(frozen=True)
@@ -257,11 +264,69 @@ class PrefixListEntry:
         return low, high
 
 
-@dataclass
+_HOST_MASKS = tuple((0xFFFFFFFF << (32 - k)) & 0xFFFFFFFF for k in range(33))
+
+
 class PrefixList:
-    name: str
-    family: int  # 4 or 6
-    entries: list[PrefixListEntry] = field(default_factory=list)
+    """Entries by sequence number. Adding is O(1) and the sorted view and the lookup index
+    are built once when first read, so a list of N entries costs O(N log N) to parse and
+    O(prefix length) per IPv4 lookup, whatever N is."""
+
+    def __init__(self, name: str, family: int) -> None:
+        self.name = name
+        self.family = family  # 4 or 6
+        self._by_seq: dict[int, PrefixListEntry] = {}
+        self.max_seq = 0
+        self._sorted: list[PrefixListEntry] | None = None
+        self._index: dict[tuple[int, int], list[tuple[int, PrefixListEntry]]] | None = None
+
+    def __repr__(self) -> str:
+        return f"PrefixList({self.name!r}, {self.family}, {len(self._by_seq)} entries)"
+
+    def add(self, entry: PrefixListEntry) -> None:
+        """Add an entry; one with the same sequence number replaces the old one."""
+        self._by_seq.pop(entry.seq, None)
+        self._by_seq[entry.seq] = entry
+        self.max_seq = max(self.max_seq, entry.seq)
+        self._sorted = None
+        self._index = None
+
+    @property
+    def entries(self) -> list[PrefixListEntry]:
+        """In sequence order (the order the device evaluates them)."""
+        if self._sorted is None:
+            self._sorted = sorted(self._by_seq.values(), key=lambda e: e.seq)
+        return self._sorted
+
+    def first_match4(self, net: ipaddress.IPv4Network) -> PrefixListEntry | None:
+        """The first IPv4 entry (in sequence order) that matches ``net``, or None.
+
+        An entry matches when its prefix covers ``net`` and ``net``'s length is in the entry's
+        range; only the entries whose prefix is one of ``net``'s at most 33 covering prefixes
+        can match, so those are looked up by (address, length)."""
+        index = self._index
+        if index is None:
+            index = {}
+            for pos, e in enumerate(self.entries):
+                if e.prefix.version == 4:
+                    key = (int(e.prefix.network_address), e.prefix.prefixlen)
+                    index.setdefault(key, []).append((pos, e))
+            self._index = index
+        addr = int(net.network_address)
+        plen = net.prefixlen
+        best: tuple[int, PrefixListEntry] | None = None
+        for k in range(plen + 1):
+            bucket = index.get((addr & _HOST_MASKS[k], k))
+            if bucket is None:
+                continue
+            for pos, e in bucket:
+                if best is not None and pos >= best[0]:
+                    break
+                low, high = e.length_range()
+                if low <= plen <= high:
+                    best = (pos, e)
+                    break
+        return None if best is None else best[1]
 
 
 @dataclass
@@ -383,16 +448,20 @@ class DeviceModel:
         d = self.definitions.get(key)
         if d is None:
             d = self.definitions[key] = StructureDef(stype, name)
-        if line not in d.lines:
-            d.lines.append(line)
+        d.add_line(line)
 
     def refer(
         self, stype: str, name: str, context: str, line: int, satisfied_by: tuple[str, ...] = ()
     ) -> None:
         self.references.append(Reference(stype, name, context, line, satisfied_by or (stype,)))
 
-    def unrecognized_line(self, line: int, text: str, context: str) -> None:
-        self.unrecognized.append(Unrecognized(line, text, context))
+    def unrecognized_line(
+        self, line: int, text: str, context: str, comment: str | None = None
+    ) -> None:
+        if comment is None:
+            self.unrecognized.append(Unrecognized(line, text, context))
+        else:
+            self.unrecognized.append(Unrecognized(line, text, context, comment))
 
     def finish_status(self) -> None:
         if self.status is ParseStatus.PASSED and self.unrecognized:

@@ -205,9 +205,9 @@ class FrrParser:
                 dev, FRR, w[2], w[3:], line.number, 4 if head == "ip" else 6
             )
         if w[:2] in (["bgp", "community-list"], ["ip", "community-list"]):
-            return community_list_statement(dev, FRR, w[2:], line.number)
+            return community_list_statement(dev, FRR, w[2:], line.number, line.text)
         if w[:3] in (["bgp", "as-path", "access-list"], ["ip", "as-path", "access-list"]):
-            return as_path_statement(dev, FRR, w[3:], line.number)
+            return as_path_statement(dev, FRR, w[3:], line.number, line.text)
         if w[:2] in (["bgp", "large-community-list"], ["bgp", "extcommunity-list"]):
             return True
         if head == "ip" and len(w) >= 3 and w[1] == "route":

@@ -206,9 +206,9 @@ class CiscoParser:
         if head == "ip" and len(w) >= 3 and w[1] in ("community-list", "extcommunity-list"):
             if w[1] == "extcommunity-list":
                 return True
-            return community_list_statement(dev, d, w[2:], st.head.number)
+            return community_list_statement(dev, d, w[2:], st.head.number, st.head.text)
         if w[:3] == ["ip", "as-path", "access-list"]:
-            return as_path_statement(dev, d, w[3:], st.head.number)
+            return as_path_statement(dev, d, w[3:], st.head.number, st.head.text)
         if head == "ip" and len(w) >= 3 and w[1] == "route":
             return self.static_route(w[2:], st.head.number)
         if head in ("ip", "ipv6", "mac") and len(w) >= 2 and w[1] == "access-list":

@@ -161,21 +161,12 @@ class Evaluator:
             return False
         if not plist.entries:
             return True
-        addr = int(net.network_address)
-        for e in plist.entries:
-            if e.prefix.version != 4:
-                continue
-            low, high = e.length_range()
-            plen = e.prefix.prefixlen
-            if not (low <= net.prefixlen <= high and plen <= net.prefixlen):
-                continue
-            mask = (0xFFFFFFFF << (32 - plen)) & 0xFFFFFFFF
-            if addr & mask == int(e.prefix.network_address) & mask:
-                return e.action == "permit"
-        return False
+        e = plist.first_match4(net)
+        return e is not None and e.action == "permit"
 
-    @staticmethod
-    def _community_list(clist: CommunityList | None, comms: frozenset[str], exact: bool) -> bool:
+    def _community_list(
+        self, clist: CommunityList | None, comms: frozenset[str], exact: bool
+    ) -> bool:
         if clist is None:
             return False
         text = community_text(comms)
@@ -184,7 +175,7 @@ class Evaluator:
                 wanted = set(e.communities)
                 hit = wanted == set(comms) if exact else bool(wanted) and wanted <= comms
             else:
-                hit = regexes.search(e.regex or "", text)
+                hit = self._regex(e.regex or "", text, e.line, f"community-list {clist.name}")
             if hit:
                 return e.action == "permit"
         return False
@@ -194,9 +185,19 @@ class Evaluator:
         if alist is None:
             return False
         for e in alist.entries:
-            if regexes.search(e.regex, text):
+            if self._regex(e.regex, text, e.line, f"as-path access-list {name}"):
                 return e.action == "permit"
         return False
+
+    def _regex(self, regex: str, text: str, line: int, where: str) -> bool:
+        try:
+            return regexes.search(regex, text)
+        except regexes.UnevaluableRegex as exc:
+            raise regexes.UnevaluableRegex(
+                f"{self.dev.filename}:{line}: {self.dev.hostname} {where}: {exc.message}; "
+                f"a route this entry decides cannot be judged (input {text!r})",
+                hint=exc.hint,
+            ) from None
 
     @staticmethod
     def _acl(acl: Acl | None, net: ipaddress.IPv4Network) -> bool:

@@ -15,6 +15,7 @@ those dimensions; ``SearchOutcome.complete`` says whether the answer was exhaust
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
 import re
 from collections.abc import Iterator
@@ -127,47 +128,45 @@ def _collect(dev: DeviceModel, m: Match, f: PolicyFeatures, todo: list[str]) -> 
 # --- prefix representatives --------------------------------------------------------------
 
 
-def _contains(outer: tuple[int, int], inner: tuple[int, int]) -> bool:
-    (oa, ol), (ia, il) = outer, inner
-    if ol > il:
-        return False
-    mask = (_FULL << (32 - ol)) & _FULL if ol else 0
-    return (oa & mask) == (ia & mask)
+def _span(node: tuple[int, int]) -> int:
+    return 1 << (32 - node[1])
 
 
-def _free(node: tuple[int, int], blocked: list[tuple[int, int]], length: int) -> int | None:
-    """An address under ``node`` whose /length prefix lies in no blocked prefix."""
-    addr, k = node
-    if any(_contains(b, node) for b in blocked):
-        return None
-    inside = [b for b in blocked if _contains(node, b)]
-    if not inside or k == length:
-        return addr if not inside else None
-    for bit in (0, 1):
-        child = (addr | (bit << (31 - k)), k + 1)
-        found = _free(child, inside, length)
-        if found is not None:
-            return found
-    return None
+def _free(node: tuple[int, int], tests: list[tuple[int, int]], after: int) -> int | None:
+    """The lowest address under ``node`` that lies in none of the tests strictly inside it.
+
+    ``tests`` is sorted by (address, length) and ``after`` is the index of the first test
+    that sorts after ``node``: the tests strictly inside a prefix follow it in that order, and
+    at each address the shortest (the one that contains the others) comes first. So one pass
+    over the outermost tests, jumping past what each contains, finds the first gap."""
+    addr, _ = node
+    end = addr + _span(node)
+    cursor, i = addr, after
+    while i < len(tests) and tests[i][0] < end:
+        if cursor < tests[i][0]:
+            return cursor
+        cursor = tests[i][0] + _span(tests[i])
+        i = bisect.bisect_left(tests, (cursor, -1), i + 1)
+    return cursor if cursor < end else None
 
 
 def prefix_candidates(
     space: PrefixSpace, constraints: set[tuple[int, int]]
 ) -> Iterator[ipaddress.IPv4Network]:
+    """For each length, one prefix per region of the trie the tests cut the space into: the
+    region under a test (or the space itself) that no longer test inside it covers."""
     root = (int(space.prefix.network_address), space.prefix.prefixlen)
+    root_end = root[0] + _span(root)
+    ordered = sorted({(a & ((_FULL << (32 - k)) & _FULL if k else 0), k) for a, k in constraints})
+    # only tests strictly inside the space matter; they sort after it and before its end
+    lo = bisect.bisect_right(ordered, root)
+    hi = bisect.bisect_left(ordered, (root_end, -1))
+    inside = [t for t in ordered[lo:hi] if t[1] > root[1]]
     for length in range(max(space.low, root[1]), space.high + 1):
-        tests = sorted(
-            {
-                (a & ((_FULL << (32 - k)) & _FULL if k else 0), k)
-                for a, k in constraints
-                if k <= length
-            }
-        )
-        inside = [t for t in tests if _contains(root, t) and t != root]
+        tests = [t for t in inside if t[1] <= length]
         seen: set[int] = set()
-        for node in [root, *inside]:
-            below = [t for t in inside if t != node and _contains(node, t)]
-            addr = _free(node, below, length)
+        for i, node in enumerate([root, *tests]):
+            addr = _free(node, tests, i)  # tests[i:] sort after node (root: all of them)
             if addr is not None and addr not in seen:
                 seen.add(addr)
                 yield ipaddress.IPv4Network((addr, length))

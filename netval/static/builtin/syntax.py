@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
+from netval.static.builtin import regexes
 from netval.static.builtin.model import (
     AsPathEntry,
     AsPathList,
@@ -169,10 +170,8 @@ def prefix_list_statement(
     if rest[1] == "any":
         ge, le = 0, prefix.max_prefixlen
     if seq is None:
-        seq = (max((e.seq for e in plist.entries), default=0) // d.seq_step + 1) * d.seq_step
-    plist.entries = [e for e in plist.entries if e.seq != seq]
-    plist.entries.append(PrefixListEntry(seq, rest[0], prefix, ge, le, line))
-    plist.entries.sort(key=lambda e: e.seq)
+        seq = (plist.max_seq // d.seq_step + 1) * d.seq_step
+    plist.add(PrefixListEntry(seq, rest[0], prefix, ge, le, line))
     dev.define(stype, name, line)
     return True
 
@@ -180,7 +179,17 @@ def prefix_list_statement(
 # --- community and as-path lists ---------------------------------------------------------
 
 
-def community_list_statement(dev: DeviceModel, d: Dialect, words: list[str], line: int) -> bool:
+def _check_regex(dev: DeviceModel, regex: str, line: int, text: str, context: str) -> None:
+    """A regex that cannot be evaluated is a parse finding on its line (the entry is kept, so
+    that evaluating it is an error rather than a silent no-match)."""
+    why = regexes.problem(regex)
+    if why is not None:
+        dev.unrecognized_line(line, text, context, f"regular expression '{regex}': {why}")
+
+
+def community_list_statement(
+    dev: DeviceModel, d: Dialect, words: list[str], line: int, text: str
+) -> bool:
     """``[standard|expanded] NAME [seq N] permit|deny VALUES`` (after the command words)."""
     kind: str | None = None
     if words and words[0] in ("standard", "expanded"):
@@ -211,7 +220,9 @@ def community_list_statement(dev: DeviceModel, d: Dialect, words: list[str], lin
             CommunityListEntry(action, line, tuple(normalize_community(v) for v in values))
         )
     else:
-        clist.entries.append(CommunityListEntry(action, line, regex=" ".join(values)))
+        regex = " ".join(values)
+        clist.entries.append(CommunityListEntry(action, line, regex=regex))
+        _check_regex(dev, regex, line, text, f"community-list {name}")
     dev.define(d.community_standard if kind == "standard" else d.community_expanded, name, line)
     return True
 
@@ -250,7 +261,7 @@ def normalize_community(word: str) -> str:
     return w
 
 
-def as_path_statement(dev: DeviceModel, d: Dialect, words: list[str], line: int) -> bool:
+def as_path_statement(dev: DeviceModel, d: Dialect, words: list[str], line: int, text: str) -> bool:
     """``NAME [seq N] permit|deny REGEX`` (after ``... as-path access-list``)."""
     if len(words) < 2:
         return False
@@ -263,7 +274,9 @@ def as_path_statement(dev: DeviceModel, d: Dialect, words: list[str], line: int)
     if len(rest) < 1 or rest[0] not in ("permit", "deny"):
         return False
     alist = dev.as_path_lists.setdefault(name, AsPathList(name))
-    alist.entries.append(AsPathEntry(rest[0], " ".join(rest[1:]) or ".*", line))
+    regex = " ".join(rest[1:]) or ".*"
+    alist.entries.append(AsPathEntry(rest[0], regex, line))
+    _check_regex(dev, regex, line, text, f"as-path access-list {name}")
     dev.define(d.as_path, name, line)
     return True
 

@@ -24,6 +24,14 @@ class _Baseline(CheckSpec):
         self._base = base
         return self
 
+    def _routes_gap(self, target: str) -> Outcome | None:
+        """An error when the baseline holds no routing table for ``target``."""
+        base_node = self._base.nodes[target]
+        if base_node.routes is not None:
+            return None
+        why = base_node.errors.get("routes") or base_node.errors.get("device", "not captured")
+        return Outcome.error(f"the baseline has no routing table for {target}: {why}")
+
 
 class BaselineBgp(_Baseline):
     """No session that was Established is lost; prefixes received drop by at most N % and
@@ -96,10 +104,9 @@ class BaselineEcmp(_Baseline):
     domains: ClassVar[tuple[Domain, ...]] = ("routes",)
 
     def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
-        base_node = self._base.nodes[target]
-        if base_node.routes is None:
-            why = base_node.errors.get("routes") or base_node.errors.get("device", "not captured")
-            return Outcome.error(f"the baseline has no routing table for {target}: {why}")
+        gap = self._routes_gap(target)
+        if gap:
+            return gap
 
         def widths(st: State) -> dict[tuple[str, str], int]:
             out: dict[tuple[str, str], int] = {}
@@ -133,10 +140,9 @@ class BaselineRoutes(_Baseline):
     domains: ClassVar[tuple[Domain, ...]] = ("routes",)
 
     def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
-        base_node = self._base.nodes[target]
-        if base_node.routes is None:
-            why = base_node.errors.get("routes") or base_node.errors.get("device", "not captured")
-            return Outcome.error(f"the baseline has no routing table for {target}: {why}")
+        gap = self._routes_gap(target)
+        if gap:
+            return gap
 
         def selected(st: State) -> set[tuple[str, str]]:
             return {(r.vrf, r.prefix) for r in st.nodes[target].routes or [] if r.selected}

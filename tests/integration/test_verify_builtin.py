@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
+from tests.verifytools import verify_catalog
 
 CLI = [sys.executable, "-m", "netval.cli"]
 CONFIG_ITEMS = [
@@ -273,31 +274,14 @@ def test_whole_pre_change_gate_fails_each_documented_mistake(tmp_path: Path) -> 
 
 @pytest.mark.timeout(60)
 def test_within_does_not_wait_on_a_prediction(tmp_path: Path) -> None:
-    catalog = tmp_path / "within.yaml"
-    catalog.write_text(
+    code, (result,), output = verify_catalog(
+        "snapshots/base",
         "checks:\n  - kind: routes\n    devices: [leaf1]\n    prefix: 203.0.113.0/24\n"
-        "    within: 120s\n"
-    )
-    report = tmp_path / "within.json"
-    proc = subprocess.run(
-        [
-            *CLI,
-            "verify",
-            "snapshots/base",
-            "--engine",
-            "builtin",
-            "-c",
-            str(catalog),
-            "--json",
-            str(report),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
+        "    within: 120s\n",
+        tmp_path,
         timeout=50,
     )
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    (result,) = json.loads(report.read_text())["results"]
+    assert code == 1, output
     assert result["status"] == "fail"
     assert "still failing" not in result["message"]
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from netval import frr_verdict
 from tests.conftest import DATA, ROOT
+from tests.verifytools import verify_catalog
 
 MINI = DATA / "snapshots" / "mini"
-CLI = [sys.executable, "-m", "netval.cli"]
 
 pytestmark = pytest.mark.skipif(not frr_verdict.available(), reason="FRR (vtysh) is not installed")
 
@@ -40,18 +37,10 @@ def test_typo_in_route_map_fails_parse_with_file_and_line(tmp_path: Path) -> Non
         "ip prefix-list CDN_OUT seq 5 permit 10.1.0.0/16 le 24\n"
         "route-map TO_PEER permit 10\n match ip adress prefix-list CDN_OUT\n!\n",
     )
-    catalog = tmp_path / "parse.yaml"
-    catalog.write_text("checks:\n  - kind: parse\n    allow_unrecognized: ['.*']\n")
-    report = tmp_path / "r.json"
-    args = ["verify", str(snap), "--engine", "builtin", "-c", str(catalog)]
-    proc = subprocess.run(
-        [*CLI, *args, "--json", str(report)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
+    code, (result,), output = verify_catalog(
+        snap, "checks:\n  - kind: parse\n    allow_unrecognized: ['.*']\n", tmp_path
     )
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    (result,) = json.loads(report.read_text())["results"]
+    assert code == 1, output
     line = _line_of(snap / "configs" / "r1", "match ip adress")
     assert result["status"] == "fail"
     assert f"configs/r1:{line}: 'match ip adress prefix-list CDN_OUT'" in result["message"]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +12,7 @@ from netval.safe_names import hostname_problem, interface_problem
 from netval.snapshot import load_snapshot, scan_unsafe_values
 from tests.conftest import ROOT
 from tests.hostile import MINI, PAYLOADS, hostile_snapshot
-
-CLI = [sys.executable, "-m", "netval.cli"]
+from tests.verifytools import verify_catalog
 
 
 @pytest.mark.parametrize("payload", sorted(PAYLOADS))
@@ -45,27 +41,10 @@ def test_shipped_snapshots_have_no_unsafe_values() -> None:
 @pytest.mark.parametrize("payload", sorted(PAYLOADS))
 def test_verify_parse_check_fails_on_the_payload(tmp_path: Path, payload: str) -> None:
     snap, canary = hostile_snapshot(tmp_path, payload)
-    catalog = tmp_path / "parse.yaml"
-    catalog.write_text("checks:\n  - kind: parse\n    allow_unrecognized: ['.*']\n")
-    report = tmp_path / "report.json"
-    proc = subprocess.run(
-        [
-            *CLI,
-            "verify",
-            str(snap),
-            "--engine",
-            "builtin",
-            "-c",
-            str(catalog),
-            "--json",
-            str(report),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
+    code, (result,), output = verify_catalog(
+        snap, "checks:\n  - kind: parse\n    allow_unrecognized: ['.*']\n", tmp_path
     )
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    (result,) = json.loads(report.read_text())["results"]
+    assert code == 1, output
     assert result["status"] == "fail", result
     assert "configs/r1" in result["message"] or "hosts/h1.json" in result["message"]
     assert not canary.exists()
@@ -167,13 +146,6 @@ def test_empty_device_file_fails_parse(tmp_path: Path) -> None:
 
     shutil.copytree(MINI, snap)
     (snap / "configs" / "r3").write_text("")
-    catalog = tmp_path / "parse.yaml"
-    catalog.write_text("checks:\n  - kind: parse\n")
-    report = tmp_path / "r.json"
-    args = ["verify", str(snap), "--engine", "builtin", "-c", str(catalog)]
-    proc = subprocess.run(
-        [*CLI, *args, "--json", str(report)], capture_output=True, text=True, cwd=ROOT
-    )
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    (result,) = json.loads(report.read_text())["results"]
+    code, (result,), output = verify_catalog(snap, "checks:\n  - kind: parse\n", tmp_path)
+    assert code == 1, output
     assert "configs/r3: EMPTY" in result["message"]

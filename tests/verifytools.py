@@ -1,0 +1,34 @@
+"""One way for tests to run `netval verify` with a small catalog and read its JSON report."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ROOT
+
+CLI = [sys.executable, "-m", "netval.cli"]
+
+
+def verify_catalog(
+    snapshot: Path | str, catalog: str, tmp_path: Path, *extra: str, timeout: float = 300
+) -> tuple[int, list[dict[str, Any]], str]:
+    """(exit code, report results, output) of `netval verify SNAPSHOT` with the built-in
+    engine and the catalog text ``catalog``."""
+    cat = tmp_path / "catalog.yaml"
+    cat.write_text(catalog)
+    report = tmp_path / "report.json"
+    args = ["verify", str(snapshot), "--engine", "builtin", "-c", str(cat), "--json", str(report)]
+    proc = subprocess.run(
+        [*CLI, *args, *extra],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+    )
+    output = proc.stdout + proc.stderr
+    assert report.is_file(), output
+    return proc.returncode, json.loads(report.read_text())["results"], output

@@ -223,6 +223,13 @@ def test_killed_bgpd_is_caught_and_within_sees_recovery(
 def test_baseline_catches_lost_session_and_ecmp(
     lab: manager.UpResult, catalog_now: Path, tmp_path: Path
 ) -> None:
+    def paths() -> int:
+        routes = vtysh_json(ns(lab, "leaf2"), "show ip route 10.10.3.0/24 json")
+        hops = [h for r in routes.get("10.10.3.0/24", []) for h in r.get("nexthops", [])]
+        return len([h for h in hops if h.get("active")])
+
+    # the baseline is the converged fabric: both spines' paths to leaf3's server subnet
+    assert poll(lambda: paths() == 2, timeout=30)
     state = tmp_path / "before.json"
     proc = subprocess.run(
         [*CLI, "capture", "--lab", lab.record.lab_id, "-o", str(state)],
@@ -235,14 +242,8 @@ def test_baseline_catches_lost_session_and_ecmp(
     assert len(before["nodes"]) == 7
     subprocess.run(["ip", "-n", ns(lab, "leaf2"), "link", "set", "eth1", "down"], check=True)
     try:
-
-        def withdrawn() -> bool:
-            summary = vtysh_json(ns(lab, "leaf1"), "show bgp summary json")
-            peer = summary["ipv4Unicast"]["peers"]["10.10.254.0"]
-            return bool(peer.get("pfxRcd", 0) < 6)
-
-        # the check asserts what the network shows once spine1's withdrawal has arrived
-        assert poll(withdrawn, timeout=20)
+        # zebra drops the path through the downed link a moment later: assert that state
+        assert poll(lambda: paths() == 1, timeout=20)
         code, report, _ = run_check(
             lab, catalog_now, tmp_path, "--baseline", str(state), "-k", "baseline"
         )
@@ -255,8 +256,9 @@ def test_baseline_catches_lost_session_and_ecmp(
         # the downed link's own subnet was a single-path route: its loss is caught too
         assert ids["baseline_routes[leaf2]"]["status"] == "fail"
         assert "10.10.254.2/31" in ids["baseline_routes[leaf2]"]["message"]
-        # leaf1 keeps its sessions, but spine1 no longer relays leaf2's routes to it
-        assert "10.10.254.0 prefixes received 6 -> 5" in ids["baseline_bgp[leaf1]"]["message"]
+        # leaf1 keeps its sessions; what spine1 sends it dips while paths are hunted (via
+        # leaf3 it learns leaf2's routes back), so only the sessions are asserted
+        assert "was established and is now" not in ids["baseline_bgp[leaf1]"]["message"]
         assert ids["baseline_bgp[spine2]"]["status"] == "pass"
         assert ids["baseline_bgp[isp1]"]["status"] == "pass"
     finally:

@@ -41,8 +41,8 @@ def measure(snapshot: Path, lab_id: str, timeout: float) -> dict[str, float]:
     t0 = time.monotonic()
     result = manager.up(snapshot, lab_id)
     booted = time.monotonic() - t0
-    ok, states, _ = manager.wait_converged(result.record, timeout, interval=0.25)
-    established = time.monotonic() - t0
+    conv = manager.wait_converged(result.record, timeout, interval=0.25, since=t0)
+    ok, states, established = conv.converged, conv.states, conv.seconds
     routers = [n for n in result.record.nodes if n.kind == "router"]
     spaces = [ns for n in routers for ns in (n.namespace, naming.mgmt_namespace(n.namespace))]
     pids = [p for ns in spaces for p in system.netns_pids(ns)]
@@ -84,7 +84,8 @@ def main() -> None:
             print(
                 f"{label}: {int(r['routers'])} routers, {int(r['sessions'])} BGP peer entries, "
                 f"converged={bool(r['converged'])}, up {r['up_s']:.1f} s, "
-                f"all Established {r['established_s']:.1f} s after `up` started, "
+                f"converged (sessions, queues, FIB) {r['established_s']:.1f} s after `up` "
+                "started, "
                 f"{r['rss_mb_per_router']:.1f} MB RSS per router, down {r['down_s']:.1f} s"
             )
 

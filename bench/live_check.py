@@ -70,9 +70,7 @@ def main() -> None:
         manager.down(lab_id)
         try:
             result = manager.up(snap, lab_id)
-            ok, _, _ = manager.wait_converged(result.record, 120)
-            assert ok, "lab did not converge"
-            time.sleep(3)  # let VRRP elections and ECMP settle before measuring
+            assert manager.wait_converged(result.record, 120).converged, "no convergence"
             source = LiveSource(lab=lab_id)
             t = time.monotonic()
             source.collect({"leaf1": {"bgp", "routes", "vrrp", "interfaces"}}, None)

@@ -92,6 +92,24 @@ def _root(
         raise typer.Exit(0)
 
 
+AllowRejectedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-rejected",
+        help="run routers without the config lines FRR rejects (listed), as real FRR "
+        "routers would; without it such lines are an input error",
+    ),
+]
+SettleOpt = Annotated[
+    float,
+    typer.Option(
+        help="converged means nothing changed for this many seconds (raise it when the "
+        "configs set BGP advertisement intervals or slow timers)",
+        min=0.5,
+    ),
+]
+
+
 def _health_table(title: str, states: list, rec: object | None = None) -> Table:  # type: ignore[type-arg]
     table = Table(title=title)
     table.add_column("device")
@@ -130,10 +148,13 @@ def lab_up(
     wait: Annotated[
         float,
         typer.Option(
-            help="wait up to SECONDS until every configured BGP session is "
-            "Established, then print a per-device table (0: do not wait)"
+            help="wait up to SECONDS until the lab has converged (every configured BGP "
+            "session Established, no update queued, every selected route in the FIB, nothing "
+            "changed for --settle seconds), then print a per-device table (0: do not wait)"
         ),
     ] = 0,
+    settle: SettleOpt = 2.0,
+    allow_rejected: AllowRejectedOpt = False,
     mgmt_net: Annotated[
         str, typer.Option(help="IPv4 block for management links (each lab takes a /22)")
     ] = naming.DEFAULT_MGMT_NET,
@@ -163,7 +184,12 @@ def lab_up(
     )
     try:
         result = manager.up(
-            snapshot, lab_id, mgmt_net=mgmt_net, base_inventory=base, progress=_progress
+            snapshot,
+            lab_id,
+            mgmt_net=mgmt_net,
+            base_inventory=base,
+            progress=_progress,
+            allow_rejected=allow_rejected,
         )
     except NetvalError as exc:
         raise _fail(exc) from None
@@ -174,23 +200,72 @@ def lab_up(
     )
     out.print(f"inventory: {_show(result.inventory)}", highlight=False)
     out.print(_login_hint(result.record), highlight=False)
+    if result.inferred:
+        where = (
+            "interfaces the layer-1 file does not cable"
+            if result.has_topology
+            else "no batfish/layer1_topology.json in the snapshot"
+        )
+        err.print(
+            f"[yellow]{where}: {len(result.inferred)} link(s) inferred from shared subnets, "
+            "as `netval verify` infers them:[/]"
+        )
+        for link in result.inferred:
+            err.print(f"  {_show(link)}", highlight=False)
+    elif not result.has_topology:
+        err.print(
+            "[yellow]no batfish/layer1_topology.json and no shared subnets: the routers have "
+            "no links[/]"
+        )
     if result.rejected:
         err.print(
             f"[yellow]FRR rejected {len(result.rejected)} config line(s); the routers run "
-            "without them, as real routers would:[/]"
+            "without them (--allow-rejected), as real routers would:[/]"
         )
         for line in result.rejected:
             err.print(f"  {escape(line)}", highlight=False)
     if wait > 0:
-        ok, states, elapsed = manager.wait_converged(result.record, wait, _progress)
-        out.print(_health_table(f"lab {lab_id}", states, result.record))
-        if not ok:
-            err.print(
-                f"[bold red]not converged[/] after {elapsed:.1f} s: some BGP sessions are not "
-                "Established (see 'down peers'); the lab stays up for inspection"
-            )
-            raise typer.Exit(1)
-        out.print(f"all BGP sessions Established {elapsed:.1f} s after boot")
+        result_wait = manager.wait_converged(
+            result.record, wait, _progress, settle=settle, since=result.started
+        )
+        _report_convergence(lab_id, result.record, result_wait, "boot")
+
+
+def _report_convergence(lab_id: str, rec: Any, conv: Any, what: str) -> None:
+    """The health table and the verdict of a wait; exit 1 when the lab did not converge."""
+    out.print(_health_table(f"lab {lab_id}", conv.states, rec))
+    if not conv.converged:
+        err.print(
+            f"[bold red]not converged[/] {conv.waited:.1f} s into the wait; still moving:",
+            highlight=False,
+        )
+        for name, why in sorted(conv.moving.items()):
+            err.print(f"  {_show(name)}: {_show(why)}", highlight=False)
+        err.print("the lab stays up for inspection (`netval lab status --id " + lab_id + "`)")
+        raise typer.Exit(1)
+    out.print(
+        f"converged {conv.seconds:.1f} s after {what}: every BGP session Established, no "
+        "update queued, every selected route in the FIB, nothing changed for the last "
+        f"{conv.settle:g} s",
+        highlight=False,
+    )
+
+
+@lab_app.command("wait")
+def lab_wait(
+    lab_id: LabId = naming.DEFAULT_LAB_ID,
+    timeout: Annotated[float, typer.Option(help="give up after SECONDS (exit 1)")] = 60,
+    settle: SettleOpt = 2.0,
+) -> None:
+    """Wait until a running lab has converged (after a change, a failure or a repair)."""
+    from netval.lab import manager
+
+    try:
+        rec = manager.require(lab_id)
+        conv = manager.wait_converged(rec, timeout, _progress, settle=settle)
+    except NetvalError as exc:
+        raise _fail(exc) from None
+    _report_convergence(lab_id, rec, conv, "the wait started")
 
 
 @lab_app.command("down")

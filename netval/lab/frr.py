@@ -63,6 +63,14 @@ def write_config(node: PlannedNode) -> None:
     (d / "frr.conf").chmod(0o640)
 
 
+def running_config_text(pathspace: str) -> str:
+    """The frr.conf the router was started (or last changed) with; empty when unreadable."""
+    try:
+        return (config_dir(pathspace) / "frr.conf").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
 def prepare_runtime_dir(pathspace: str, gid: int) -> None:
     """The runtime dir (vty sockets) before FRR starts, owned by frr and the lab's group.
 
@@ -206,6 +214,20 @@ def vtysh(pathspace: str, command: str, timeout: float = 20) -> str:
     if proc.returncode != 0:
         raise LabError(
             f"vtysh -N {pathspace} -c {command!r} failed (exit {proc.returncode}): "
+            f"{(proc.stderr or proc.stdout).strip()[:500]}"
+        )
+    return proc.stdout
+
+
+def vtysh_many(pathspace: str, commands: list[str], timeout: float = 20) -> str:
+    """Several commands in one vtysh: their outputs one after the other."""
+    args = ["vtysh", "-N", pathspace]
+    for command in commands:
+        args += ["-c", command]
+    proc = system.run(args, check=False, timeout=timeout)
+    if proc.returncode != 0:
+        raise LabError(
+            f"vtysh -N {pathspace} ({'; '.join(commands)}) failed (exit {proc.returncode}): "
             f"{(proc.stderr or proc.stdout).strip()[:500]}"
         )
     return proc.stdout

@@ -36,9 +36,31 @@ class UpResult:
     record: record.LabRecord
     inventory: Path
     seconds: float
+    #: time.monotonic() when `up` began: the time to converge counts from there
+    started: float
     #: 'file:line: text (FRR's message)' for each config line FRR rejected: the routers run
     #: without them, as a real router would
     rejected: list[str] = field(default_factory=list)
+    #: links no layer-1 file names, inferred from shared subnets (as `verify` infers them)
+    inferred: list[str] = field(default_factory=list)
+    #: whether the snapshot has a layer-1 topology file at all
+    has_topology: bool = True
+
+
+class RejectedLines(InputError):
+    """FRR would run a router without some of its config lines: a different policy."""
+
+    def __init__(self, lines: list[str]) -> None:
+        shown = "\n  ".join(lines[:20]) + (
+            f"\n  ... and {len(lines) - 20} more" if len(lines) > 20 else ""
+        )
+        super().__init__(
+            f"FRR rejects {len(lines)} config line(s); a router would run without them, "
+            f"which changes what it does:\n  {shown}",
+            hint="fix the lines, or pass --allow-rejected to run the routers without them "
+            "(as real FRR routers would)",
+        )
+        self.lines = lines
 
 
 def lab_in_use(lab_id: str) -> bool:
@@ -217,6 +239,7 @@ def up(
     base_inventory: Path | None = None,
     progress: Progress = _quiet,
     workers: int = 8,
+    allow_rejected: bool = False,
 ) -> UpResult:
     started = time.monotonic()
     naming.check_lab_id(lab_id)
@@ -224,6 +247,8 @@ def up(
     # validate the whole plan before touching the machine
     build_plan(snapshot, lab_id, 0, mgmt_net)
     rejected = _rejected_lines(snapshot)
+    if rejected and not allow_rejected:
+        raise RejectedLines(rejected)
     system.preflight()
     recorded = False
     try:
@@ -306,7 +331,13 @@ def up(
             down(lab_id)
         raise
     return UpResult(
-        record=rec, inventory=inv, seconds=time.monotonic() - started, rejected=rejected
+        record=rec,
+        inventory=inv,
+        seconds=time.monotonic() - started,
+        started=started,
+        rejected=rejected,
+        inferred=[" <-> ".join(str(m) for m in seg.members) for seg in plan.inferred],
+        has_topology=snapshot.topology_path is not None,
     )
 
 
@@ -391,25 +422,23 @@ def health(rec: record.LabRecord) -> list[probe.RouterHealth]:
 
 
 def wait_converged(
-    rec: record.LabRecord, timeout: float, progress: Progress = _quiet, interval: float = 0.5
-) -> tuple[bool, list[probe.RouterHealth], float]:
-    """Poll until every configured BGP session is Established or ``timeout`` passes."""
-    started = time.monotonic()
-    last = ""
-    while True:
-        states = health(rec)
-        up_n = sum(h.sessions_up for h in states)
-        total = sum(h.sessions_total for h in states)
-        line = f"BGP sessions Established: {up_n}/{total}"
-        if line != last:
-            progress(line)
-            last = line
-        elapsed = time.monotonic() - started
-        if total > 0 and all(h.converged for h in states):
-            return True, states, elapsed
-        if elapsed >= timeout:
-            return False, states, elapsed
-        time.sleep(interval)
+    rec: record.LabRecord,
+    timeout: float,
+    progress: Progress = _quiet,
+    interval: float = 0.5,
+    settle: float = 2.0,
+    since: float | None = None,
+) -> probe.Convergence:
+    """Wait until the lab has converged: every configured BGP session Established, no BGP
+    update queued, every selected route in the FIB, and nothing changed for ``settle`` s."""
+    return probe.wait(
+        lambda: health(rec),
+        timeout,
+        settle=settle,
+        interval=interval,
+        progress=progress,
+        since=since,
+    )
 
 
 def exec_command(rec: record.LabRecord, device: str, command: str) -> tuple[str, int]:

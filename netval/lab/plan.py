@@ -71,6 +71,9 @@ class LabPlan:
     segments: list[Segment]
     stubs: list[Endpoint]
     mgmt_block: str = ""
+    #: segments of interfaces no layer-1 edge names, inferred from shared subnets as the
+    #: static engines do (Batfish's rule): the lab and `verify` see the same links
+    inferred: list[Segment] = field(default_factory=list)
 
     @property
     def routers(self) -> list[PlannedNode]:
@@ -199,6 +202,25 @@ def _segments(snapshot: Snapshot, endpoints: set[Endpoint]) -> list[Segment]:
     for e in sorted(endpoints, key=str):
         groups.setdefault(find(e), []).append(e)
     return [Segment(members=m) for m in groups.values() if len(m) >= 2]
+
+
+def _inferred_segments(nodes: dict[str, PlannedNode], cabled: set[Endpoint]) -> list[Segment]:
+    """Uncabled interfaces of different devices that share a subnet, one segment per subnet."""
+    by_subnet: dict[str, list[Endpoint]] = {}
+    for node in nodes.values():
+        for ifname, addrs in node.interfaces.items():
+            end = Endpoint(node.name, ifname)
+            if end in cabled:
+                continue
+            nets = [ipaddress.ip_interface(a).network for a in addrs]
+            net = next((n for n in nets if n.prefixlen < n.max_prefixlen), None)
+            if net is not None:
+                by_subnet.setdefault(str(net), []).append(end)
+    return [
+        Segment(members=sorted(members, key=str))
+        for _, members in sorted(by_subnet.items())
+        if len({m.hostname for m in members}) >= 2 and len(members) == len(set(members))
+    ]
 
 
 def _check_edge_end(snapshot: Snapshot, edge: Edge, index: int, end: Endpoint) -> None:
@@ -337,6 +359,9 @@ def build_plan(
             _check_edge_end(snapshot, edge, index, end)
             endpoints.add(end)
     segments = _segments(snapshot, endpoints)
+    inferred = _inferred_segments(nodes, endpoints)
+    segments += inferred
+    endpoints.update(e for seg in inferred for e in seg.members)
     stubs = [
         Endpoint(node.name, ifname)
         for node in nodes.values()
@@ -352,4 +377,5 @@ def build_plan(
         nodes=nodes,
         segments=segments,
         stubs=stubs,
+        inferred=inferred,
     )

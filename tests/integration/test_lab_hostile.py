@@ -85,17 +85,42 @@ def test_lab_up_names_the_lines_frr_rejected(tmp_path: Path) -> None:
     )
     line = next(i for i, t in enumerate(r1.read_text().splitlines(), 1) if "adress" in t)
     lab_id = new_lab_id("ty")
+    env = {**os.environ, "COLUMNS": "400"}
     try:
+        # by default a rejected line is an input error, before anything is created
         proc = subprocess.run(
             [*CLI, "lab", "up", str(snap), "--id", lab_id],
             capture_output=True,
             text=True,
             timeout=150,
-            env={**os.environ, "COLUMNS": "400"},
+            env=env,
+        )
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        stderr = " ".join(proc.stderr.split())
+        assert "FRR rejects 1 config line(s)" in stderr
+        assert f"{r1}:{line}: 'match ip adress prefix-list CDN'" in stderr
+        assert "--allow-rejected" in stderr and "Traceback" not in stderr
+        assert leftovers(lab_id) == []
+        proc = subprocess.run(
+            [*CLI, "lab", "up", str(snap), "--id", lab_id, "--allow-rejected"],
+            capture_output=True,
+            text=True,
+            timeout=150,
+            env=env,
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
         stderr = " ".join(proc.stderr.split())
         assert "FRR rejected 1 config line(s)" in stderr
         assert f"{r1}:{line}: 'match ip adress prefix-list CDN'" in stderr
+        # the router runs, without the line
+        node = manager.require(lab_id).node("r1")
+        assert node is not None
+        running = subprocess.run(
+            ["vtysh", "-N", node.namespace, "-c", "show run"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        ).stdout
+        assert "route-map TO_PEER permit 10" in running and "adress" not in running
     finally:
         manager.down(lab_id)

@@ -32,8 +32,8 @@ FABRIC = ROOT / "checks" / "fabric.yaml"
 @pytest.fixture(scope="module")
 def lab() -> Iterator[manager.UpResult]:
     with running_lab(SNAPSHOTS / "base", "lc", ROOT / "inventory") as result:
-        ok, states, _ = manager.wait_converged(result.record, 60)
-        assert ok, states
+        conv = manager.wait_converged(result.record, 60)
+        assert conv.converged, conv.moving
         yield result
 
 
@@ -95,8 +95,8 @@ def by_id(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def converged(lab: manager.UpResult) -> None:
-    ok, states, _ = manager.wait_converged(lab.record, 60)
-    assert ok, [s for s in states if not s.converged]
+    conv = manager.wait_converged(lab.record, 60)
+    assert conv.converged, conv.moving
 
     # and the ECMP the catalog relies on is back
     def ecmp_back() -> bool:

@@ -31,8 +31,8 @@ CATALOG = "checks:\n  - kind: bgp_sessions\n  - kind: interfaces\n"
 @pytest.fixture(scope="module")
 def lab() -> Iterator[manager.UpResult]:
     with running_lab(MINI, "flt") as result:
-        ok, states, _ = manager.wait_converged(result.record, 30)
-        assert ok, states
+        conv = manager.wait_converged(result.record, 30)
+        assert conv.converged, conv.moving
         yield result
 
 

@@ -175,13 +175,7 @@ def lab_up(
         naming.check_mgmt_net(mgmt_net)
     except NetvalError as exc:
         raise _fail(exc) from None
-    # the example layout keeps inventory/ next to snapshots/; a user's cwd may hold their own
-    candidates = [Path("inventory"), snapshot.resolve().parent.parent / "inventory"]
-    base = (
-        inventory
-        if inventory is not None
-        else next((c for c in candidates if (c / "hosts.yaml").is_file()), None)
-    )
+    base = _base_inventory(snapshot, inventory)
     try:
         result = manager.up(
             snapshot,
@@ -231,6 +225,15 @@ def lab_up(
         _report_convergence(lab_id, result.record, result_wait, "boot")
 
 
+def _base_inventory(snapshot: Path, inventory: Path | None) -> Path | None:
+    """The inventory whose groups and host data a lab copies (roles for the catalogs)."""
+    if inventory is not None:
+        return inventory
+    # the example layout keeps inventory/ next to snapshots/; a user's cwd may hold their own
+    candidates = [Path("inventory"), snapshot.resolve().parent.parent / "inventory"]
+    return next((c for c in candidates if (c / "hosts.yaml").is_file()), None)
+
+
 def _report_convergence(lab_id: str, rec: Any, conv: Any, what: str) -> None:
     """The health table and the verdict of a wait; exit 1 when the lab did not converge."""
     out.print(_health_table(f"lab {lab_id}", conv.states, rec))
@@ -249,6 +252,63 @@ def _report_convergence(lab_id: str, rec: Any, conv: Any, what: str) -> None:
         f"{conv.settle:g} s",
         highlight=False,
     )
+
+
+@lab_app.command("apply")
+def lab_apply(
+    candidate: Annotated[Path, typer.Argument(help="snapshot to deploy (the base rolls back)")],
+    lab_id: LabId = naming.DEFAULT_LAB_ID,
+    order: Annotated[
+        str | None,
+        typer.Option(
+            help="deploy router by router, these first (comma-separated), then the rest; "
+            "default: all at once"
+        ),
+    ] = None,
+    serial: Annotated[bool, typer.Option(help="deploy router by router")] = False,
+    wait: Annotated[
+        float, typer.Option(help="then wait up to SECONDS for convergence (0: do not wait)")
+    ] = 60,
+    settle: SettleOpt = 2.0,
+    allow_rejected: AllowRejectedOpt = False,
+) -> None:
+    """Deploy CANDIDATE's configs into a running lab, as an operator deploys a change: FRR's
+    own frr-reload.py applies only the difference on each router; new cables and addresses
+    are made first. Then wait for convergence. Applying the lab's base snapshot rolls back."""
+    from netval.lab import apply as lab_apply_mod
+    from netval.lab import manager
+
+    try:
+        rec = manager.require(lab_id)
+        result = lab_apply_mod.apply(
+            lab_id,
+            candidate,
+            order=[d.strip() for d in order.split(",") if d.strip()] if order else None,
+            serial=serial,
+            allow_rejected=allow_rejected,
+            progress=_progress,
+        )
+    except NetvalError as exc:
+        raise _fail(exc) from None
+    for line in result.wiring:
+        out.print(f"  {_show(line)}", highlight=False)
+    for name, lines in sorted(result.changed.items()):
+        out.print(f"[bold]{_show(name)}[/]: {len(lines)} line(s) changed", highlight=False)
+        for line in lines:
+            out.print(f"    {_show(line)}", highlight=False)
+    if result.unchanged:
+        out.print(f"unchanged: {_show(', '.join(result.unchanged))}", highlight=False)
+    for line in result.rejected:
+        err.print(f"[yellow]rejected by FRR, not applied:[/] {_show(line)}", highlight=False)
+    out.print(
+        f"applied {_show(candidate)} to lab [bold]{lab_id}[/] in {result.seconds:.1f} s",
+        highlight=False,
+    )
+    if wait > 0:
+        conv = manager.wait_converged(
+            manager.require(lab_id), wait, _progress, settle=settle, since=result.started
+        )
+        _report_convergence(lab_id, rec, conv, "the apply started")
 
 
 @lab_app.command("wait")
@@ -552,6 +612,119 @@ def check(
             ]
         args += _report_args(junitxml, html, json_path) + list(ctx.args)
         raise typer.Exit(_run_pytest(args, source, planned))
+
+
+@app.command("rehearse")
+def rehearse(
+    base: Annotated[Path, typer.Argument(help="the snapshot the network runs today")],
+    candidate: Annotated[Path, typer.Argument(help="the snapshot after the change")],
+    catalog: Catalogs = None,
+    lab_id: Annotated[
+        str | None,
+        typer.Option("--id", help="lab id for the rehearsal (default: a fresh one)"),
+    ] = None,
+    probe: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="traffic probe HOST:ADDRESS (repeatable; default: every host to every other host)"
+        ),
+    ] = None,
+    interval: Annotated[
+        float, typer.Option(help="seconds between a probe's packets", min=0.01)
+    ] = 0.05,
+    max_loss: Annotated[int, typer.Option(help="packets a probe may lose during the change")] = 0,
+    wait: Annotated[float, typer.Option(help="seconds to wait for each convergence")] = 90,
+    settle: SettleOpt = 2.0,
+    order: Annotated[
+        str | None,
+        typer.Option(help="apply router by router, these first (comma-separated)"),
+    ] = None,
+    allow_rejected: AllowRejectedOpt = False,
+    inventory: Annotated[
+        Path | None,
+        typer.Option(
+            "--inventory", "-i", help="base inventory for host data (default: ./inventory)"
+        ),
+    ] = None,
+    keep: Annotated[bool, typer.Option(help="leave the lab up afterwards")] = False,
+    max_prefix_drop: Annotated[
+        float, typer.Option(help="baseline: allowed drop of prefixes received, in percent")
+    ] = 10.0,
+    junitxml: JunitOpt = None,
+    html: HtmlOpt = None,
+    json_path: JsonOpt = None,
+) -> None:
+    """Rehearse a change on the digital twin: boot BASE, capture a baseline, start traffic
+    probes between hosts, apply CANDIDATE with FRR's reload, wait for convergence, then run
+    the catalog and the baseline comparison. Every probe (packets lost, longest outage) and
+    the convergence are items of the same reports. The lab is taken down at the end.
+    Exit 0 all passed, 1 a check or probe failed, 2 input error."""
+    import tempfile as _tempfile
+
+    from netval.catalog import load_catalogs
+    from netval.lab import manager
+    from netval.lab import rehearse as rehearsal
+    from netval.live.source import LiveSource
+    from netval.runner import plan_catalog
+
+    lab = lab_id or f"rh{os.getpid() % 100000}"
+    work = Path(_tempfile.mkdtemp(prefix="netval-rehearse-"))
+    booted = False
+    try:
+        try:
+            naming.check_lab_id(lab)
+            _check_reports(junitxml, html, json_path)
+            files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
+            cat = load_catalogs(files)
+            booted = True
+            done = rehearsal.run_change(
+                lab,
+                base,
+                candidate,
+                work,
+                probe_texts=probe or [],
+                interval=interval,
+                timeout=wait,
+                settle=settle,
+                order=[d.strip() for d in order.split(",") if d.strip()] if order else None,
+                allow_rejected=allow_rejected,
+                progress=_progress,
+                base_inventory=_base_inventory(base, inventory),
+            )
+            source = LiveSource(None, lab)
+            planned = plan_catalog(cat, source.hosts(), "live", None)
+        except NetvalError as exc:
+            raise _fail(exc) from None
+        for p in done.probes:
+            out.print(
+                f"probe {_show(p.source)} -> {_show(p.destination)}: {p.lost} of {p.sent} lost, "
+                f"longest outage {p.longest_outage:.2f} s"
+                + (f" [red]({_show(p.error)})[/]" if p.error else ""),
+                highlight=False,
+            )
+        conv = done.convergence
+        out.print(
+            f"converged {conv['seconds']:.1f} s after the apply started"
+            if conv.get("converged")
+            else "[red]not converged[/] after the apply",
+            highlight=False,
+        )
+        args = [str(f) for f in cat.files] + ["--netval", "live", "-q", "--no-header"]
+        args += ["--netval-lab", lab]
+        args += [str(done.baseline), "--netval-baseline", str(done.baseline)]
+        args += ["--netval-max-prefix-drop", str(max_prefix_drop)]
+        args += [str(done.record), "--netval-rehearsal", str(done.record)]
+        args += ["--netval-max-loss", str(max_loss)]
+        args += _report_args(junitxml, html, json_path)
+        code = _run_pytest(args, source, planned)
+    finally:
+        if booted and not keep:
+            _progress(f"taking lab {lab} down")
+            manager.down(lab)
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
+    raise typer.Exit(code)
 
 
 EngineOpt = Annotated[

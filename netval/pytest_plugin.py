@@ -146,6 +146,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="write a JSON report of every result to this file",
     )
+    group.addoption("--netval-rehearsal", dest="netval_rehearsal", default=None)
+    group.addoption("--netval-max-loss", dest="netval_max_loss", type=int, default=0)
     group.addoption("--netval-snapshot", dest="netval_snapshot", default=None)
     group.addoption("--netval-base", dest="netval_base", default=None)
     group.addoption("--netval-engine", dest="netval_engine", default="auto")
@@ -185,6 +187,9 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     baseline = parent.config.getoption("netval_baseline")
     if baseline and file_path.resolve() == Path(baseline).resolve():
         return _collector(BaselineFile, parent, file_path)
+    rehearsal = parent.config.getoption("netval_rehearsal")
+    if rehearsal and file_path.resolve() == Path(rehearsal).resolve():
+        return _collector(RehearsalFile, parent, file_path)
     return None
 
 
@@ -269,6 +274,19 @@ class BaselineFile(_NetvalCollector):
             self.config.getoption("netval_max_prefix_drop"),
             ctx.targets,
         )
+        ctx.targets += targets
+        yield from self._items(targets)
+
+
+class RehearsalFile(_NetvalCollector):
+    """What `netval rehearse` measured while it applied the change: one item per probe."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        from netval.checks.rehearsal import rehearsal_targets
+
+        ctx = _context(self.config)
+        assert ctx is not None
+        targets = rehearsal_targets(self.path, self.config.getoption("netval_max_loss"))
         ctx.targets += targets
         yield from self._items(targets)
 

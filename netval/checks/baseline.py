@@ -35,12 +35,15 @@ class _Baseline(CheckSpec):
 
 class BaselineBgp(_Baseline):
     """No session that was Established is lost; prefixes received drop by at most N % and
-    grow by at most M % (a leak)."""
+    grow by at most M % (a leak) once the growth is more than a few prefixes."""
 
     kind: Literal["baseline_bgp"] = "baseline_bgp"
     max_prefix_drop: float = 10.0
     # a route leak shows as a jump in prefixes received; growth beyond this fails
     max_prefix_growth: float = 25.0
+    # ... once it is more than this many prefixes: a new server subnet on a small fabric
+    # is +50 % of a leaf's two announcements, and is the change itself, not a leak
+    min_prefix_growth: int = 10
     domains: ClassVar[tuple[Domain, ...]] = ("bgp",)
 
     def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
@@ -75,7 +78,10 @@ class BaselineBgp(_Baseline):
                         f"{new.prefixes_received} (-{drop:.0f}%, allowed "
                         f"{self.max_prefix_drop:.0f}%)"
                     )
-                elif -drop > self.max_prefix_growth:
+                elif (
+                    -drop > self.max_prefix_growth
+                    and new.prefixes_received - old.prefixes_received > self.min_prefix_growth
+                ):
                     problems.append(
                         f"{old.peer} prefixes received {old.prefixes_received} -> "
                         f"{new.prefixes_received} (+{-drop:.0f}%, allowed "

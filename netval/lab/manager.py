@@ -21,8 +21,8 @@ from netval import frr_verdict, interrupts
 from netval.errors import InputError, LabError
 from netval.lab import frr, naming, probe, record, sshd, system
 from netval.lab import inventory as lab_inventory
-from netval.lab.plan import LabPlan, PlannedNode, build_plan
-from netval.snapshot import Snapshot, load_snapshot
+from netval.lab.plan import LabPlan, Macvlan, PlannedNode, Segment, build_plan
+from netval.snapshot import Endpoint, Snapshot, load_snapshot
 
 Progress = Callable[[str], None]
 
@@ -113,7 +113,7 @@ def _allocate(mgmt_net: str) -> tuple[int, str]:
     )
 
 
-def _rejected_lines(snapshot: Snapshot) -> list[str]:
+def rejected_lines(snapshot: Snapshot) -> list[str]:
     devices = snapshot.devices
     verdict = frr_verdict.rejected_lines({n: d.frr_text for n, d in devices.items()}) or {}
     return [
@@ -124,7 +124,28 @@ def _rejected_lines(snapshot: Snapshot) -> list[str]:
     ]
 
 
-def _node_script(node: PlannedNode) -> str:
+def macvlan_lines(mv: Macvlan) -> list[str]:
+    """Shell lines that create a VRRP macvlan (inside the router's namespace)."""
+    q = shlex.quote
+    # vrrpd finds its macvlan by parent and MAC; the name mirrors FRR's documentation
+    name = f"vrrp{mv.family}-$(cat /sys/class/net/{q(mv.parent)}/ifindex)-{mv.vrid}"
+    lines = [f'mv="{name}"']
+    lines.append(f'ip link add "$mv" link {q(mv.parent)} type macvlan mode bridge')
+    lines.append(f'ip link set dev "$mv" address {mv.mac}')
+    # separate step: combined with `add` the kernel answers "Address family not supported"
+    lines.append('ip link set dev "$mv" addrgenmode random')
+    for vip in mv.vips:
+        lines.append(f'ip addr add {q(vip)} dev "$mv"')
+    lines.append('ip link set dev "$mv" up')
+    return lines
+
+
+def gateway_line(gw: str, verb: str = "replace") -> str:
+    family = "-6" if ipaddress.ip_address(gw).version == 6 else "-4"
+    return f"ip {family} route {verb} default via {shlex.quote(gw)}"
+
+
+def node_script(node: PlannedNode) -> str:
     """One shell script per namespace: one fork chain instead of dozens."""
     q = shlex.quote
     lines = [
@@ -146,30 +167,23 @@ def _node_script(node: PlannedNode) -> str:
             lines.append(f"ip addr add {q(addr)} dev {q(ifname)}")
         lines.append(f"ip link set {q(ifname)} up")
     for mv in node.macvlans:
-        # vrrpd finds its macvlan by parent and MAC; the name mirrors FRR's documentation
-        name = f"vrrp{mv.family}-$(cat /sys/class/net/{q(mv.parent)}/ifindex)-{mv.vrid}"
-        lines.append(f'mv="{name}"')
-        lines.append(f'ip link add "$mv" link {q(mv.parent)} type macvlan mode bridge')
-        lines.append(f'ip link set dev "$mv" address {mv.mac}')
-        # separate step: combined with `add` the kernel answers "Address family not supported"
-        lines.append('ip link set dev "$mv" addrgenmode random')
-        for vip in mv.vips:
-            lines.append(f'ip addr add {q(vip)} dev "$mv"')
-        lines.append('ip link set dev "$mv" up')
+        lines += macvlan_lines(mv)
     for gw in node.gateways:
-        family = "-6" if ipaddress.ip_address(gw).version == 6 else "-4"
-        lines.append(f"ip {family} route replace default via {q(gw)}")
+        lines.append(gateway_line(gw))
     script = "\n".join(lines) + "\n"
     if node.mgmt_ip:
         script += sshd.mgmt_script(node)
     return script
 
 
-def _create_links(plan: LabPlan) -> None:
-    fabric = naming.fabric_namespace(plan.lab_id)
+def link_commands(
+    plan: LabPlan, segments: list[Segment], stubs: list[Endpoint], prefix: str = ""
+) -> tuple[list[str], list[str]]:
+    """`ip -batch` lines (root namespace, fabric namespace) that cable ``segments`` and give
+    ``stubs`` a carrier. ``prefix`` keeps the fabric's names apart from earlier cabling."""
     root: list[str] = []
-    fab: list[str] = ["link set lo up"]
-    for index, seg in enumerate(plan.segments):
+    fab: list[str] = []
+    for index, seg in enumerate(segments):
         if len(seg.members) == 2:
             a, b = seg.members
             ns_a, ns_b = plan.nodes[a.hostname].namespace, plan.nodes[b.hostname].namespace
@@ -178,25 +192,33 @@ def _create_links(plan: LabPlan) -> None:
                 f"netns {ns_b}"
             )
             continue
-        bridge = f"br{index}"
+        bridge = f"{prefix}br{index}"
         fab.append(f"link add {bridge} type bridge stp_state 0 forward_delay 0 mcast_snooping 0")
         fab.append(f"link set {bridge} up")
         for port, end in enumerate(seg.members):
-            peer = f"b{index}p{port}"
+            peer = f"{prefix}b{index}p{port}"
             ns = plan.nodes[end.hostname].namespace
             root.append(
-                f"link add {end.interface} netns {ns} type veth peer name {peer} netns {fabric}"
+                f"link add {end.interface} netns {ns} type veth peer name {peer} netns "
+                f"{naming.fabric_namespace(plan.lab_id)}"
             )
             fab.append(f"link set {peer} master {bridge}")
             fab.append(f"link set {peer} up")
-    for index, end in enumerate(plan.stubs):
+    for index, end in enumerate(stubs):
         # an interface with no cable still needs a carrier to be up, like a port facing a server
-        peer = f"s{index}"
+        peer = f"{prefix}s{index}"
         ns = plan.nodes[end.hostname].namespace
         root.append(
-            f"link add {end.interface} netns {ns} type veth peer name {peer} netns {fabric}"
+            f"link add {end.interface} netns {ns} type veth peer name {peer} netns "
+            f"{naming.fabric_namespace(plan.lab_id)}"
         )
         fab.append(f"link set {peer} up")
+    return root, fab
+
+
+def _create_links(plan: LabPlan) -> None:
+    root, fab = link_commands(plan, plan.segments, plan.stubs)
+    fab.insert(0, "link set lo up")
     for node in plan.routers:
         root.append(
             f"link add {node.mgmt_root_ifname} type veth peer name {naming.MGMT_IFNAME} "
@@ -205,10 +227,10 @@ def _create_links(plan: LabPlan) -> None:
         root.append(f"addr add {node.mgmt_root_ip}/31 dev {node.mgmt_root_ifname}")
         root.append(f"link set {node.mgmt_root_ifname} up")
     system.ip_batch(root)
-    system.ip_batch(fab, netns=fabric)
+    system.ip_batch(fab, netns=naming.fabric_namespace(plan.lab_id))
 
 
-def _record_for(plan: LabPlan, username: str) -> record.LabRecord:
+def record_for(plan: LabPlan, username: str) -> record.LabRecord:
     return record.LabRecord(
         lab_id=plan.lab_id,
         slot=plan.slot,
@@ -246,7 +268,7 @@ def up(
     snapshot: Snapshot = load_snapshot(snapshot_path)
     # validate the whole plan before touching the machine
     build_plan(snapshot, lab_id, 0, mgmt_net)
-    rejected = _rejected_lines(snapshot)
+    rejected = rejected_lines(snapshot)
     if rejected and not allow_rejected:
         raise RejectedLines(rejected)
     system.preflight()
@@ -268,7 +290,7 @@ def up(
             ssh = ssh_dir(lab_id)
             creds = sshd.Credentials.for_lab(lab_id, ssh)
             sshd.check_username(creds.username)
-            rec = _record_for(plan, creds.username)
+            rec = record_for(plan, creds.username)
             record.save(rec)
             recorded = True
         gid = sshd.ensure_user(creds.username)
@@ -282,7 +304,7 @@ def up(
             list(
                 pool.map(
                     lambda n: system.run(
-                        ["ip", "netns", "exec", n.namespace, "sh", "-c", _node_script(n)]
+                        ["ip", "netns", "exec", n.namespace, "sh", "-c", node_script(n)]
                     ),
                     plan.nodes.values(),
                 )
@@ -410,7 +432,8 @@ def require(lab_id: str) -> record.LabRecord:
         running = ", ".join(r.lab_id for r in record.all_records()) or "none"
         raise LabError(
             f"no lab with id {lab_id!r} is running (running labs: {running})",
-            hint="start one with `netval lab up SNAPSHOT --id ID`",
+            hint="`netval lab status` lists the running labs; start one with "
+            "`netval lab up SNAPSHOT --id ID`",
         )
     return rec
 

@@ -31,11 +31,18 @@ class LabRecord(BaseModel):
     slot: int
     mgmt_net: str
     snapshot: str
-    state: str = "starting"  # starting, up, failed
+    state: str = "starting"  # starting, up, failed, partial (an apply did not finish)
     username: str = ""
     nodes: list[NodeRecord] = Field(default_factory=list)
     created_at: float = 0.0
     mgmt_block: str = ""
+    #: how many changes `lab apply` made: names the cabling each one added
+    generation: int = 0
+    #: after an apply that did not finish: the candidate, and the routers that run it
+    partial_snapshot: str = ""
+    partial_devices: list[str] = Field(default_factory=list)
+    #: whether that apply finished its cabling and addresses
+    partial_wired: bool = False
 
     def block(self) -> str:
         """The lab's share of the management network (older records knew only the slot)."""

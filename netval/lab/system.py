@@ -20,6 +20,7 @@ log = logging.getLogger("netval.lab")
 log.addHandler(logging.NullHandler())
 
 FRRINIT = "/usr/lib/frr/frrinit.sh"
+FRR_RELOAD = "/usr/lib/frr/frr-reload.py"
 SSHD = "/usr/sbin/sshd"
 
 

@@ -30,6 +30,14 @@ def test_prefix_growth_beyond_the_tolerance_fails_as_a_leak() -> None:
     assert check.evaluate(_state({"bgp_peers": [_peer(120)]}), "r1", ["r1"]).status is Status.PASS
 
 
+def test_a_few_new_prefixes_are_a_change_not_a_leak() -> None:
+    # a leaf that announced 2 prefixes announces its new server subnet: +50 %, +1 prefix
+    check = BaselineBgp().with_base(_state({"bgp_peers": [_peer(2)]}))
+    assert check.evaluate(_state({"bgp_peers": [_peer(3)]}), "r1", ["r1"]).status is Status.PASS
+    leaked = check.evaluate(_state({"bgp_peers": [_peer(40)]}), "r1", ["r1"])
+    assert leaked.status is Status.FAIL and "2 -> 40" in leaked.message
+
+
 def _route(prefix: str) -> dict[str, Any]:
     return {
         "prefix": prefix,

@@ -1,0 +1,175 @@
+"""`netval lab apply` and `netval rehearse` on real labs, judged with vtysh, ip and ping."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from netval.lab import manager
+from tests.integration.labtools import (
+    leftovers,
+    new_lab_id,
+    require_lab_support,
+    running_lab,
+    vtysh_json,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SNAPSHOTS = ROOT / "snapshots"
+CLI = [sys.executable, "-m", "netval.cli"]
+ENV = {**os.environ, "COLUMNS": "300"}
+
+
+def netval(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args], capture_output=True, text=True, timeout=timeout, env=ENV, cwd=ROOT
+    )
+
+
+def ip(*args: str) -> str:
+    return subprocess.run(["ip", *args], capture_output=True, text=True, timeout=20).stdout
+
+
+def pings(namespace: str, address: str) -> bool:
+    proc = subprocess.run(
+        ["ip", "netns", "exec", namespace, "ping", "-c", "3", "-i", "0.2", "-W", "1", address],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return proc.returncode == 0
+
+
+def bgp_route(namespace: str, prefix: str) -> list[Any]:
+    found = vtysh_json(namespace, f"show ip route {prefix} json")
+    return [r for r in found.get(prefix, []) if r.get("protocol") == "bgp"]
+
+
+@pytest.mark.timeout(300)
+def test_apply_candidate_then_roll_back(tmp_path: Path) -> None:
+    with running_lab(SNAPSHOTS / "base", "ap", ROOT / "inventory") as lab:
+        lab_id = lab.record.lab_id
+        assert manager.wait_converged(lab.record, 60).converged
+        ns = {n.name: n.namespace for n in lab.record.nodes}
+        assert "10.10.4.1" not in ip("-n", ns["leaf3"], "addr")
+
+        proc = netval("lab", "apply", "snapshots/candidate-good", "--id", lab_id)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "converged" in proc.stdout
+        assert "unchanged: border1, isp1, leaf1, leaf2, spine1, spine2" in proc.stdout
+        server4 = manager.require(lab_id).node("server4")
+        assert server4 is not None
+        # the new server port, its cable and host exist; the spine learned the subnet over BGP
+        assert "10.10.4.1/24" in ip("-n", ns["leaf3"], "addr", "show", "eth4")
+        assert bgp_route(ns["spine1"], "10.10.4.0/24")
+        assert pings(server4.namespace, "10.10.3.10")
+        assert (
+            "network 10.10.4.0/24"
+            in subprocess.run(
+                ["vtysh", "-N", ns["leaf3"], "-c", "show running-config"],
+                capture_output=True,
+                text=True,
+                timeout=20,
+            ).stdout
+        )
+
+        proc = netval("lab", "apply", "snapshots/base", "--id", lab_id)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "eth4" not in ip("-n", ns["leaf3"], "link")
+        assert not bgp_route(ns["spine1"], "10.10.4.0/24")
+        assert server4.namespace not in ip("netns", "list")
+        assert pings(ns["server1"], "10.10.3.10")
+
+        # a candidate with a router the lab does not run is an input error that says so
+        extra = tmp_path / "extra"
+        shutil.copytree(SNAPSHOTS / "base", extra)
+        leaf3 = (extra / "configs" / "leaf3").read_text()
+        (extra / "configs" / "leaf4").write_text(leaf3.replace("leaf3", "leaf4"))
+        proc = netval("lab", "apply", str(extra), "--id", lab_id)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert "added leaf4" in proc.stderr and "Traceback" not in proc.stderr
+        proc = netval("lab", "apply", str(tmp_path / "nothing"), "--id", lab_id)
+        assert proc.returncode == 2 and str(tmp_path / "nothing") in proc.stderr
+    proc = netval("lab", "apply", "snapshots/base", "--id", lab_id)
+    assert proc.returncode == 2 and "netval lab status" in proc.stderr
+    assert leftovers(lab_id) == []
+
+
+def _results(report: Path) -> dict[str, dict[str, Any]]:
+    data = json.loads(report.read_text())
+    return {r["id"].split("::")[-1]: r for r in data["results"]}
+
+
+@pytest.mark.timeout(400)
+def test_rehearsal_of_the_good_candidate_passes_and_the_bad_one_fails(tmp_path: Path) -> None:
+    require_lab_support()
+    lab_id = new_lab_id("rg")
+    good = tmp_path / "good.json"
+    proc = netval(
+        "rehearse", "snapshots/base", "snapshots/candidate-good", "-c", "checks/fabric.yaml",
+        "--id", lab_id, "--json", str(good), "--junitxml", str(tmp_path / "good.xml"),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = _results(good)
+    probes = {k: v for k, v in results.items() if k.startswith("rehearsal_probe[")}
+    assert set(probes) == {
+        "rehearsal_probe[server1->10.10.3.10]",
+        "rehearsal_probe[server3->10.0.100.10]",
+    }
+    assert all(p["status"] == "pass" and p["observed"]["lost"] == 0 for p in probes.values())
+    assert results[f"rehearsal_convergence[{lab_id}]"]["status"] == "pass"
+    assert all(r["status"] == "pass" for r in results.values())
+    assert leftovers(lab_id) == []
+
+    bad = tmp_path / "bad.json"
+    proc = netval(
+        "rehearse", "snapshots/base", "snapshots/candidate-bad", "-c", "checks/fabric.yaml",
+        "--id", lab_id, "--json", str(bad), "--wait", "15",
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    results = _results(bad)
+    failed = {k for k, v in results.items() if v["status"] == "fail"}
+    assert {"vrrp[eth3/10]", "bgp_sessions[leaf3]", "baseline_bgp[leaf3]"} <= failed
+    assert f"rehearsal_convergence[{lab_id}]" in failed
+    assert leftovers(lab_id) == []
+
+
+@pytest.mark.timeout(300)
+def test_rehearsal_probes_lose_packets_while_a_change_resets_the_sessions(
+    tmp_path: Path,
+) -> None:
+    """A new BGP router-id on leaf3 resets both its sessions: its server subnet is withdrawn
+    until they are back, and traffic to it is lost for that long."""
+    require_lab_support()
+    candidate = tmp_path / "new-router-id"
+    shutil.copytree(SNAPSHOTS / "base", candidate)
+    leaf3 = candidate / "configs" / "leaf3"
+    leaf3.write_text(
+        leaf3.read_text().replace("bgp router-id 10.10.255.13", "bgp router-id 10.10.255.113")
+    )
+    lab_id = new_lab_id("rl")
+    report = tmp_path / "r.json"
+    proc = netval(
+        "rehearse", "snapshots/base", str(candidate), "-c", "checks/fabric.yaml",
+        "--id", lab_id, "--json", str(report), "--probe", "server1:10.10.3.10",
+        "--interval", "0.02", "--keep",
+    )  # fmt: skip
+    try:
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        probe = _results(report)["rehearsal_probe[server1->10.10.3.10]"]
+        assert probe["status"] == "fail"
+        assert probe["observed"]["lost"] > 0 and probe["observed"]["longest_outage"] > 0.1
+        assert probe["observed"]["received"] > 0  # traffic came back after the change
+        ns = {n.name: n.namespace for n in manager.require(lab_id).nodes}
+        summary = vtysh_json(ns["leaf3"], "show bgp summary json")
+        assert summary["ipv4Unicast"]["routerId"] == "10.10.255.113"
+        assert pings(ns["server1"], "10.10.3.10")
+    finally:
+        manager.down(lab_id)

@@ -664,11 +664,13 @@ def rehearse(
     from netval.catalog import load_catalogs
     from netval.lab import manager
     from netval.lab import rehearse as rehearsal
+    from netval.lab.apply import PartialApply
     from netval.live.source import LiveSource
     from netval.runner import plan_catalog
 
     lab = lab_id or f"rh{os.getpid() % 100000}"
     work = Path(_tempfile.mkdtemp(prefix="netval-rehearse-"))
+    record_path = work / "rehearsal.json"
     booted = False
     try:
         try:
@@ -693,6 +695,20 @@ def rehearse(
             )
             source = LiveSource(None, lab)
             planned = plan_catalog(cat, source.hosts(), "live", None)
+        except (KeyboardInterrupt, PartialApply) as exc:
+            if isinstance(exc, PartialApply) and not exc.interrupted:
+                raise _fail(exc) from None
+            if isinstance(exc, PartialApply):
+                err.print(f"[bold red]{_show(exc.message)}[/]", highlight=False)
+            if not record_path.is_file():
+                raise
+            # every report is still written: the catalogs' checks and the rehearsal's
+            # items say they were interrupted, and where
+            args = [str(f) for f in cat.files] + ["--netval", "live", "-q", "--no-header"]
+            args += [str(record_path), "--netval-rehearsal", str(record_path)]
+            args += _report_args(junitxml, html, json_path)
+            _run_pytest(args, None, None)
+            raise typer.Exit(130) from None
         except NetvalError as exc:
             raise _fail(exc) from None
         for p in done.probes:
@@ -719,8 +735,10 @@ def rehearse(
         code = _run_pytest(args, source, planned)
     finally:
         if booted and not keep:
-            _progress(f"taking lab {lab} down")
-            manager.down(lab)
+            # a second Ctrl-C must not leave the lab half removed
+            with interrupts.held():
+                _progress(f"taking lab {lab} down")
+                manager.down(lab)
         import shutil
 
         shutil.rmtree(work, ignore_errors=True)

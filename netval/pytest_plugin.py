@@ -286,6 +286,15 @@ class RehearsalFile(_NetvalCollector):
 
         ctx = _context(self.config)
         assert ctx is not None
+        if ctx.no_source:
+            # the rehearsal was interrupted: its record says where, and its probes' traffic
+            data = json.loads(self.path.read_text())
+            yield InterruptedItem.from_parent(
+                self,
+                name="interrupted",
+                message=data.get("interrupted") or "interrupted before the checks ran",
+            )
+            return
         targets = rehearsal_targets(self.path, self.config.getoption("netval_max_loss"))
         ctx.targets += targets
         yield from self._items(targets)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from netval import interrupts
 from netval.errors import LabError
 from netval.lab import apply as lab_apply
 from netval.lab import manager, traffic
@@ -86,6 +87,7 @@ def run_change(
     )
     progress(f"starting {len(specs)} traffic probe(s), one packet every {interval:g} s")
     probes = traffic.Probes(rec, specs, interval)
+    interrupted = ""
     try:
         time.sleep(1.0)  # traffic flows before the change: a probe that never worked shows
         progress(f"applying {candidate}")
@@ -102,20 +104,36 @@ def run_change(
             "moving": conv.moving,
         }
         time.sleep(1.0)
+    except lab_apply.PartialApply as exc:
+        if not exc.interrupted:
+            raise
+        interrupted = exc.message
+        raise
+    except KeyboardInterrupt as exc:
+        interrupted = f"interrupted ({interrupts.label_of(exc)}) while waiting for convergence"
+        raise
     finally:
         out.probes = probes.stop()
+        _write_record(out, base, candidate, interrupted)
+    return out
+
+
+def _write_record(out: Rehearsal, base: Path, candidate: Path, interrupted: str) -> None:
+    """The rehearsal's own record, also when it was interrupted: the reports read it."""
+    applied = out.apply
     out.record.write_text(
         json.dumps(
             {
-                "lab": lab_id,
+                "lab": out.lab_id,
                 "base": str(base),
                 "candidate": str(candidate),
+                "interrupted": interrupted,
                 "boot_converged_s": out.boot_seconds,
                 "apply": {
-                    "changed": out.apply.changed if out.apply else {},
-                    "wiring": out.apply.wiring if out.apply else [],
-                    "rejected": out.apply.rejected if out.apply else [],
-                    "seconds": out.apply.seconds if out.apply else None,
+                    "changed": applied.changed if applied else {},
+                    "wiring": applied.wiring if applied else [],
+                    "rejected": applied.rejected if applied else [],
+                    "seconds": applied.seconds if applied else None,
                 },
                 "convergence": out.convergence,
                 "probes": [p.to_json() for p in out.probes],
@@ -124,4 +142,3 @@ def run_change(
         )
         + "\n"
     )
-    return out

@@ -143,9 +143,10 @@ class Probes:
         return results
 
     def _read(self, spec: ProbeSpec, text: str) -> ProbeResult:
-        replies = [m for m in map(_REPLY.match, text.splitlines()) if m]
-        stamps = [float(m.group(1)) for m in replies]
-        answered = {int(m.group(2)) for m in replies}
+        replies = sorted(
+            (int(m.group(2)), float(m.group(1))) for m in map(_REPLY.match, text.splitlines()) if m
+        )
+        answered = {seq for seq, _ in replies}
         totals = _SENT.search(text)
         if totals is None:
             return ProbeResult(
@@ -157,11 +158,23 @@ class Probes:
                 self.interval,
                 error=f"ping gave no totals: {text.strip()[-300:] or 'no output'}",
             )
-        gaps = [b - a for a, b in itertools.pairwise(stamps)]
-        outage = max([g - self.interval for g in gaps if g > 1.5 * self.interval], default=0.0)
+        # an outage runs from the last reply before lost packets to the first one after,
+        # less the one interval that always separates two replies (jitter is no outage)
+        outage = max(
+            (
+                tb - ta - self.interval
+                for (sa, ta), (sb, tb) in itertools.pairwise(replies)
+                if sb - sa > 1
+            ),
+            default=0.0,
+        )
         sent, received = int(totals.group(1)), int(totals.group(2))
         if sent and sent not in answered:
             sent -= 1  # still in flight when the probe stopped: neither lost nor answered
-        if received == 0:
+        if replies:
+            # lost from the first packet on, or until the probe stopped
+            edges = (replies[0][0] - 1, sent - replies[-1][0])
+            outage = max(outage, *(n * self.interval for n in edges))
+        else:
             outage = sent * self.interval
         return ProbeResult(spec.source, spec.destination, sent, received, outage, self.interval)

@@ -173,3 +173,65 @@ def test_rehearsal_probes_lose_packets_while_a_change_resets_the_sessions(
         assert pings(ns["server1"], "10.10.3.10")
     finally:
         manager.down(lab_id)
+
+
+@pytest.mark.timeout(300)
+def test_ctrl_c_during_a_rehearsal_writes_every_report_and_removes_the_lab(
+    tmp_path: Path,
+) -> None:
+    import signal
+    import time
+
+    require_lab_support()
+    lab_id = new_lab_id("rc")
+    report, junit = tmp_path / "r.json", tmp_path / "r.xml"
+    proc = subprocess.Popen(
+        [
+            *CLI,
+            "rehearse",
+            "snapshots/base",
+            "snapshots/candidate-bad",
+            "-c",
+            "checks/fabric.yaml",
+            "--id",
+            lab_id,
+            "--json",
+            str(report),
+            "--junitxml",
+            str(junit),
+            "--wait",
+            "60",
+        ],
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        seen = []
+        for line in proc.stderr:
+            seen.append(line)
+            # candidate-bad never converges: the wait after the apply is where we stop it
+            if "applying" in line:
+                time.sleep(2)
+                proc.send_signal(signal.SIGINT)
+                break
+        _, rest = proc.communicate(timeout=120)
+        stderr = "".join(seen) + rest
+        assert proc.returncode == 130, stderr
+        assert "Traceback" not in stderr
+        results = json.loads(report.read_text())["results"]
+        interrupted = [r for r in results if "interrupted" in r["message"]]
+        assert interrupted and all(r["status"] == "error" for r in interrupted)
+        messages = " | ".join(r["message"] for r in results)
+        assert "while waiting for convergence" in messages or "partially applied" in messages, (
+            messages
+        )
+        assert "<testcase" in junit.read_text()
+        assert leftovers(lab_id) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        manager.down(lab_id)

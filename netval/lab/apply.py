@@ -283,7 +283,12 @@ def apply(
     ``order`` is given (then one after the other, ``order`` first)."""
     started = time.monotonic()
     rec = manager.require(lab_id)
-    candidate = Path(candidate)
+    if rec.state not in ("up", "partial"):
+        raise LabError(
+            f"lab {lab_id} is {rec.state}, not up: there is nothing to apply to",
+            hint=f"take it down (`netval lab down --id {lab_id}`) and boot it again",
+        )
+    candidate = Path(candidate).resolve()
     snap = load_snapshot(candidate)
     # the cabling is the partial apply's once it finished it; FRR's reload compares with
     # what each router runs, whatever the record says

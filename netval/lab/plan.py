@@ -373,7 +373,8 @@ def build_plan(
         slot=slot,
         mgmt_net=mgmt_net,
         mgmt_block=block,
-        snapshot=str(snapshot.path),
+        # absolute: `lab apply` from another directory reads it again
+        snapshot=str(snapshot.path.resolve()),
         nodes=nodes,
         segments=segments,
         stubs=stubs,

@@ -159,10 +159,11 @@ class Probes:
                 error=f"ping gave no totals: {text.strip()[-300:] or 'no output'}",
             )
         # an outage runs from the last reply before lost packets to the first one after,
-        # less the one interval that always separates two replies (jitter is no outage)
+        # less the one interval that always separates two replies (jitter is no outage);
+        # never less than the lost packets' own intervals (ping may catch up after a stall)
         outage = max(
             (
-                tb - ta - self.interval
+                max(tb - ta - self.interval, (sb - sa - 1) * self.interval)
                 for (sa, ta), (sb, tb) in itertools.pairwise(replies)
                 if sb - sa > 1
             ),

@@ -8,6 +8,7 @@ Applying the snapshot the lab booted from rolls a change back.
 
 from __future__ import annotations
 
+import re
 import shlex
 import time
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from netval import interrupts
+from netval import frr_verdict, interrupts
 from netval.errors import InputError, LabError
 from netval.lab import frr, manager, naming, record, system
 from netval.lab.plan import LabPlan, Macvlan, PlannedNode, Segment, build_plan
@@ -236,15 +237,25 @@ def _reload_delta(text: str) -> list[str]:
     return out
 
 
+_VRRP_V3 = re.compile(r"^(\s+vrrp \d+) version 3\s*$", re.M)
+
+
+def _as_frr_prints(conf: str) -> str:
+    """The config as FRR prints it where frr-reload.py would otherwise see a difference
+    that is none: FRR shows `vrrp N version 3` (its default) as `vrrp N`, and the reload
+    would delete and re-create the group for it, which makes it flap."""
+    return _VRRP_V3.sub(r"\1", conf)
+
+
 def _reload(node: PlannedNode) -> list[str]:
     """Take the router's running FRR to ``node.frr_conf``; the lines changed (none: same)."""
     conf = frr.config_dir(node.namespace) / "frr.conf"
-    if frr.running_config_text(node.namespace) == node.frr_conf:
+    if _as_frr_prints(frr.running_config_text(node.namespace)) == _as_frr_prints(node.frr_conf):
         # the router runs this config already: FRR's reload would still re-enter lines it
         # prints differently (VRRP groups among them, which flaps them)
         return []
     staged = conf.with_name("frr.conf.candidate")
-    staged.write_text(node.frr_conf)
+    staged.write_text(_as_frr_prints(node.frr_conf))
     try:
         base = [system.FRR_RELOAD, "--pathspace", node.namespace, "--stdout"]
         test = system.run([*base, "--test", str(staged)], check=False, timeout=60)
@@ -268,6 +279,17 @@ def _reload(node: PlannedNode) -> list[str]:
         return delta
     finally:
         staged.unlink(missing_ok=True)
+
+
+def _drop_rejected(nodes: list[PlannedNode]) -> None:
+    """Leave out the lines FRR rejects (the user allowed them): FRR's reload refuses a file
+    that holds any, where a booting router skips them."""
+    verdict = frr_verdict.rejected_lines({n.name: n.frr_conf for n in nodes}) or {}
+    for node in nodes:
+        bad = {item.line for item in verdict.get(node.name, [])}
+        if bad:
+            lines = node.frr_conf.splitlines()
+            node.frr_conf = "\n".join(t for i, t in enumerate(lines, 1) if i not in bad) + "\n"
 
 
 def apply(
@@ -323,6 +345,8 @@ def apply(
                 rec.partial_wired = True
                 record.save(rec)
             routers = [new.nodes[name] for name in sequence]
+            if rejected:
+                _drop_rejected(routers)
 
             def one(node: PlannedNode) -> None:
                 progress(f"{node.name}: frr-reload")

@@ -235,3 +235,47 @@ def test_ctrl_c_during_a_rehearsal_writes_every_report_and_removes_the_lab(
         if proc.poll() is None:
             proc.kill()
         manager.down(lab_id)
+
+
+@pytest.mark.timeout(300)
+def test_apply_refuses_rejected_lines_unless_allowed_and_keeps_vrrp_steady(
+    tmp_path: Path,
+) -> None:
+    from tests.hostile import MINI
+
+    candidate = tmp_path / "typo"
+    shutil.copytree(MINI, candidate)
+    r1 = candidate / "configs" / "r1"
+    r1.write_text(
+        r1.read_text().replace(
+            "hostname r1\n",
+            "hostname r1\nroute-map TO_PEER permit 10\n match ip adress prefix-list CDN\n!\n",
+        )
+    )
+    with running_lab(MINI, "ar") as lab:
+        lab_id = lab.record.lab_id
+        assert manager.wait_converged(lab.record, 60).converged
+        ns = lab.record.node("r1")
+        assert ns is not None
+
+        def vrrp_uptime_marker() -> Any:
+            groups = vtysh_json(ns.namespace, "show vrrp json")
+            return [(g["vrid"], g["v4"]["status"], g["v4"]["stats"]["transitions"]) for g in groups]
+
+        before = vrrp_uptime_marker()
+        proc = netval("lab", "apply", str(candidate), "--id", lab_id)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert f"{r1}:" in proc.stderr and "--allow-rejected" in proc.stderr
+        proc = netval("lab", "apply", str(candidate), "--id", lab_id, "--allow-rejected")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        running = subprocess.run(
+            ["vtysh", "-N", ns.namespace, "-c", "show running-config"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        ).stdout
+        assert "route-map TO_PEER permit 10" in running and "adress" not in running
+        # a change elsewhere in the config leaves the VRRP group alone: FRR's reload does
+        # not re-create it, and it made no new transition
+        assert "vrrp" not in proc.stdout
+        assert vrrp_uptime_marker() == before

@@ -140,7 +140,21 @@ class Interface(_Model):
     description: str | None = None
 
 
-Domain = Literal["bgp", "routes", "vrrp", "interfaces"]
+class OspfNeighbor(_Model):
+    router_id: str
+    vrf: str = "default"
+    address: str | None = None
+    interface: str | None = None
+    state: str = Field(description="full, 2-way, init, exstart, exchange, loading, down, ...")
+    role: str | None = Field(default=None, description="DR, Backup or DROther (broadcast)")
+
+    @property
+    def up(self) -> bool:
+        """Full, or 2-Way between two DROthers on a broadcast segment (they stay so)."""
+        return self.state == "full" or (self.state == "2-way" and self.role == "DROther")
+
+
+Domain = Literal["bgp", "routes", "vrrp", "interfaces", "ospf"]
 
 
 class Problem(StrEnum):
@@ -177,9 +191,10 @@ class NodeState(_Model):
     routes: list[Route] | None = None
     vrrp: list[VrrpGroup] | None = None
     interfaces: list[Interface] | None = None
+    ospf_neighbors: list[OspfNeighbor] | None = None
     errors: dict[str, str] = Field(
         default_factory=dict,
-        description="why a domain (bgp, routes, vrrp, interfaces, or 'device') has no data",
+        description="why a domain (bgp, routes, vrrp, interfaces, ospf, or 'device') has no data",
     )
     problems: dict[str, Problem] = Field(
         default_factory=dict, description="the kind of each error, by the same keys"

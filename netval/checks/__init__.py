@@ -6,6 +6,7 @@ from netval.checks.base import CheckSpec
 from netval.checks.bgp import BgpSessions
 from netval.checks.ecmp import Ecmp
 from netval.checks.interfaces import Interfaces
+from netval.checks.ospf import OspfNeighbors
 from netval.checks.routes import Routes
 from netval.checks.static import (
     BgpCompatibility,
@@ -24,6 +25,7 @@ CHECK_KINDS: tuple[type[CheckSpec], ...] = (
     Ecmp,
     Vrrp,
     Interfaces,
+    OspfNeighbors,
     Routes,
     Parse,
     UndefinedReferences,

@@ -21,12 +21,14 @@ DOMAIN_FIELDS: dict[Domain, str] = {
     "routes": "routes",
     "vrrp": "vrrp",
     "interfaces": "interfaces",
+    "ospf": "ospf_neighbors",
 }
 DOMAIN_WORDS: dict[Domain, str] = {
     "bgp": "BGP",
     "routes": "routing table",
     "vrrp": "VRRP",
     "interfaces": "interface",
+    "ospf": "OSPF",
 }
 
 Scope = Literal["device", "group", "network"]

@@ -287,6 +287,8 @@ def collect_host(
                 node.routes = items  # type: ignore[assignment]
             elif d == "vrrp":
                 node.vrrp = items  # type: ignore[assignment]
+            elif d == "ospf":
+                node.ospf_neighbors = items  # type: ignore[assignment]
             else:
                 node.interfaces = items  # type: ignore[assignment]
     return node

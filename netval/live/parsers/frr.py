@@ -16,18 +16,28 @@ from netval.live.parsers.common import (
     to_int,
 )
 from netval.protocols import normalize_protocol
-from netval.state import BgpPeer, Domain, Interface, NextHop, Route, VrrpGroup, VrrpRole
+from netval.state import (
+    BgpPeer,
+    Domain,
+    Interface,
+    NextHop,
+    OspfNeighbor,
+    Route,
+    VrrpGroup,
+    VrrpRole,
+)
 
 # vtysh prints this instead of JSON when the daemon behind a command is not started,
 # which on FRR means the feature is not configured at all
 _NOT_RUNNING = re.compile(r"^%?\s*(\w+d) is not running\s*$", re.M)
 
-_OPTIONAL_DAEMONS = {"bgpd", "vrrpd"}
+_OPTIONAL_DAEMONS = {"bgpd", "vrrpd", "ospfd"}
 
 CMD_BGP = "show bgp vrf all summary json"
 CMD_ROUTES = "show ip route vrf all json"
 CMD_VRRP = "show vrrp json"
 CMD_INTERFACES = "show interface vrf all json"
+CMD_OSPF = "show ip ospf vrf all neighbor json"
 
 
 class FrrParser:
@@ -37,6 +47,7 @@ class FrrParser:
         "routes": CMD_ROUTES,
         "vrrp": CMD_VRRP,
         "interfaces": CMD_INTERFACES,
+        "ospf": CMD_OSPF,
     }
     # scrapli's cumulus_vtysh platform does not flag these as failed commands
     failed_when_contains = ["% Unknown command", "% Command incomplete", "% Ambiguous command"]
@@ -54,6 +65,8 @@ class FrrParser:
             return guard(command, output, lambda: _routes(command, output))
         if domain == "vrrp":
             return guard(command, output, lambda: _vrrp(command, output))
+        if domain == "ospf":
+            return guard(command, output, lambda: _ospf(command, output))
         return guard(command, output, lambda: _interfaces(command, output))
 
 
@@ -200,3 +213,37 @@ def _interfaces(command: str, output: str) -> list[Interface]:
 
 
 PARSER = FrrParser()
+
+
+def _ospf(command: str, output: str) -> list[OspfNeighbor]:
+    """Either shape FRR prints: {"neighbors": ...} (one VRF) or {vrf: {"neighbors": ...}}."""
+    data = need_dict(command, output, load_json(command, output), "the answer")
+    per_vrf = (
+        {"default": data}
+        if "neighbors" in data
+        else {vrf: v for vrf, v in data.items() if isinstance(v, dict)}
+    )
+    out: list[OspfNeighbor] = []
+    for vrf, info in per_vrf.items():
+        neighbors = need_dict(command, output, info.get("neighbors", {}), "neighbors")
+        for router_id, sessions in neighbors.items():
+            if not isinstance(sessions, list):
+                raise bad_output(command, output, f"neighbor {router_id} is not a list")
+            for session in sessions:
+                raw = str(session.get("nbrState") or session.get("state") or "")
+                if not raw:
+                    raise bad_output(command, output, f"neighbor {router_id} has no state")
+                # "Full/DR", "2-Way/DROther", "Full/-" (point-to-point)
+                state, _, role = raw.partition("/")
+                iface = str(session.get("ifaceName") or "").split(":")[0] or None
+                out.append(
+                    OspfNeighbor(
+                        router_id=router_id,
+                        vrf=str(info.get("vrfName") or vrf),
+                        address=session.get("ifaceAddress") or session.get("address"),
+                        interface=iface,
+                        state=state.strip().lower(),
+                        role=role.strip() if role.strip() not in ("", "-") else None,
+                    )
+                )
+    return out

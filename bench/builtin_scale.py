@@ -140,6 +140,10 @@ def run_one(n: int, syntax: str) -> dict[str, float | int]:
         t0 = time.perf_counter()
         engine = BuiltinEngine(root)
         t1 = time.perf_counter()
+        # a figure from configs that do not parse cleanly is no figure
+        statuses = {r["File_Name"]: r["Status"] for r in engine.file_parse_status().rows}
+        bad = {k: v for k, v in statuses.items() if v != "PASSED"}
+        assert len(statuses) == n and not bad, dict(list(bad.items())[:5])
         undefined = engine.undefined_references().rows
         t2 = time.perf_counter()
         sessions = engine.bgp_session_compatibility().rows

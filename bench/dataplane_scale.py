@@ -61,7 +61,8 @@ def generate(out: Path, devices: int, spines: int) -> None:
         name = f"leaf{leaf + 1}"
         asn = 4200000000 + leaf
         lo = f"10.1.{leaf // 250}.{leaf % 250 + 1}"
-        server = f"10.64.{leaf // 256}.{leaf % 256}"
+        # the first three octets of the leaf's server /24: 10.64.0, 10.64.1, ... 10.67.231
+        server = f"10.{64 + leaf // 256}.{leaf % 256}"
         ifaces = [("lo", f"{lo}/32")]
         frr = [f"router bgp {asn}", f" bgp router-id {lo}", " bgp bestpath as-path multipath-relax"]
         af = []
@@ -141,6 +142,10 @@ def measure(devices: int, spines: int) -> dict[str, float]:
         t0 = time.perf_counter()
         loaded = load(snap)
         t1 = time.perf_counter()
+        # a figure from configs that do not parse cleanly measures half a network
+        bad = {f.filename: f.status.value for f in loaded.files if f.status.value != "PASSED"}
+        assert not bad, f"generated configs do not parse PASSED: {dict(list(bad.items())[:5])}"
+        assert len(loaded.files) == devices, len(loaded.files)
         dp = DataPlane.from_loaded(loaded)
         t2 = time.perf_counter()
     run = dp.bgp

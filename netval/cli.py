@@ -305,8 +305,17 @@ def lab_apply(
         highlight=False,
     )
     if wait > 0:
+        if result.min_settle > settle:
+            _progress(
+                f"a routing policy changed: bgpd applies it after its route-map delay timer, "
+                f"so nothing may change for {result.min_settle:g} s"
+            )
         conv = manager.wait_converged(
-            manager.require(lab_id), wait, _progress, settle=settle, since=result.started
+            manager.require(lab_id),
+            wait,
+            _progress,
+            settle=max(settle, result.min_settle),
+            since=result.started,
         )
         _report_convergence(lab_id, rec, conv, "the apply started")
 

@@ -140,6 +140,27 @@ class Interface(_Model):
     description: str | None = None
 
 
+class BgpRoute(_Model):
+    """One path in a device's BGP table (Loc-RIB and the paths it did not select)."""
+
+    prefix: str
+    vrf: str = "default"
+    peer: str | None = Field(default=None, description="the neighbor it came from; None: local")
+    best: bool = False
+    multipath: bool = False
+    valid: bool = True
+    next_hop: str | None = None
+    as_path: list[int] = Field(default_factory=list)
+    origin: str | None = Field(default=None, description="igp, egp or incomplete")
+    med: int | None = None
+    local_pref: int | None = None
+    communities: list[str] = Field(
+        default_factory=list, description="standard (65000:1) and well-known names (no-export)"
+    )
+    large_communities: list[str] = Field(default_factory=list)
+    extended_communities: list[str] = Field(default_factory=list)
+
+
 class OspfNeighbor(_Model):
     router_id: str
     vrf: str = "default"
@@ -154,7 +175,7 @@ class OspfNeighbor(_Model):
         return self.state == "full" or (self.state == "2-way" and self.role == "DROther")
 
 
-Domain = Literal["bgp", "routes", "vrrp", "interfaces", "ospf"]
+Domain = Literal["bgp", "routes", "vrrp", "interfaces", "ospf", "bgp_routes"]
 
 
 class Problem(StrEnum):
@@ -192,6 +213,7 @@ class NodeState(_Model):
     vrrp: list[VrrpGroup] | None = None
     interfaces: list[Interface] | None = None
     ospf_neighbors: list[OspfNeighbor] | None = None
+    bgp_routes: list[BgpRoute] | None = None
     errors: dict[str, str] = Field(
         default_factory=dict,
         description="why a domain (bgp, routes, vrrp, interfaces, ospf, or 'device') has no data",

@@ -85,7 +85,40 @@ def _pattern(value: Any) -> str:
     return value
 
 
+#: RFC 1997 / 8326 / 7999 well-known communities as FRR prints them (any case in a catalog)
+WELL_KNOWN_COMMUNITIES = {
+    "internet": "internet",
+    "graceful-shutdown": "graceful-shutdown",
+    "accept-own": "accept-own",
+    "llgr-stale": "llgr-stale",
+    "no-llgr": "no-llgr",
+    "blackhole": "blackhole",
+    "no-export": "no-export",
+    "no-advertise": "no-advertise",
+    "local-as": "local-AS",
+    "no-export-subconfed": "local-AS",
+    "no-peer": "no-peer",
+}
+
+
+def _community(value: object) -> str:
+    """'65000:1' (standard), '65000:1:1' (large) or a well-known name, normalized."""
+    text = str(value).strip()
+    name = WELL_KNOWN_COMMUNITIES.get(text.lower())
+    if name is not None:
+        return name
+    parts = text.split(":")
+    limit = 0xFFFF if len(parts) == 2 else 0xFFFFFFFF
+    if len(parts) in (2, 3) and all(p.isdigit() and int(p) <= limit for p in parts):
+        return ":".join(str(int(p)) for p in parts)
+    raise ValueError(
+        f"{value!r} is not a community: write ASN:VALUE (65000:1), a large community "
+        f"(65000:1:1) or a well-known name ({', '.join(sorted(WELL_KNOWN_COMMUNITIES))})"
+    )
+
+
 Pattern = Annotated[str, BeforeValidator(_pattern)]
+Community = Annotated[str, BeforeValidator(_community)]
 Duration = Annotated[float, BeforeValidator(_duration)]
 PrefixRange = Annotated[str, BeforeValidator(_prefix_range)]
 Prefix = Annotated[str, BeforeValidator(_prefix)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from netval.checks.base import CheckSpec
 from netval.checks.bgp import BgpSessions
+from netval.checks.bgp_route import BgpRoute
 from netval.checks.ecmp import Ecmp
 from netval.checks.interfaces import Interfaces
 from netval.checks.ospf import OspfNeighbors
@@ -22,6 +23,7 @@ from netval.checks.vrrp import Vrrp
 
 CHECK_KINDS: tuple[type[CheckSpec], ...] = (
     BgpSessions,
+    BgpRoute,
     Ecmp,
     Vrrp,
     Interfaces,

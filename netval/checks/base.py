@@ -22,6 +22,7 @@ DOMAIN_FIELDS: dict[Domain, str] = {
     "vrrp": "vrrp",
     "interfaces": "interfaces",
     "ospf": "ospf_neighbors",
+    "bgp_routes": "bgp_routes",
 }
 DOMAIN_WORDS: dict[Domain, str] = {
     "bgp": "BGP",
@@ -29,6 +30,7 @@ DOMAIN_WORDS: dict[Domain, str] = {
     "vrrp": "VRRP",
     "interfaces": "interface",
     "ospf": "OSPF",
+    "bgp_routes": "BGP table",
 }
 
 Scope = Literal["device", "group", "network"]

@@ -40,6 +40,9 @@ class ApplyResult:
     rejected: list[str] = field(default_factory=list)
     started: float = 0.0
     seconds: float = 0.0
+    #: the shortest settle window that covers the change: FRR's bgpd applies a changed
+    #: route-map, prefix-list or community/AS-path list only after its route-map delay timer
+    min_settle: float = 0.0
 
 
 class PartialApply(LabError):
@@ -281,6 +284,23 @@ def _reload(node: PlannedNode) -> list[str]:
         staged.unlink(missing_ok=True)
 
 
+_POLICY_LINE = re.compile(
+    r"^[-+] (no )?(route-map |ip prefix-list |ipv6 prefix-list |bgp community-list |"
+    r"bgp large-community-list |bgp extcommunity-list |bgp as-path access-list |"
+    r"ip community-list |ip as-path access-list |access-list )"
+)
+_DELAY_TIMER = re.compile(r"^\s*bgp route-map delay-timer (\d+)", re.M)
+_FRR_DEFAULT_DELAY = 5
+
+
+def policy_delay(conf: str, delta: list[str]) -> float:
+    """Seconds until bgpd acts on a policy change in ``delta`` (0: no policy changed)."""
+    if not any(_POLICY_LINE.match(line) for line in delta):
+        return 0.0
+    m = _DELAY_TIMER.search(conf)
+    return float(m.group(1)) if m else float(_FRR_DEFAULT_DELAY)
+
+
 def _drop_rejected(nodes: list[PlannedNode]) -> None:
     """Leave out the lines FRR rejects (the user allowed them): FRR's reload refuses a file
     that holds any, where a booting router skips them."""
@@ -353,6 +373,9 @@ def apply(
                 delta = _reload(node)
                 if delta:
                     result.changed[node.name] = delta
+                    # plus one probe interval and margin: the change lands, then settles
+                    wait = policy_delay(node.frr_conf, delta)
+                    result.min_settle = max(result.min_settle, wait + 2.0 if wait else 0.0)
                 else:
                     result.unchanged.append(node.name)
                 done.append(node.name)

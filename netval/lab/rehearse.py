@@ -95,7 +95,11 @@ def run_change(
             lab_id, candidate, order=order, allow_rejected=allow_rejected, progress=progress
         )
         conv = manager.wait_converged(
-            manager.require(lab_id), timeout, progress, settle=settle, since=out.apply.started
+            manager.require(lab_id),
+            timeout,
+            progress,
+            settle=max(settle, out.apply.min_settle),
+            since=out.apply.started,
         )
         out.convergence = {
             "converged": conv.converged,

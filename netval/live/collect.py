@@ -289,6 +289,8 @@ def collect_host(
                 node.vrrp = items  # type: ignore[assignment]
             elif d == "ospf":
                 node.ospf_neighbors = items  # type: ignore[assignment]
+            elif d == "bgp_routes":
+                node.bgp_routes = items  # type: ignore[assignment]
             else:
                 node.interfaces = items  # type: ignore[assignment]
     return node

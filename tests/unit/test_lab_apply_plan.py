@@ -73,3 +73,11 @@ def test_vrrp_version_3_is_written_as_frr_prints_it() -> None:
     assert apply._as_frr_prints(conf) == (
         "interface eth3\n vrrp 10\n vrrp 10 priority 200\n vrrp 11 version 2\n"
     )
+
+
+def test_a_policy_change_waits_for_bgpds_route_map_delay_timer() -> None:
+    delta = ["+ route-map to_customer permit 30", "+  set community 64500:100"]
+    assert apply.policy_delay("router bgp 1\n", delta) == 5.0  # FRR's default
+    assert apply.policy_delay(" bgp route-map delay-timer 12\n", delta) == 12.0
+    assert apply.policy_delay("", ["+ router bgp 65003", "+   network 10.10.4.0/24"]) == 0.0
+    assert apply.policy_delay("", ["- no ip prefix-list LOCAL_NETS seq 15 permit 10.0.0.0/8"])

@@ -15,9 +15,24 @@ from __future__ import annotations
 from typing import ClassVar, Protocol
 
 from netval.errors import CollectionError
-from netval.state import BgpPeer, Domain, Interface, OspfNeighbor, Route, VrrpGroup
+from netval.state import (
+    BgpPeer,
+    BgpRoute,
+    Domain,
+    Interface,
+    OspfNeighbor,
+    Route,
+    VrrpGroup,
+)
 
-ParsedItems = list[BgpPeer] | list[Route] | list[VrrpGroup] | list[Interface] | list[OspfNeighbor]
+ParsedItems = (
+    list[BgpPeer]
+    | list[Route]
+    | list[VrrpGroup]
+    | list[Interface]
+    | list[OspfNeighbor]
+    | list[BgpRoute]
+)
 
 
 class ParseError(CollectionError):

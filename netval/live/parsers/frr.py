@@ -18,6 +18,7 @@ from netval.live.parsers.common import (
 from netval.protocols import normalize_protocol
 from netval.state import (
     BgpPeer,
+    BgpRoute,
     Domain,
     Interface,
     NextHop,
@@ -38,6 +39,8 @@ CMD_ROUTES = "show ip route vrf all json"
 CMD_VRRP = "show vrrp json"
 CMD_INTERFACES = "show interface vrf all json"
 CMD_OSPF = "show ip ospf vrf all neighbor json"
+# `json detail` (FRR 8.4 and later) adds communities, MED and local-pref to every path
+CMD_BGP_ROUTES = "show bgp vrf all ipv4 unicast json detail"
 
 
 class FrrParser:
@@ -48,6 +51,7 @@ class FrrParser:
         "vrrp": CMD_VRRP,
         "interfaces": CMD_INTERFACES,
         "ospf": CMD_OSPF,
+        "bgp_routes": CMD_BGP_ROUTES,
     }
     # scrapli's cumulus_vtysh platform does not flag these as failed commands
     failed_when_contains = ["% Unknown command", "% Command incomplete", "% Ambiguous command"]
@@ -67,6 +71,8 @@ class FrrParser:
             return guard(command, output, lambda: _vrrp(command, output))
         if domain == "ospf":
             return guard(command, output, lambda: _ospf(command, output))
+        if domain == "bgp_routes":
+            return guard(command, output, lambda: _bgp_routes(command, output))
         return guard(command, output, lambda: _interfaces(command, output))
 
 
@@ -244,6 +250,66 @@ def _ospf(command: str, output: str) -> list[OspfNeighbor]:
                         interface=iface,
                         state=state.strip().lower(),
                         role=role.strip() if role.strip() not in ("", "-") else None,
+                    )
+                )
+    return out
+
+
+def _bgp_tables(command: str, output: str, data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """vrf -> table: FRR prints one VRF's table bare, several as {vrf: table}."""
+    if "routes" in data:
+        return {str(data.get("vrfName") or "default"): data}
+    tables = {}
+    for vrf, table in data.items():
+        if not isinstance(table, dict) or "routes" not in table:
+            raise bad_output(command, output, f"vrf {vrf!r} has no routes")
+        tables[str(table.get("vrfName") or vrf)] = table
+    return tables
+
+
+def _bgp_routes(command: str, output: str) -> list[BgpRoute]:
+    data = need_dict(command, output, load_json(command, output), "the answer")
+    out: list[BgpRoute] = []
+    for vrf, table in _bgp_tables(command, output, data).items():
+        default_lp = to_int(table.get("defaultLocPrf"))
+        routes = need_dict(command, output, table["routes"], "routes")
+        for prefix, entries in routes.items():
+            if not isinstance(entries, list):
+                raise bad_output(command, output, f"{prefix} is not a list of paths")
+            # `detail` puts the prefix's own facts first, then one object per path
+            for path in (e for e in entries if isinstance(e, dict) and "peer" in e):
+                peer = str((path.get("peer") or {}).get("peerId") or "")
+                local = bool(path.get("local") or path.get("sourced")) or peer in ("", "0.0.0.0")
+                segments = (path.get("aspath") or {}).get("segments") or []
+                as_path = [
+                    int(asn)
+                    for seg in segments
+                    if isinstance(seg, dict)
+                    for asn in seg.get("list") or []
+                ]
+                hops = [h.get("ip") for h in path.get("nexthops") or [] if h.get("ip")]
+                lp = to_int(path.get("locPrf"))
+                out.append(
+                    BgpRoute(
+                        prefix=str(prefix),
+                        vrf=vrf,
+                        peer=None if local else peer,
+                        best=bool((path.get("bestpath") or {}).get("overall")),
+                        multipath=bool(path.get("multipath")),
+                        valid=bool(path.get("valid", False)),
+                        next_hop=None if local else (hops[0] if hops else None),
+                        as_path=as_path,
+                        origin=str(path["origin"]).lower() if path.get("origin") else None,
+                        med=to_int(path.get("metric")),
+                        # FRR prints locPrf only when it differs from the table's default
+                        local_pref=lp if lp is not None else (None if local else default_lp),
+                        communities=str((path.get("community") or {}).get("string", "")).split(),
+                        large_communities=str(
+                            (path.get("largeCommunity") or {}).get("string", "")
+                        ).split(),
+                        extended_communities=str(
+                            (path.get("extendedCommunity") or {}).get("string", "")
+                        ).split(),
                     )
                 )
     return out

@@ -883,7 +883,7 @@ def ask_cmd(
         sys.stderr.write(f"incomplete answer: {note}\n")
 
 
-ALL_DOMAINS: tuple[Domain, ...] = ("bgp", "routes", "vrrp", "interfaces")
+ALL_DOMAINS: tuple[Domain, ...] = ("bgp", "routes", "vrrp", "interfaces", "ospf")
 
 
 def _limited(source: Any, limit: str | None) -> list[str]:
@@ -922,6 +922,7 @@ def capture(
 ) -> None:
     """Collect the observed state (BGP, routes, VRRP, interfaces) of every device into a JSON file, to check against after the change with `netval check --baseline`."""
     from netval.live.source import LiveSource
+    from netval.state import Problem
 
     try:
         _check_output(output, "--output")
@@ -936,18 +937,22 @@ def capture(
             NetvalError(f"cannot write {output}: {exc.strerror}", hint="pass -o to a writable path")
         ) from None
     table = Table(title=f"captured {len(state.nodes)} devices to {_show(output)}")
-    for col in ("device", "BGP peers", "routes", "VRRP groups", "interfaces", "problems"):
+    for col in (
+        "device", "BGP peers", "routes", "VRRP groups", "interfaces", "OSPF", "problems",
+    ):  # fmt: skip
         table.add_column(col)
     failed = 0
     for name, node in sorted(state.nodes.items()):
         problems = "; ".join(f"{k}: {v}" for k, v in node.errors.items())
-        failed += bool(node.errors)
+        # a domain the platform does not offer is noted, not a failed capture
+        failed += any(node.problems.get(k) is not Problem.UNSUPPORTED for k in node.errors)
         table.add_row(
             _show(name),
             _count(node.bgp_peers),
             _count(node.routes),
             _count(node.vrrp),
             _count(node.interfaces),
+            _count(node.ospf_neighbors),
             f"[red]{_show(problems)}[/]" if problems else "",
         )
     out.print(table)

@@ -13,7 +13,7 @@ from netval.errors import InputError
 from netval.live.inventory import select
 from netval.results import Outcome
 from netval.runner import Target
-from netval.state import BgpState, Domain, State, VrrpRole
+from netval.state import BgpState, Domain, Problem, State, VrrpRole
 
 
 class _Baseline(CheckSpec):
@@ -166,6 +166,39 @@ class BaselineRoutes(_Baseline):
         return Outcome.passed(f"all {len(before)} baseline prefix(es) still present")
 
 
+class BaselineOspf(_Baseline):
+    """No OSPF adjacency that was up in the baseline is lost."""
+
+    kind: Literal["baseline_ospf"] = "baseline_ospf"
+    domains: ClassVar[tuple[Domain, ...]] = ("ospf",)
+
+    def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
+        base_node = self._base.nodes[target]
+        if base_node.ospf_neighbors is None:
+            why = base_node.errors.get("ospf") or "not captured"
+            return Outcome.error(f"the baseline has no OSPF data for {target}: {why}")
+
+        def up(st: State) -> set[tuple[str, str, str]]:
+            return {
+                (n.vrf, n.router_id, n.interface or "?")
+                for n in st.nodes[target].ospf_neighbors or []
+                if n.up
+            }
+
+        before, now = up(self._base), up(state)
+        lost = sorted(before - now)
+        shown = [
+            f"{rid} on {iface}" + ("" if v == "default" else f" ({v})") for v, rid, iface in lost
+        ]
+        if lost:
+            return Outcome.failed(
+                f"OSPF adjacency(ies) lost: {', '.join(shown)}",
+                expected={"up": len(before)},
+                observed={"lost": shown},
+            )
+        return Outcome.passed(f"all {len(before)} baseline OSPF adjacency(ies) still up")
+
+
 class BaselineMissing(_Baseline):
     """A device of the baseline that the inventory no longer has."""
 
@@ -244,6 +277,13 @@ def baseline_targets(
         if node.routes or node.routes is None:
             add(BaselineEcmp().with_base(base), d, [d])
             add(BaselineRoutes().with_base(base), d, [d])
+        # a platform without OSPF collection has the domain as unsupported: no item for it
+        if node.ospf_neighbors or (
+            node.ospf_neighbors is None
+            and node.problems.get("ospf") is not Problem.UNSUPPORTED
+            and "ospf" in node.errors
+        ):
+            add(BaselineOspf().with_base(base), d, [d])
     # a catalog vrrp check with an expected master decides that group, not the baseline
     decided = {
         (getattr(t.spec, "interface", None), getattr(t.spec, "vrid", None))

@@ -77,7 +77,7 @@ def run_change(
     progress("capturing the baseline")
     source = LiveSource(lab=lab_id)
     state: State = source.collect(
-        {n: {"bgp", "routes", "vrrp", "interfaces"} for n in rec.router_names()}, None
+        {n: {"bgp", "routes", "vrrp", "interfaces", "ospf"} for n in rec.router_names()}, None
     )
     state.dump(out.baseline)
     specs = (

@@ -52,6 +52,12 @@ def test_a_downed_interface_loses_its_adjacency_and_the_check_says_where(tmp_pat
         code, results = check(lab_id, catalog, tmp_path / "before.json")
         assert code == 0, results
         assert results["ospf_neighbors[r1]"]["status"] == "pass"
+        baseline = tmp_path / "before-state.json"
+        captured = subprocess.run(
+            [*CLI, "capture", "--lab", lab_id, "-o", str(baseline)],
+            capture_output=True, text=True, cwd=ROOT, timeout=120,
+        )  # fmt: skip
+        assert captured.returncode == 0, captured.stdout + captured.stderr
         ns = {n.name: n.namespace for n in lab.record.nodes}
         subprocess.run(["ip", "-n", ns["r2"], "link", "set", "eth1", "down"], check=True)
         try:
@@ -69,6 +75,19 @@ def test_a_downed_interface_loses_its_adjacency_and_the_check_says_where(tmp_pat
             assert "neighbor 10.0.0.2 is missing" in r1["message"]
             # r4's adjacencies (to r2's other link and to r3) are untouched
             assert results["ospf_neighbors[r4]"]["status"] == "pass"
+            # the baseline comparison sees the lost adjacency on both ends, nothing on r4
+            report = tmp_path / "baseline.json"
+            subprocess.run(
+                [*CLI, "check", "-c", str(catalog), "--lab", lab_id, "--baseline",
+                 str(baseline), "--json", str(report)],
+                capture_output=True, text=True, cwd=ROOT, timeout=120,
+            )  # fmt: skip
+            rows = {r["id"].split("::")[-1]: r for r in json.loads(report.read_text())["results"]}
+            assert rows["baseline_ospf[r1]"]["message"] == (
+                "OSPF adjacency(ies) lost: 10.0.0.2 on eth1"
+            )
+            assert rows["baseline_ospf[r2]"]["status"] == "fail"
+            assert rows["baseline_ospf[r4]"]["status"] == "pass"
         finally:
             subprocess.run(["ip", "-n", ns["r2"], "link", "set", "eth1", "up"], check=True)
 

@@ -96,3 +96,14 @@ def test_contradictory_expectations_are_an_input_error(tmp_path: Path) -> None:
     path.write_text(text)
     with pytest.raises(InputError, match="count"):
         load_catalog_file(path)
+
+
+def test_baseline_flags_the_adjacency_the_change_lost() -> None:
+    from netval.checks.baseline import BaselineOspf
+
+    check = BaselineOspf().with_base(_state(parsed("ip_ospf_neighbor_full_r1.json")))
+    after = check.evaluate(_state(parsed("ip_ospf_neighbor_one_lost_r1.json")), "r1", ["r1"])
+    assert after.status is Status.FAIL
+    assert after.message == "OSPF adjacency(ies) lost: 10.0.0.2 on eth1"
+    same = check.evaluate(_state(parsed("ip_ospf_vrf_all_neighbor_r1.json")), "r1", ["r1"])
+    assert same.status is Status.PASS

@@ -14,7 +14,7 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from netval.errors import NetvalError
@@ -292,6 +292,23 @@ def collect_host(
     return node
 
 
+def register_connections(hosts: Iterable[Any]) -> None:
+    """Register the Nornir connection plugins these hosts use, and only those.
+
+    InitNornir would import every installed one (NAPALM with all its drivers for a run that
+    has no NAPALM host); the plugin for a name is the one its package declares, as there.
+    """
+    from importlib.metadata import entry_points
+
+    from nornir.core.plugins.connections import ConnectionPluginRegister
+
+    wanted = {"napalm" if host.get("collector") == "napalm" else "scrapli" for host in hosts}
+    for name in sorted(wanted - set(ConnectionPluginRegister.available)):
+        for entry in entry_points(group="nornir.plugins.connections", name=name):
+            ConnectionPluginRegister.register(name, entry.load())
+            break
+
+
 def collect(
     nr: Any,
     needs: dict[str, set[Domain]],
@@ -311,6 +328,7 @@ def collect(
     started = time.monotonic()
 
     runner = StoppableRunner(getattr(nr.runner, "num_workers", 20))
+    register_connections(nr.inventory.hosts[name] for name in targets)
 
     def task(task: Any) -> NodeState:
         node = collect_host(task, targets[task.host.name], runner.stopped)

@@ -350,7 +350,7 @@ def _run_pytest(
         import pytest
 
         from netval import pytest_plugin
-        from netval.pytest_launch import autoload_off, plugin_args
+        from netval.pytest_launch import lean_session, plugin_args
         from netval.report import json_report
 
     try:
@@ -368,7 +368,7 @@ def _run_pytest(
     ]
     # a signal from here on stops device collection at once but never a report half-way
     # (pytest writes JUnit and HTML at the end of the session); it ends the run with 130
-    with interrupts.held(deliver=False), autoload_off():
+    with interrupts.held(deliver=False), lean_session():
         code = pytest.main(
             isolation + plugins + args, plugins=[pytest_plugin.SourceHolder(source, planned)]
         )

@@ -123,7 +123,8 @@ def classify(exc: BaseException) -> tuple[Problem, str]:
     problem = problem or Problem.CONNECTION
     word = _WORDS.get(problem, problem.value)
     if first.lower().startswith(word.split(" (")[0]):
-        return problem, first  # scrapli's own words already say it: "timed out sending ..."
+        # scrapli's own words already say it: "Timed out connecting to host"
+        return problem, first[0].lower() + first[1:]
     return problem, f"{word}: {first}"
 
 

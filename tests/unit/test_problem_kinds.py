@@ -67,6 +67,10 @@ def test_classify(exc: BaseException, problem: Problem) -> None:
             "timed out sending input to device",
         ),
         (
+            ScrapliAuthenticationFailed("Timed out connecting to host"),
+            "timed out connecting to host",
+        ),
+        (
             ScrapliAuthenticationFailed("failed: " + str(b"caf\xc3\xa9 \xff")),
             "authentication failed (check username/password): failed: caf\u00e9 \ufffd",
         ),

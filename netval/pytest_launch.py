@@ -1,10 +1,13 @@
-"""Which pytest plugins the run that netval starts loads.
+"""What the pytest run that netval starts loads, and what it leaves out.
 
 pytest loads every installed plugin by default, and a test extra brings heavy ones: the
 hypothesis plugin alone imports hypothesis (about a second) into every ``netval check``. A
 netval run turns autoloading off and loads its own plugin, plus the installed plugins whose
 options the run uses (``--html`` needs pytest-html, ``-n`` needs xdist, ``--timeout``
 pytest-timeout). Any other plugin is named with ``-p NAME`` as in any pytest run.
+
+The run also spares the garbage collector the objects that outlive it: the modules, the
+catalog and the inventory made before it starts.
 """
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ from netval.live.parsers.common import (
 from netval.protocols import normalize_protocol
 from netval.state import BgpPeer, Domain, Interface, NextHop, Route, VrrpGroup, VrrpRole
 
-# vtysh prints this instead of JSON when the daemon behind a command is not started,
-# which on FRR means the feature is not configured at all
+# vtysh prints this instead of JSON when the daemon behind a command is not running: for
+# bgpd and vrrpd that means the feature is not configured, for zebra a router that is down
 _NOT_RUNNING = re.compile(r"^%?\s*(\w+d|zebra) is not running\s*$", re.M)
 
 _OPTIONAL_DAEMONS = {"bgpd", "vrrpd"}

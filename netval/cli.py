@@ -494,8 +494,13 @@ def _run_pytest(
         import pytest
 
         from netval import pytest_plugin
+        from netval.pytest_launch import lean_session, plugin_args
         from netval.report import json_report
 
+    try:
+        plugins = plugin_args(args)
+    except NetvalError as exc:
+        raise _fail(exc) from None
     # the user's own pytest.ini, addopts and conftest.py are not part of a netval run
     isolation = [
         "-c",
@@ -507,8 +512,10 @@ def _run_pytest(
     ]
     # a signal from here on stops device collection at once but never a report half-way
     # (pytest writes JUnit and HTML at the end of the session); it ends the run with 130
-    with interrupts.held(deliver=False):
-        code = pytest.main(isolation + args, plugins=[pytest_plugin.SourceHolder(source, planned)])
+    with interrupts.held(deliver=False), lean_session():
+        code = pytest.main(
+            isolation + plugins + args, plugins=[pytest_plugin.SourceHolder(source, planned)]
+        )
     if json_report.INTERRUPTED or interrupts.received() is not None:
         return 130
     ran = pytest_plugin.LAST_RUN

@@ -498,16 +498,20 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     summary_table(ctx)
 
 
+# pytest-html's hooks: loaded only in a run that writes an HTML report
+@pytest.hookimpl(optionalhook=True)
 def pytest_html_results_table_header(cells: list[str]) -> None:
     cells.insert(1, "<th>Device / target</th>")
     cells.insert(2, "<th>Check</th>")
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_html_results_table_row(report: Any, cells: list[str]) -> None:
     props = dict(getattr(report, "user_properties", []) or [])
     cells.insert(1, f"<td>{html.escape(str(props.get('target', '')))}</td>")
     cells.insert(2, f"<td>{html.escape(str(props.get('kind', '')))}</td>")
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_html_report_title(report: Any) -> None:
     report.title = "netval report"

@@ -8,13 +8,15 @@ authentication failed) gets ``errors["device"]``; a command whose output is unus
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import errno
 import logging
+import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from netval.errors import NetvalError
@@ -84,10 +86,30 @@ _WORDS: dict[Problem, str] = {
 }
 
 
+# scrapli puts what ssh printed into its messages as a bytes repr: b"warning: ...\n..."
+_BYTES_LITERAL = re.compile(r"""\bb(['"])((?:\\.|(?!\1).)*)\1""", re.S)
+
+
+def _decoded(match: re.Match[str]) -> str:
+    try:
+        value = ast.literal_eval(match.group(0))
+    except (ValueError, SyntaxError):
+        return match.group(2)
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _readable(text: str) -> list[str]:
+    """A failure's text as the lines a user reads: ssh's own output decoded, without the
+    known-hosts notice that precedes every first login."""
+    lines = _BYTES_LITERAL.sub(_decoded, text).strip().splitlines()
+    kept = [line.strip() for line in lines if line.strip()]
+    return [line for line in kept if not line.lower().startswith("warning: permanently added")]
+
+
 def classify(exc: BaseException) -> tuple[Problem, str]:
     """The kind of a connection or command failure, and its root cause in one line."""
     inner = _root_cause(exc)
-    text = str(inner).strip().splitlines()
+    text = _readable(str(inner))
     first = text[0] if text else type(inner).__name__
     lowered = str(inner).lower()
     name = type(inner).__name__
@@ -99,7 +121,11 @@ def classify(exc: BaseException) -> tuple[Problem, str]:
     elif problem is None and isinstance(inner, OSError) and inner.errno in _UNREACHABLE_ERRNOS:
         problem = Problem.UNREACHABLE
     problem = problem or Problem.CONNECTION
-    return problem, f"{_WORDS.get(problem, problem.value)}: {first}"
+    word = _WORDS.get(problem, problem.value)
+    if first.lower().startswith(word.split(" (")[0]):
+        # scrapli's own words already say it: "Timed out connecting to host"
+        return problem, first[0].lower() + first[1:]
+    return problem, f"{word}: {first}"
 
 
 _UNREACHABLE_ERRNOS = {errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH}
@@ -118,6 +144,8 @@ def probe_port(address: str, port: int, timeout: float) -> tuple[Problem, str] |
     except TimeoutError:
         return Problem.TIMEOUT, f"timed out: no answer on TCP port {port} in {timeout:g} s"
     except OSError as exc:
+        if exc.errno == errno.ECONNREFUSED:
+            return Problem.UNREACHABLE, f"connection refused: nothing listens on TCP port {port}"
         if exc.errno in _UNREACHABLE_ERRNOS or isinstance(exc, socket.gaierror):
             return Problem.UNREACHABLE, f"unreachable: TCP port {port}: {exc.strerror or exc}"
         return None
@@ -160,6 +188,12 @@ def _session_failure(task: Any, exc: BaseException, was_open: bool) -> tuple[Pro
             if probed is not None:
                 return probed
     return problem, why
+
+
+def _logged_in(task: Any, was_open: bool) -> bool:
+    """Whether the session got past its login (a timeout then belongs to the command)."""
+    # Nornir keeps a connection only once it opened
+    return was_open or "scrapli" in task.host.connections
 
 
 NAPALM_GETTERS: dict[Domain, tuple[str, ...]] = {
@@ -268,6 +302,8 @@ def collect_host(
                 problem, why = Problem.INTERRUPTED, "interrupted"
             else:
                 problem, why = _session_failure(task, exc, was_open)
+                if problem is Problem.TIMEOUT and _logged_in(task, was_open):
+                    why += f" (waiting for `{command}`)"
             node.fail(
                 "device",
                 problem,
@@ -296,6 +332,23 @@ def collect_host(
     return node
 
 
+def register_connections(hosts: Iterable[Any]) -> None:
+    """Register the Nornir connection plugins these hosts use, and only those.
+
+    InitNornir would import every installed one (NAPALM with all its drivers for a run that
+    has no NAPALM host); the plugin for a name is the one its package declares, as there.
+    """
+    from importlib.metadata import entry_points
+
+    from nornir.core.plugins.connections import ConnectionPluginRegister
+
+    wanted = {"napalm" if host.get("collector") == "napalm" else "scrapli" for host in hosts}
+    for name in sorted(wanted - set(ConnectionPluginRegister.available)):
+        for entry in entry_points(group="nornir.plugins.connections", name=name):
+            ConnectionPluginRegister.register(name, entry.load())
+            break
+
+
 def collect(
     nr: Any,
     needs: dict[str, set[Domain]],
@@ -315,6 +368,7 @@ def collect(
     started = time.monotonic()
 
     runner = StoppableRunner(getattr(nr.runner, "num_workers", 20))
+    register_connections(nr.inventory.hosts[name] for name in targets)
 
     def task(task: Any) -> NodeState:
         node = collect_host(task, targets[task.host.name], runner.stopped)

@@ -42,9 +42,18 @@ def _check_yaml(path: Path) -> None:
 
 
 def open_nornir(inventory: Path | None = None, lab: str | None = None, workers: int = 32) -> Any:
-    """InitNornir on a SimpleInventory folder; NETVAL_USERNAME/NETVAL_PASSWORD override
-    the default credentials."""
-    from nornir import InitNornir
+    """A Nornir on a SimpleInventory folder; NETVAL_USERNAME/NETVAL_PASSWORD override
+    the default credentials.
+
+    Built as InitNornir builds it, but without loading every installed connection plugin:
+    that imports NAPALM and all its drivers (half a second) on every run. ``collect``
+    registers the plugins its hosts use, just before it connects.
+    """
+    from nornir.core import Nornir
+    from nornir.core.configuration import Config
+    from nornir.core.state import GlobalState
+    from nornir.plugins.inventory.simple import SimpleInventory
+    from nornir.plugins.runners import ThreadedRunner
 
     if lab is not None:
         from netval.lab import manager, record
@@ -67,10 +76,17 @@ def open_nornir(inventory: Path | None = None, lab: str | None = None, workers: 
         if (folder / name).is_file():
             options[key] = str(folder / name)
     try:
-        nr = InitNornir(
+        config = Config.from_dict(
             runner={"plugin": "threaded", "options": {"num_workers": workers}},
             inventory={"plugin": "SimpleInventory", "options": options},
             logging={"enabled": False},
+        )
+        config.logging.configure()
+        nr = Nornir(
+            inventory=SimpleInventory(**options).load(),
+            runner=ThreadedRunner(num_workers=workers),
+            config=config,
+            data=GlobalState(dry_run=False),
         )
     except Exception as exc:  # nornir raises plain KeyError/ValueError on bad inventories
         raise InputError(

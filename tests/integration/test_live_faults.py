@@ -1,6 +1,11 @@
 """Device faults on a small real lab: a hung device (timeout), a refused port, a wrong
-password, the wrong platform in the inventory (output the parser cannot use), and Ctrl-C or
-SIGTERM in the middle of a run or right at its start."""
+password, the wrong platform in the inventory (output the parser cannot use), a slow and
+lossy management link, FRR daemons killed while a device is being collected, and Ctrl-C or
+SIGTERM in the middle of a run or right at its start.
+
+This kernel has no netem qdisc (``tc ... netem`` answers "Specified qdisc kind is unknown"),
+so the slow, lossy link is a token bucket (``tbf``) with a queue of one packet: it sends
+what the device's sshd writes at a few kbit/s and drops what overflows, and TCP resends it."""
 
 from __future__ import annotations
 
@@ -12,13 +17,14 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
-from netval.lab import manager, record
+from netval.lab import manager, naming, record
 from tests.conftest import DATA, ROOT
 from tests.integration.labtools import poll, running_lab
 
@@ -270,7 +276,10 @@ def test_refused_port_is_unreachable_and_wrong_key_is_auth(
     assert "authentication failed" in r1["message"]
     assert "attempts" not in r1["message"]  # waiting cannot fix a credential: no retry
     assert (r2["status"], r2["problem"]) == ("error", "unreachable"), r2
-    assert "refused" in r2["message"].lower()
+    assert "connection refused" in r2["message"].lower()
+    assert "eof" not in r2["message"].lower()
+    _clean(r1["message"])
+    _clean(r2["message"])
 
 
 @pytest.mark.timeout(90)
@@ -343,3 +352,126 @@ def test_ctrl_c_at_once_still_writes_every_report(lab: manager.UpResult, tmp_pat
     for item, result in results.items():
         assert result["status"] == "error", item
         assert "interrupted (Ctrl-C) before collection started" in result["message"]
+
+
+def _mgmt_link(lab: manager.UpResult, device: str) -> tuple[str, str]:
+    """The namespace of the device's sshd and its management interface."""
+    ns = naming.mgmt_namespace(naming.namespace(lab.record.lab_id, device))
+    links = subprocess.run(
+        ["ip", "-n", ns, "-o", "link", "show"], capture_output=True, text=True, check=True
+    ).stdout
+    names = [line.split(":")[1].strip().split("@")[0] for line in links.splitlines()]
+    return ns, next(n for n in names if n != "lo")
+
+
+@contextmanager
+def _slow_link(lab: manager.UpResult, device: str, rate: str) -> Iterator[None]:
+    """What the device's sshd sends goes out at ``rate``, and a burst beyond one packet is
+    dropped (a slow, lossy link)."""
+    ns, dev = _mgmt_link(lab, device)
+    tc = ["tc", "-n", ns, "qdisc"]
+    subprocess.run(
+        [*tc, "add", "dev", dev, "root", "tbf", "rate", rate, "burst", "1600", "limit", "1600"],
+        check=True,
+    )
+    try:
+        yield
+        sent = subprocess.run(
+            ["tc", "-n", ns, "-s", "qdisc", "show", "dev", dev], capture_output=True, text=True
+        ).stdout
+        assert "tbf" in sent and " 0 pkt" not in sent, sent  # the link was used as it was
+    finally:
+        subprocess.run([*tc, "del", "dev", dev, "root"], check=False)
+
+
+def _clean(message: str) -> None:
+    """A message a user reads: no Python reprs of bytes, no doubled words, no traceback."""
+    assert "b'" not in message and 'b"' not in message, message
+    assert "timed out: timed out" not in message.lower(), message
+    assert "Traceback" not in message, message
+
+
+@pytest.mark.timeout(120)
+def test_slow_lossy_link_past_the_command_timeout_names_the_command(
+    lab: manager.UpResult, tmp_path: Path
+) -> None:
+    # the login (a few kB, in-channel authentication included) fits in the 3 s scrapli gives
+    # an operation at 8 kbit/s; the interface table (several kB, resent after each drop) does
+    # not
+    inv = _inventory(lab, tmp_path, timeout=30)
+    defaults = yaml.safe_load((inv / "defaults.yaml").read_text())
+    defaults["connection_options"]["scrapli"]["extras"]["timeout_ops"] = 3
+    (inv / "defaults.yaml").write_text(yaml.safe_dump(defaults))
+    with _slow_link(lab, "r2", "8kbit"):
+        code, report, output = _check(inv, tmp_path)
+    results = {r["id"]: r for r in report["results"]}
+    assert code == 1, output
+    assert results["bgp_sessions[r1]"]["status"] == "pass"
+    assert results["interfaces[r1]"]["status"] == "pass"
+    for item in ("bgp_sessions[r2]", "interfaces[r2]"):
+        result = results[item]
+        assert (result["status"], result["problem"]) == ("error", "timeout"), result
+        assert "timed out" in result["message"]
+        assert "(waiting for `show " in result["message"], result  # which command hung
+        assert "authentication" not in result["message"]
+        _clean(result["message"])
+
+
+def _daemon_pids(namespace: str, daemon: str) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if argv[0].endswith(b"/" + daemon.encode()) and namespace.encode() in argv:
+            pids.append(int(entry.name))
+    return pids
+
+
+@pytest.mark.timeout(180)
+def test_daemons_killed_mid_collection_are_errors_that_say_so(tmp_path: Path) -> None:
+    """watchfrr, then zebra and bgpd of r2 are killed while netval's login to r2 is under
+    way: r2's checks are errors that name the dead daemon, r1's pass, the run ends."""
+    with running_lab(MINI, "kil") as lab:
+        ok, states, _ = manager.wait_converged(lab.record, 30)
+        assert ok, states
+        ns = naming.namespace(lab.record.lab_id, "r2")
+        inv = _inventory(lab, tmp_path, timeout=30)
+        cat = tmp_path / "cat.yaml"
+        cat.write_text(CATALOG)
+        report = tmp_path / "r.json"
+        # without watchfrr nothing restarts the daemons before the commands run
+        for pid in _daemon_pids(ns, "watchfrr"):
+            os.kill(pid, signal.SIGKILL)
+        with _slow_link(lab, "r2", "16kbit"):
+            proc = subprocess.Popen(
+                [*CLI, "check", "-c", str(cat), "-i", str(inv), "--json", str(report)],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            r2 = _mgmt_ip(lab, "r2")
+            assert poll(lambda: _ssh_children(proc.pid, r2), timeout=60, interval=0.02)
+            killed = _daemon_pids(ns, "zebra") + _daemon_pids(ns, "bgpd")
+            assert len(killed) == 2, killed
+            for pid in killed:
+                os.kill(pid, signal.SIGKILL)
+            out, err = proc.communicate(timeout=90)
+        assert proc.returncode == 1, out + err
+        assert "Traceback" not in err
+        results = {r["id"]: r for r in json.loads(report.read_text())["results"]}
+        # r1 answers: its session to the dead bgpd is down (a failure it observed) or not yet
+        assert results["bgp_sessions[r1]"]["status"] in ("pass", "fail"), results
+        assert results["interfaces[r1]"]["status"] == "pass", results
+        interfaces, bgp = results["interfaces[r2]"], results["bgp_sessions[r2]"]
+        assert interfaces["status"] == "error", interfaces
+        assert "zebra is not running" in interfaces["message"], interfaces
+        assert "JSON" not in interfaces["message"]
+        assert bgp["status"] == "error", bgp
+        assert "r2" in bgp["message"]
+        _clean(interfaces["message"])
+        _clean(bgp["message"])

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from netval.live.parsers.base import ParseError
 from netval.live.parsers.frr import PARSER
-from netval.state import BgpState, VrrpRole
+from netval.state import BgpState, Domain, VrrpRole
 from tests.conftest import DATA
 
 FRR = DATA / "parsers" / "frr"
@@ -63,6 +63,14 @@ def test_vrrpd_not_running_means_no_groups() -> None:
 def test_zebra_not_running_is_an_error_not_an_empty_table() -> None:
     with pytest.raises(ParseError, match="show ip route vrf all json"):
         PARSER.parse("routes", "zebra is not running\n")
+
+
+@pytest.mark.parametrize("domain", ["routes", "interfaces"])
+def test_zebra_not_running_says_so_not_that_the_json_is_bad(domain: Domain) -> None:
+    with pytest.raises(ParseError) as caught:
+        PARSER.parse(domain, "zebra is not running\n")
+    assert "zebra is not running" in caught.value.message
+    assert "JSON" not in caught.value.message
 
 
 def test_interfaces_admin_down_has_no_oper_status() -> None:

@@ -48,6 +48,39 @@ def test_classify(exc: BaseException, problem: Problem) -> None:
         assert "authentication failed" not in why
 
 
+@pytest.mark.parametrize(
+    ("exc", "message"),
+    [
+        # what scrapli's system transport raises when the lab refuses the login key
+        (
+            ScrapliAuthenticationFailed(
+                str(
+                    b"Warning: Permanently added '10.255.8.1' (ED25519) to the list of known "
+                    b"hosts.\r\nnv@10.255.8.1: Permission denied (publickey).\r\n"
+                )
+            ),
+            "authentication failed (check username/password): nv@10.255.8.1: Permission "
+            "denied (publickey).",
+        ),
+        (
+            ScrapliTimeout("timed out sending input to device"),
+            "timed out sending input to device",
+        ),
+        (
+            ScrapliAuthenticationFailed("Timed out connecting to host"),
+            "timed out connecting to host",
+        ),
+        (
+            ScrapliAuthenticationFailed("failed: " + str(b"caf\xc3\xa9 \xff")),
+            "authentication failed (check username/password): failed: caf\u00e9 \ufffd",
+        ),
+    ],
+)
+def test_messages_read_as_text(exc: BaseException, message: str) -> None:
+    """No bytes repr, no known-hosts notice, no "timed out: timed out"."""
+    assert classify(exc)[1] == message
+
+
 class FlakySource:
     """r1's device error, of one kind, every time it is collected."""
 

@@ -80,13 +80,15 @@ def check_output(command: str, output: str) -> None:
 
 def load_json(command: str, output: str, *, trailer: re.Pattern[str] | None = None) -> Any:
     """Decode a ``| json`` answer; ``trailer`` strips a platform's text after the JSON."""
-    check_output(command, output)
-    text = output.strip()
+    text = output.strip() if output else ""
     if trailer is not None:
         text = trailer.sub("", text).strip()
     try:
+        # a JSON document has no line that starts as a CLI error banner does, so the banner
+        # scan (every line of a routing table) is only for answers that are not JSON
         return json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
+        check_output(command, output)
         raise bad_output(command, output, f"not valid JSON (truncated or not JSON: {exc})") from exc
 
 

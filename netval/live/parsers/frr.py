@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from netval.live.parsers.base import ParsedItems
+from netval.live.parsers.base import ParsedItems, ParseError
 from netval.live.parsers.common import (
     bad_output,
     bgp_state,
@@ -28,9 +28,9 @@ from netval.state import (
     VrrpRole,
 )
 
-# vtysh prints this instead of JSON when the daemon behind a command is not started,
-# which on FRR means the feature is not configured at all
-_NOT_RUNNING = re.compile(r"^%?\s*(\w+d) is not running\s*$", re.M)
+# vtysh prints this instead of JSON when the daemon behind a command is not running: for
+# bgpd and vrrpd that means the feature is not configured, for zebra a router that is down
+_NOT_RUNNING = re.compile(r"^%?\s*(\w+d|zebra) is not running\s*$", re.M)
 
 _OPTIONAL_DAEMONS = {"bgpd", "vrrpd", "ospfd"}
 
@@ -59,10 +59,18 @@ class FrrParser:
     def parse(self, domain: Domain, output: str) -> ParsedItems:
         command = self.commands[domain]
         daemon = _NOT_RUNNING.search(output or "")
-        if daemon and output.strip().count("\n") == 0 and daemon.group(1) in _OPTIONAL_DAEMONS:
-            # bgpd/vrrpd not started: the device has no such configuration. zebra not
-            # running is a broken router, not an empty answer: that falls through to an error
-            return []
+        if daemon and output.strip().count("\n") == 0:
+            if daemon.group(1) in _OPTIONAL_DAEMONS:
+                # bgpd/vrrpd not started: the device has no such configuration
+                return []
+            # zebra not running is a broken router (crashed, killed, restarting), not an
+            # empty answer
+            raise ParseError(
+                f"`{command}`: {daemon.group(1)} is not running (FRR is down or restarting "
+                "on the device)",
+                hint="look at the device's FRR (`systemctl status frr`, watchfrr's log); "
+                "a `within:` on the check waits for a restart",
+            )
         if domain == "bgp":
             return guard(command, output, lambda: _bgp(command, output))
         if domain == "routes":

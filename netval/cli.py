@@ -320,26 +320,37 @@ def _check_output(path: Path | None, option: str) -> None:
         ) from exc
 
 
-def _check_reports(junitxml: Path | None, html: Path | None, json_path: Path | None) -> None:
+def _check_reports(
+    junitxml: Path | None, html: Path | None, json_path: Path | None, md: Path | None = None
+) -> None:
     _check_output(junitxml, "--junitxml")
     _check_output(html, "--html")
     _check_output(json_path, "--json")
+    _check_output(md, "--md")
 
 
-def _report_args(junitxml: Path | None, html: Path | None, json_path: Path | None) -> list[str]:
+def _report_args(
+    junitxml: Path | None,
+    html: Path | None,
+    json_path: Path | None,
+    md: Path | None = None,
+    show_passed: bool = False,
+) -> list[str]:
     args: list[str] = []
     if junitxml:
         args += [
             f"--junitxml={junitxml}",
             "-o",
             "junit_family=xunit1",
-            "-o",
-            "junit_suite_name=netval",
         ]
     if html:
         args += [f"--html={html}", "--self-contained-html"]
     if json_path:
         args += ["--netval-json", str(json_path)]
+    if md:
+        args += ["--netval-md", str(md)]
+    if show_passed:
+        args.append("--netval-show-passed")
     return args
 
 
@@ -399,6 +410,22 @@ Catalogs = Annotated[
 JunitOpt = Annotated[Path | None, typer.Option("--junitxml", help="write a JUnit XML report")]
 HtmlOpt = Annotated[Path | None, typer.Option("--html", help="write an HTML report")]
 JsonOpt = Annotated[Path | None, typer.Option("--json", help="write a JSON report")]
+MdOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--md",
+        "--summary-md",
+        help='write a markdown summary for a CI job page, e.g. --md "$GITHUB_STEP_SUMMARY" '
+        "(appended to when it is that file)",
+    ),
+]
+ShowPassedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--show-passed",
+        help="list every passed item in the console summary (default: past 20 only their count)",
+    ),
+]
 InventoryOpt = Annotated[
     Path | None,
     typer.Option("--inventory", "-i", help="Nornir SimpleInventory folder (default: ./inventory)"),
@@ -435,6 +462,8 @@ def check(
     junitxml: JunitOpt = None,
     html: HtmlOpt = None,
     json_path: JsonOpt = None,
+    md: MdOpt = None,
+    show_passed: ShowPassedOpt = False,
 ) -> None:
     """Post-change gate: collect state from the devices and run the catalog's checks.
 
@@ -448,7 +477,7 @@ def check(
             from netval.live.source import LiveSource
             from netval.runner import plan_catalog
 
-            _check_reports(junitxml, html, json_path)
+            _check_reports(junitxml, html, json_path, md)
             files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
             cat = load_catalogs(files)
             source = LiveSource(inventory, lab)
@@ -475,7 +504,7 @@ def check(
                 "--netval-max-prefix-drop",
                 str(max_prefix_drop),
             ]
-        args += _report_args(junitxml, html, json_path) + list(ctx.args)
+        args += _report_args(junitxml, html, json_path, md, show_passed) + list(ctx.args)
         raise typer.Exit(_run_pytest(args, source, planned))
 
 
@@ -512,6 +541,8 @@ def verify(
     junitxml: JunitOpt = None,
     html: HtmlOpt = None,
     json_path: JsonOpt = None,
+    md: MdOpt = None,
+    show_passed: ShowPassedOpt = False,
 ) -> None:
     """Pre-change gate: check a candidate snapshot before it is deployed.
 
@@ -526,7 +557,7 @@ def verify(
             from netval.snapshot import load_snapshot
             from netval.static.source import PredictedSource
 
-            _check_reports(junitxml, html, json_path)
+            _check_reports(junitxml, html, json_path, md)
             files = _default_catalogs(catalog, Path("checks/pre-change.yaml"))
             cat = load_catalogs(files)
             load_snapshot(snapshot)
@@ -549,7 +580,7 @@ def verify(
             # the run still writes every report, saying that nothing was checked
             files = catalog or [Path("checks/pre-change.yaml")]
             args = [str(f) for f in files] + ["--netval", "static", "-q", "--no-header"]
-            args += _report_args(junitxml, html, json_path) + list(ctx.args)
+            args += _report_args(junitxml, html, json_path, md, show_passed) + list(ctx.args)
             raise typer.Exit(_run_pytest(args, None)) from None
         args = [str(f) for f in cat.files] + [
             "--netval",
@@ -565,7 +596,7 @@ def verify(
             args += ["--netval-base", str(base)]
         if limit:
             args += ["--netval-limit", limit]
-        args += _report_args(junitxml, html, json_path) + list(ctx.args)
+        args += _report_args(junitxml, html, json_path, md, show_passed) + list(ctx.args)
         raise typer.Exit(_run_pytest(args, source, planned))
 
 

@@ -321,12 +321,17 @@ def _check_output(path: Path | None, option: str) -> None:
 
 
 def _check_reports(
-    junitxml: Path | None, html: Path | None, json_path: Path | None, md: Path | None = None
+    junitxml: Path | None,
+    html: Path | None,
+    json_path: Path | None,
+    md: Path | None = None,
+    pytest_html: Path | None = None,
 ) -> None:
     _check_output(junitxml, "--junitxml")
     _check_output(html, "--html")
     _check_output(json_path, "--json")
     _check_output(md, "--md")
+    _check_output(pytest_html, "--pytest-html")
 
 
 def _report_args(
@@ -335,6 +340,7 @@ def _report_args(
     json_path: Path | None,
     md: Path | None = None,
     show_passed: bool = False,
+    pytest_html: Path | None = None,
 ) -> list[str]:
     args: list[str] = []
     if junitxml:
@@ -344,7 +350,9 @@ def _report_args(
             "junit_family=xunit1",
         ]
     if html:
-        args += [f"--html={html}", "--self-contained-html"]
+        args += ["--netval-html", str(html)]
+    if pytest_html:
+        args += [f"--html={pytest_html}", "--self-contained-html"]
     if json_path:
         args += ["--netval-json", str(json_path)]
     if md:
@@ -408,7 +416,17 @@ Catalogs = Annotated[
     ),
 ]
 JunitOpt = Annotated[Path | None, typer.Option("--junitxml", help="write a JUnit XML report")]
-HtmlOpt = Annotated[Path | None, typer.Option("--html", help="write an HTML report")]
+HtmlOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--html",
+        help="write netval's HTML report: one self-contained page with a device x check "
+        "matrix, the topology and every item",
+    ),
+]
+PytestHtmlOpt = Annotated[
+    Path | None, typer.Option("--pytest-html", help="write pytest-html's report as well")
+]
 JsonOpt = Annotated[Path | None, typer.Option("--json", help="write a JSON report")]
 MdOpt = Annotated[
     Path | None,
@@ -464,6 +482,7 @@ def check(
     json_path: JsonOpt = None,
     md: MdOpt = None,
     show_passed: ShowPassedOpt = False,
+    pytest_html: PytestHtmlOpt = None,
 ) -> None:
     """Post-change gate: collect state from the devices and run the catalog's checks.
 
@@ -477,7 +496,7 @@ def check(
             from netval.live.source import LiveSource
             from netval.runner import plan_catalog
 
-            _check_reports(junitxml, html, json_path, md)
+            _check_reports(junitxml, html, json_path, md, pytest_html)
             files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
             cat = load_catalogs(files)
             source = LiveSource(inventory, lab)
@@ -504,7 +523,9 @@ def check(
                 "--netval-max-prefix-drop",
                 str(max_prefix_drop),
             ]
-        args += _report_args(junitxml, html, json_path, md, show_passed) + list(ctx.args)
+        args += _report_args(junitxml, html, json_path, md, show_passed, pytest_html) + list(
+            ctx.args
+        )
         raise typer.Exit(_run_pytest(args, source, planned))
 
 
@@ -543,6 +564,7 @@ def verify(
     json_path: JsonOpt = None,
     md: MdOpt = None,
     show_passed: ShowPassedOpt = False,
+    pytest_html: PytestHtmlOpt = None,
 ) -> None:
     """Pre-change gate: check a candidate snapshot before it is deployed.
 
@@ -557,7 +579,7 @@ def verify(
             from netval.snapshot import load_snapshot
             from netval.static.source import PredictedSource
 
-            _check_reports(junitxml, html, json_path, md)
+            _check_reports(junitxml, html, json_path, md, pytest_html)
             files = _default_catalogs(catalog, Path("checks/pre-change.yaml"))
             cat = load_catalogs(files)
             load_snapshot(snapshot)
@@ -580,7 +602,9 @@ def verify(
             # the run still writes every report, saying that nothing was checked
             files = catalog or [Path("checks/pre-change.yaml")]
             args = [str(f) for f in files] + ["--netval", "static", "-q", "--no-header"]
-            args += _report_args(junitxml, html, json_path, md, show_passed) + list(ctx.args)
+            args += _report_args(junitxml, html, json_path, md, show_passed, pytest_html) + list(
+                ctx.args
+            )
             raise typer.Exit(_run_pytest(args, None)) from None
         args = [str(f) for f in cat.files] + [
             "--netval",
@@ -596,7 +620,9 @@ def verify(
             args += ["--netval-base", str(base)]
         if limit:
             args += ["--netval-limit", limit]
-        args += _report_args(junitxml, html, json_path, md, show_passed) + list(ctx.args)
+        args += _report_args(junitxml, html, json_path, md, show_passed, pytest_html) + list(
+            ctx.args
+        )
         raise typer.Exit(_run_pytest(args, source, planned))
 
 

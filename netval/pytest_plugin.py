@@ -152,6 +152,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write a JSON report of every result to this file",
     )
     group.addoption(
+        "--netval-html",
+        dest="netval_html",
+        default=None,
+        help="write netval's self-contained HTML report to this file",
+    )
+    group.addoption(
         "--netval-md",
         dest="netval_md",
         default=None,
@@ -445,6 +451,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             id=item.name,
             kind="interrupted",
             target="",
+            scope="network",
             catalog=str(item.path),
             status=Status.ERROR,
             message=item.message,
@@ -483,6 +490,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         kind=spec.kind,
         target=item.target.target,
         devices=item.target.devices,
+        scope=spec.scope,
         catalog=f"{item.target.entry.file}:{item.target.entry.line}",
         status=status,
         message=ev.outcome.message
@@ -538,6 +546,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     path = session.config.getoption("netval_json")
     if path:
         json_report.write(Path(path), ctx, exitstatus)
+    page = session.config.getoption("netval_html")
+    if page:
+        from netval.report import html_report
+
+        html_report.write(Path(page), ctx, exitstatus)
     md = session.config.getoption("netval_md")
     if md:
         from netval.report import markdown

@@ -51,6 +51,7 @@ class Result(BaseModel):
     kind: str
     target: str
     devices: list[str] = Field(default_factory=list)
+    scope: str = Field(default="device", description="device, group (e.g. a VRRP group) or network")
     catalog: str = ""
     status: Status
     message: str = ""

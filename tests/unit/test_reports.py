@@ -269,3 +269,88 @@ def test_markdown_cells_keep_device_text_inside_its_cell() -> None:
     assert len(row) == 2 and row[1] == "end"
     assert row[0].startswith("a|b *c* [x](http://e) <script>`d`")
     assert "\\x1b" in row[0]
+
+
+def test_the_html_report_shows_the_run_the_matrix_and_the_failed_session(tmp_path: Path) -> None:
+    import lxml.html
+
+    page = tmp_path / "r.html"
+    code, results, output = verify_catalog(
+        SNAPSHOTS / "candidate-bad",
+        (ROOT / "checks" / "pre-change.yaml").read_text(),
+        tmp_path,
+        "--base",
+        str(SNAPSHOTS / "base"),
+        "--html",
+        str(page),
+    )
+    assert code == 1, output
+    doc = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+    # self-contained: nothing is fetched from anywhere
+    assert not doc.xpath("//script[@src] | //link | //img | //iframe")
+    facts = {tr.findtext("th"): tr.findtext("td") for tr in doc.xpath("//table[@id='facts']//tr")}
+    assert facts["engine"] == "builtin" and facts["snapshot"] == "snapshots/candidate-bad"
+    assert facts["base"] == "snapshots/base" and facts["command"] == "netval verify"
+    # one row per item, saying what passed too, with the time the JSON report gives it
+    rows = {
+        r.get("data-status") + " " + r.findtext("td[@class='id']"): r
+        for r in doc.xpath("//table[@id='items']//tr[contains(@class, 'item')]")
+    }
+    assert len(rows) == len(results) == 21
+    passed = rows["pass bgp_sessions[spine1]"]
+    assert "4 session(s) established" in passed.text_content()
+    by_id = {r["id"]: r for r in results}
+    assert (
+        passed.findtext("td[@class='time']") == f"{by_id['bgp_sessions[spine1]']['duration']:.3f} s"
+    )
+    # expected and observed are indented JSON; route changes are added and removed lists
+    failed = rows["fail bgp_sessions[leaf3]"]
+    observed = failed.xpath(".//div[@class='value'][h4='observed']/pre")[0].text_content()
+    assert json.loads(observed)["10.10.254.12"]["state"] == "idle" and "\n  " in observed
+    diff = rows["fail differential"]
+    added = [
+        li.text_content()
+        for li in diff.xpath(".//div[@class='value'][h4='observed']//div[@class='added']//li")
+    ]
+    assert "+ 10.10.4.0/24" in added
+    # the matrix: leaf3's sessions failed, spine1's passed
+    cell = {
+        (c.get("data-device"), c.get("data-kind")): c.get("class")
+        for c in doc.xpath("//td[contains(@class, 'cell')]")
+    }
+    assert cell[("leaf3", "bgp_sessions")] == "cell fail"
+    assert cell[("spine1", "bgp_sessions")] == "cell pass"
+    assert cell[("(network)", "differential")] == "cell fail"
+    # the picture: the one failed session's link is marked, and its devices
+    svg = page.read_text(encoding="utf-8")
+    svg = svg[svg.index("<svg") : svg.index("</svg>") + 6]
+    tree = ET.fromstring(svg)
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    marked = [
+        {line.get("data-a"), line.get("data-b")}
+        for line in tree.findall("s:line", ns)
+        if "session" in (line.get("class") or "")
+    ]
+    assert marked == [{"spine2", "leaf3"}]
+    nodes = {g.get("data-device"): g.get("class") for g in tree.findall("s:g", ns)}
+    assert nodes["leaf3"] == "node fail" and nodes["spine1"] == "node pass"
+    assert len(tree.findall("s:line", ns)) == 14  # every link of layer1_topology.json
+
+
+def test_the_topology_lists_a_link_given_in_both_directions_once(tmp_path: Path) -> None:
+    from netval.report.html_report import load_topology
+
+    def end(host: str, name: str) -> dict[str, str]:
+        return {"hostname": host, "interfaceName": name}
+
+    (tmp_path / "batfish").mkdir()
+    edges = [
+        {"node1": end("r1", "eth1"), "node2": end("r2", "eth1")},
+        {"node1": end("r2", "eth1"), "node2": end("r1", "eth1")},
+        {"node1": end("r2", "eth2"), "node2": end("r3", "eth1")},
+    ]
+    (tmp_path / "batfish" / "layer1_topology.json").write_text(json.dumps({"edges": edges}))
+    topo = load_topology(tmp_path)
+    assert topo is not None and topo.nodes == ["r1", "r2", "r3"] and len(topo.links) == 2
+    (tmp_path / "batfish" / "layer1_topology.json").write_text("{not json")
+    assert load_topology(tmp_path) is None  # a report never fails for want of a picture

@@ -406,7 +406,10 @@ def _default_catalogs(catalogs: list[Path] | None, default: Path) -> list[Path]:
         return catalogs
     if default.is_file():
         return [default]
-    raise typer.BadParameter(f"no catalog given and {default} does not exist; pass -c CATALOG")
+    raise typer.BadParameter(
+        f"no catalog given and {default} does not exist; pass -c CATALOG "
+        "(`netval init FOLDER` writes an example with its catalogs)"
+    )
 
 
 Catalogs = Annotated[
@@ -624,6 +627,33 @@ def verify(
             ctx.args
         )
         raise typer.Exit(_run_pytest(args, source, planned))
+
+
+@app.command("init")
+def init_cmd(
+    folder: Annotated[Path, typer.Argument(help="where to write the example (created if missing)")],
+    force: Annotated[bool, typer.Option(help="overwrite files of an earlier init")] = False,
+) -> None:
+    """Write the example network into FOLDER: three snapshots (base, a good and a bad candidate), the intent catalogs, a Nornir inventory with the devices' roles, and the pre-change and post-change pipeline templates."""
+    from netval.starter import write_example
+
+    try:
+        written = write_example(folder, force=force)
+    except NetvalError as exc:
+        raise _fail(exc) from None
+    out.print(f"wrote {len(written.files)} files into {_show(folder)}", highlight=False)
+    shown = _show(folder)
+    out.print(
+        "next:\n"
+        f"  cd {shown}\n"
+        "  netval verify snapshots/candidate-good --base snapshots/base   # passes\n"
+        "  netval verify snapshots/candidate-bad --base snapshots/base    # is caught: exit 1\n"
+        "  netval lab up snapshots/base --id demo --wait 90               # as root: a live lab\n"
+        "  netval check --lab demo                                        # checks/fabric.yaml on it\n"
+        "  netval lab down --id demo\n"
+        "pipeline templates: .github/workflows/pre-change.yml and post-change.yml",
+        highlight=False,
+    )
 
 
 @app.command("ask")

@@ -411,7 +411,9 @@ th,td{border:1px solid #ddd;padding:3px 6px;vertical-align:top;text-align:left}
 td.status{font-weight:600}tr.fail td.status{color:#c62828}tr.error td.status{color:#8e24aa}
 tr.pass td.status{color:#2e7d32}tr.skip td.status{color:#f9a825}
 .time{text-align:right;white-space:nowrap}.id{font-family:monospace}
-pre{margin:0;max-height:24em;overflow:auto;background:#fafafa;padding:4px;font-size:12px}
+pre{margin:0;max-height:24em;overflow:auto;background:#fafafa;padding:4px;font-size:12px;
+white-space:pre-wrap;overflow-wrap:anywhere}
+#items{width:100%}td.message{overflow-wrap:anywhere;width:55%}
 .pair{display:flex;gap:12px;flex-wrap:wrap}.value{flex:1;min-width:20em}.value h4{margin:4px 0}
 .changes{display:flex;gap:16px}.changes ul{margin:0;padding-left:1em;font-family:monospace}
 .added li{color:#2e7d32}.removed li{color:#c62828}

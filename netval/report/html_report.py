@@ -321,14 +321,15 @@ def render(ctx: RunContext, exitstatus: int) -> str:
         else "no check ran"
     )
     matrix, devices, kinds = _matrix(results)
-    topo = load_topology(_snapshot_of(ctx, info))
+    snapshot = _snapshot_of(ctx, info)
+    topo = load_topology(snapshot)
     picture = ""
     if topo is not None:
         device_status: dict[str, list[Status]] = defaultdict(list)
         for r in results:
             for d in rows_of(r):
                 device_status[d].append(r.status)
-        mark_links(topo, results, _address_owner(ctx))
+        mark_links(topo, results, _address_owner(ctx, snapshot))
         svg = topology_svg(topo, {d: worst(s) for d, s in device_status.items()})
         picture = (
             '<section><h2>Topology</h2><p class="hint">Red lines: failed BGP sessions; '
@@ -381,14 +382,27 @@ def _snapshot_of(ctx: RunContext, info: RunInfo) -> Path | None:
     return None
 
 
-def _address_owner(ctx: RunContext) -> dict[str, str]:
-    """Interface address -> device, from the run's state (predicted or observed)."""
+def _address_owner(ctx: RunContext, snapshot: Path | None) -> dict[str, str]:
+    """Interface address -> device, from the run's state (predicted or observed), and for
+    a live run from the snapshot's configs too: a device does not show the address of an
+    interface that is down, which is when it is needed."""
     state = ctx.runner.state if ctx.runner is not None else None
     owner: dict[str, str] = {}
     for name, node in state.nodes.items() if state is not None else []:
         for iface in node.interfaces or []:
             for addr in iface.addresses:
                 owner[addr.split("/")[0]] = name
+    if ctx.mode == "live" and snapshot is not None:
+        try:
+            from netval.static.builtin import loader
+
+            devices = loader.load(snapshot).devices
+        except Exception:  # a report never fails for want of a picture
+            return owner
+        for name, device in devices.items():
+            for interface in device.interfaces.values():
+                for ip in interface.addresses:
+                    owner.setdefault(str(ip.ip), name)
     return owner
 
 

@@ -354,3 +354,27 @@ def test_the_topology_lists_a_link_given_in_both_directions_once(tmp_path: Path)
     assert topo is not None and topo.nodes == ["r1", "r2", "r3"] and len(topo.links) == 2
     (tmp_path / "batfish" / "layer1_topology.json").write_text("{not json")
     assert load_topology(tmp_path) is None  # a report never fails for want of a picture
+
+
+def test_a_live_runs_failed_session_is_found_by_the_snapshots_addresses() -> None:
+    """A device shows no address on an interface that is down: the snapshot's configs name
+    the peer."""
+    from types import SimpleNamespace
+
+    from netval.report.html_report import _address_owner, load_topology, mark_links
+    from netval.results import Result, Status
+
+    ctx: Any = SimpleNamespace(mode="live", runner=None)
+    owner = _address_owner(ctx, SNAPSHOTS / "base")
+    assert owner["10.10.254.12"] == "spine2"
+    topo = load_topology(SNAPSHOTS / "base")
+    assert topo is not None
+    down = Result(
+        id="bgp_sessions[leaf3]",
+        kind="bgp_sessions",
+        target="leaf3",
+        status=Status.FAIL,
+        observed={"10.10.254.12": {"state": "active"}, "10.10.254.4": {"state": "established"}},
+    )
+    mark_links(topo, [down], owner)
+    assert [{link.a, link.b} for link in topo.links if link.marks] == [{"spine2", "leaf3"}]

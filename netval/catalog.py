@@ -139,7 +139,7 @@ def load_catalog_file(path: Path) -> list[CatalogEntry]:
             lines.append(f"... and {more} more problem(s)")
         raise InputError(
             "invalid catalog:\n  " + "\n  ".join(lines),
-            hint="see the check kinds in README.md (or checks/*.yaml for examples)",
+            hint="`netval kinds` lists the check kinds, `netval kinds KIND` the keys of one",
         ) from exc
     entries = []
     for index, spec in enumerate(model.checks):

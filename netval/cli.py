@@ -464,26 +464,45 @@ def _check_output(path: Path | None, option: str) -> None:
         ) from exc
 
 
-def _check_reports(junitxml: Path | None, html: Path | None, json_path: Path | None) -> None:
+def _check_reports(
+    junitxml: Path | None,
+    html: Path | None,
+    json_path: Path | None,
+    md: Path | None = None,
+    pytest_html: Path | None = None,
+) -> None:
     _check_output(junitxml, "--junitxml")
     _check_output(html, "--html")
     _check_output(json_path, "--json")
+    _check_output(md, "--md")
+    _check_output(pytest_html, "--pytest-html")
 
 
-def _report_args(junitxml: Path | None, html: Path | None, json_path: Path | None) -> list[str]:
+def _report_args(
+    junitxml: Path | None,
+    html: Path | None,
+    json_path: Path | None,
+    md: Path | None = None,
+    show_passed: bool = False,
+    pytest_html: Path | None = None,
+) -> list[str]:
     args: list[str] = []
     if junitxml:
         args += [
             f"--junitxml={junitxml}",
             "-o",
             "junit_family=xunit1",
-            "-o",
-            "junit_suite_name=netval",
         ]
     if html:
-        args += [f"--html={html}", "--self-contained-html"]
+        args += ["--netval-html", str(html)]
+    if pytest_html:
+        args += [f"--html={pytest_html}", "--self-contained-html"]
     if json_path:
         args += ["--netval-json", str(json_path)]
+    if md:
+        args += ["--netval-md", str(md)]
+    if show_passed:
+        args.append("--netval-show-passed")
     return args
 
 
@@ -538,7 +557,10 @@ def _default_catalogs(catalogs: list[Path] | None, default: Path) -> list[Path]:
         return catalogs
     if default.is_file():
         return [default]
-    raise typer.BadParameter(f"no catalog given and {default} does not exist; pass -c CATALOG")
+    raise typer.BadParameter(
+        f"no catalog given and {default} does not exist; pass -c CATALOG "
+        "(`netval init FOLDER` writes an example with its catalogs)"
+    )
 
 
 Catalogs = Annotated[
@@ -548,8 +570,34 @@ Catalogs = Annotated[
     ),
 ]
 JunitOpt = Annotated[Path | None, typer.Option("--junitxml", help="write a JUnit XML report")]
-HtmlOpt = Annotated[Path | None, typer.Option("--html", help="write an HTML report")]
+HtmlOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--html",
+        help="write netval's HTML report: one self-contained page with a device x check "
+        "matrix, the topology and every item",
+    ),
+]
+PytestHtmlOpt = Annotated[
+    Path | None, typer.Option("--pytest-html", help="write pytest-html's report as well")
+]
 JsonOpt = Annotated[Path | None, typer.Option("--json", help="write a JSON report")]
+MdOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--md",
+        "--summary-md",
+        help='write a markdown summary for a CI job page, e.g. --md "$GITHUB_STEP_SUMMARY" '
+        "(appended to when it is that file)",
+    ),
+]
+ShowPassedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--show-passed",
+        help="list every passed item in the console summary (default: past 20 only their count)",
+    ),
+]
 InventoryOpt = Annotated[
     Path | None,
     typer.Option("--inventory", "-i", help="Nornir SimpleInventory folder (default: ./inventory)"),
@@ -586,6 +634,9 @@ def check(
     junitxml: JunitOpt = None,
     html: HtmlOpt = None,
     json_path: JsonOpt = None,
+    md: MdOpt = None,
+    show_passed: ShowPassedOpt = False,
+    pytest_html: PytestHtmlOpt = None,
 ) -> None:
     """Post-change gate: collect state from the devices and run the catalog's checks.
 
@@ -599,7 +650,7 @@ def check(
             from netval.live.source import LiveSource
             from netval.runner import plan_catalog
 
-            _check_reports(junitxml, html, json_path)
+            _check_reports(junitxml, html, json_path, md, pytest_html)
             files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
             cat = load_catalogs(files)
             source = LiveSource(inventory, lab)
@@ -626,7 +677,9 @@ def check(
                 "--netval-max-prefix-drop",
                 str(max_prefix_drop),
             ]
-        args += _report_args(junitxml, html, json_path) + list(ctx.args)
+        args += _report_args(junitxml, html, json_path, md, show_passed, pytest_html) + list(
+            ctx.args
+        )
         raise typer.Exit(_run_pytest(args, source, planned))
 
 
@@ -794,6 +847,9 @@ def verify(
     junitxml: JunitOpt = None,
     html: HtmlOpt = None,
     json_path: JsonOpt = None,
+    md: MdOpt = None,
+    show_passed: ShowPassedOpt = False,
+    pytest_html: PytestHtmlOpt = None,
 ) -> None:
     """Pre-change gate: check a candidate snapshot before it is deployed.
 
@@ -808,7 +864,7 @@ def verify(
             from netval.snapshot import load_snapshot
             from netval.static.source import PredictedSource
 
-            _check_reports(junitxml, html, json_path)
+            _check_reports(junitxml, html, json_path, md, pytest_html)
             files = _default_catalogs(catalog, Path("checks/pre-change.yaml"))
             cat = load_catalogs(files)
             load_snapshot(snapshot)
@@ -831,7 +887,9 @@ def verify(
             # the run still writes every report, saying that nothing was checked
             files = catalog or [Path("checks/pre-change.yaml")]
             args = [str(f) for f in files] + ["--netval", "static", "-q", "--no-header"]
-            args += _report_args(junitxml, html, json_path) + list(ctx.args)
+            args += _report_args(junitxml, html, json_path, md, show_passed, pytest_html) + list(
+                ctx.args
+            )
             raise typer.Exit(_run_pytest(args, None)) from None
         args = [str(f) for f in cat.files] + [
             "--netval",
@@ -847,8 +905,37 @@ def verify(
             args += ["--netval-base", str(base)]
         if limit:
             args += ["--netval-limit", limit]
-        args += _report_args(junitxml, html, json_path) + list(ctx.args)
+        args += _report_args(junitxml, html, json_path, md, show_passed, pytest_html) + list(
+            ctx.args
+        )
         raise typer.Exit(_run_pytest(args, source, planned))
+
+
+@app.command("init")
+def init_cmd(
+    folder: Annotated[Path, typer.Argument(help="where to write the example (created if missing)")],
+    force: Annotated[bool, typer.Option(help="overwrite files of an earlier init")] = False,
+) -> None:
+    """Write the example network into FOLDER: three snapshots (base, a good and a bad candidate), the intent catalogs, a Nornir inventory with the devices' roles, and the pre-change and post-change pipeline templates."""
+    from netval.starter import write_example
+
+    try:
+        written = write_example(folder, force=force)
+    except NetvalError as exc:
+        raise _fail(exc) from None
+    out.print(f"wrote {len(written.files)} files into {_show(folder)}", highlight=False)
+    shown = _show(folder)
+    out.print(
+        "next:\n"
+        f"  cd {shown}\n"
+        "  netval verify snapshots/candidate-good --base snapshots/base   # passes\n"
+        "  netval verify snapshots/candidate-bad --base snapshots/base    # is caught: exit 1\n"
+        "  netval lab up snapshots/base --id demo --wait 90               # as root: a live lab\n"
+        "  netval check --lab demo                                        # checks/fabric.yaml on it\n"
+        "  netval lab down --id demo\n"
+        "pipeline templates: .github/workflows/pre-change.yml and post-change.yml",
+        highlight=False,
+    )
 
 
 @app.command("ask")

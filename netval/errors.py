@@ -44,3 +44,14 @@ class CollectionError(NetvalError):
 
 class EngineError(NetvalError):
     """A static engine (Batfish or built-in) failed to answer."""
+
+
+def require_extra(extra: str, module: str, what: str, also: str = "") -> None:
+    """An optional stack that is not installed: an error naming the extra that brings it."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise EnvironmentProblem(
+            f"{what} needs {module}, which is not installed",
+            hint=f"pip install 'netval[{extra}]'{also}",
+        )

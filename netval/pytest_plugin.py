@@ -74,6 +74,11 @@ class RunContext:
             self._source = holders[0].netval_source
 
     @property
+    def opened(self) -> StateSource | None:
+        """The source if one is open (the reports never open one just to describe it)."""
+        return self._source
+
+    @property
     def description(self) -> str:
         """The source's description, without opening a source for it."""
         if self._source is not None:
@@ -148,6 +153,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--netval-rehearsal", dest="netval_rehearsal", default=None)
     group.addoption("--netval-max-loss", dest="netval_max_loss", type=int, default=0)
+    group.addoption(
+        "--netval-html",
+        dest="netval_html",
+        default=None,
+        help="write netval's self-contained HTML report to this file",
+    )
+    group.addoption(
+        "--netval-md",
+        dest="netval_md",
+        default=None,
+        help="write a markdown summary to this file (appended to when it is $GITHUB_STEP_SUMMARY)",
+    )
+    group.addoption(
+        "--netval-show-passed",
+        dest="netval_show_passed",
+        action="store_true",
+        default=False,
+        help="list every passed item in the console summary (default: only their count past 20)",
+    )
     group.addoption("--netval-snapshot", dest="netval_snapshot", default=None)
     group.addoption("--netval-base", dest="netval_base", default=None)
     group.addoption("--netval-engine", dest="netval_engine", default="auto")
@@ -166,12 +190,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(trylast=True)  # after junitxml has set up its writer
 def pytest_configure(config: pytest.Config) -> None:
-    if config.getoption("netval_mode"):
+    mode = config.getoption("netval_mode")
+    if mode:
         from netval.report import json_report
+        from netval.report.run import GATES
 
         json_report.INTERRUPTED = False
         config.stash[CONTEXT_KEY] = RunContext(config)
+        xml = _junit(config)
+        if xml is not None and config.getini("junit_suite_name") == "pytest":
+            # verify and check reports land side by side in CI: each suite says which it is
+            xml.suite_name = f"netval-{GATES[mode]}"
+
+
+def _junit(config: pytest.Config) -> Any:
+    """pytest's JUnit writer when --junitxml is given (it has no public handle)."""
+    from _pytest.junitxml import xml_key
+
+    return config.stash.get(xml_key, None)
+
+
+def junit_classname(gate: str, catalog: Path, kind: str) -> str:
+    """``<gate>.<catalog stem>.<kind>``: Jenkins shows the part after the last dot as the
+    class and the rest as the package, so the stem's own dots must not split it."""
+    stem = catalog.name.rsplit(".", 1)[0] if "." in catalog.name else catalog.name
+    return ".".join(printable(p, lines=False).replace(".", "_") for p in (gate, stem, kind))
 
 
 def _context(config: pytest.Config) -> RunContext | None:
@@ -217,8 +262,12 @@ class _NetvalCollector(pytest.File):
 
     def _items(self, targets: list[Target]) -> Iterator[CheckItem]:
         for target in targets:
+            name = printable(target.item_id, lines=False)
+            # pytest 9 reads a node id's trailing [...] as parameters when it loads --lf's
+            # list; an id built from the parent's would not match it (bgp_sessions[leaf1]
+            # would never rerun), one parsed from the text does
             yield CheckItem.from_parent(
-                self, name=printable(target.item_id, lines=False), target=target
+                self, name=name, nodeid=f"{self.nodeid}::{name}", target=target
             )
 
     def _interrupted(self) -> Iterator[InterruptedItem]:
@@ -397,6 +446,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             f"--netval-baseline {baseline}: pass the file as an argument too, so that its "
             "checks are collected (netval check does this for you)"
         )
+    xml = _junit(session.config)
+    if xml is not None:
+        from netval.report.run import run_info
+
+        for name, value in run_info(ctx).properties().items():
+            xml.add_global_property(name, printable(value, lines=False))
     if not ctx.targets or session.config.option.collectonly:
         return  # listing items must not log in to every device
     from netval.report.console import collection_progress
@@ -417,11 +472,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report = outcome.get_result()
     ctx = _context(item.config)
+    if ctx is not None and report.when == "setup":
+        _junit_names(item, report, ctx)
     if ctx is not None and isinstance(item, InterruptedItem) and report.when == "setup":
+        from netval.report.run import shown_path
+
         ctx.results[item.nodeid] = Result(
+            uid=f"{shown_path(item.path)}::{item.name}",
             id=item.name,
             kind="interrupted",
             target="",
+            scope="network",
             catalog=str(item.path),
             status=Status.ERROR,
             message=item.message,
@@ -447,11 +508,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         )
     if status is None:
         return
+    from netval.report.run import shown_path
+
+    # the check ran before pytest called the item: its time goes to the report that
+    # carries its verdict, so JUnit, pytest-html and --durations show it
+    seconds = ctx.runner.seconds(item.target.key)
+    report.duration += seconds
     spec = item.target.spec
     ctx.results[item.target.key] = Result(
+        uid=f"{shown_path(item.target.entry.file)}::{item.target.item_id}",
         id=item.target.item_id,
         kind=spec.kind,
         target=item.target.target,
+        devices=item.target.devices,
+        scope=spec.scope,
         catalog=f"{item.target.entry.file}:{item.target.entry.line}",
         status=status,
         message=ev.outcome.message
@@ -461,11 +531,31 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         else str(call.excinfo.value),
         expected=ev.outcome.expected,
         observed=ev.outcome.observed,
-        duration=ev.duration,
+        duration=seconds,
         converged_after=ev.converged_after,
         source=ctx.source.description,
         problem=ev.outcome.problem if status is Status.ERROR else None,
     )
+
+
+def _junit_names(item: pytest.Item, report: pytest.TestReport, ctx: RunContext) -> None:
+    """JUnit's classname from the gate, the catalog and the check's kind (pytest's dotted
+    file path reads as class "yaml" in Jenkins, and breaks for a catalog outside the cwd)."""
+    xml = _junit(item.config)
+    if xml is None:
+        return
+    from netval.report.run import GATES
+
+    if isinstance(item, CheckItem):
+        catalog, kind = item.target.entry.file, item.target.spec.kind
+    elif isinstance(item, InterruptedItem):
+        catalog, kind = item.path, "interrupted"
+    else:
+        return
+    name = junit_classname(GATES.get(ctx.mode, ctx.mode), catalog, kind)
+    if xml.prefix:
+        name = f"{xml.prefix}.{name}"
+    xml.node_reporter(report).add_attribute("classname", name)
 
 
 def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
@@ -487,6 +577,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     path = session.config.getoption("netval_json")
     if path:
         json_report.write(Path(path), ctx, exitstatus)
+    page = session.config.getoption("netval_html")
+    if page:
+        from netval.report import html_report
+
+        html_report.write(Path(page), ctx, exitstatus)
+    md = session.config.getoption("netval_md")
+    if md:
+        from netval.report import markdown
+
+        markdown.write(Path(md), ctx, exitstatus)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -495,7 +595,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     from netval.report.console import summary_table
 
-    summary_table(ctx)
+    summary_table(ctx, show_passed=config.getoption("netval_show_passed"))
 
 
 # pytest-html's hooks: loaded only in a run that writes an HTML report

@@ -46,15 +46,22 @@ class Outcome(BaseModel):
 class Result(BaseModel):
     """One pytest item's result, as written to the JSON report."""
 
+    uid: str = Field(default="", description="unique in the run: the catalog file and the item id")
     id: str
     kind: str
     target: str
+    devices: list[str] = Field(default_factory=list)
+    scope: str = Field(default="device", description="device, group (e.g. a VRRP group) or network")
     catalog: str = ""
     status: Status
     message: str = ""
     expected: Any = None
     observed: Any = None
-    duration: float = 0.0
+    duration: float = Field(
+        default=0.0,
+        description="seconds: the check's share of collection and its evaluation; for a "
+        "check retried until it converged (or gave up), the whole wait",
+    )
     converged_after: float | None = Field(
         default=None, description="seconds until a `within` check passed"
     )

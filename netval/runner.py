@@ -63,6 +63,8 @@ class Evaluation:
     duration: float = 0.0
     converged_after: float | None = None
     attempts: int = 1
+    #: a retried check: seconds from the start of collection to its last evaluation
+    elapsed: float | None = None
 
 
 def plan(
@@ -185,6 +187,9 @@ class Runner:
     results: dict[str, Evaluation] = field(default_factory=dict)
     collect_seconds: float = 0.0
     interrupted: bool = False
+    #: collection (and the engine's loading) split over the checks that needed it
+    _collect_share: float = 0.0
+    _shared_by: set[str] = field(default_factory=set)
 
     def _evaluate(self, target: Target, state: State) -> Evaluation:
         started = time.perf_counter()
@@ -234,6 +239,9 @@ class Runner:
             with interrupts.interruptible():
                 self.state = self.source.collect(_merge_needs(runnable), progress)
                 self.collect_seconds = time.monotonic() - started
+                loading = float(getattr(self.source, "load_seconds", 0.0))
+                self._shared_by = {t.key for t in runnable}
+                self._collect_share = (loading + self.collect_seconds) / max(1, len(runnable))
                 for t in self.targets:
                     self.results[t.key] = self._evaluate(t, self.state)
         except KeyboardInterrupt as exc:
@@ -298,6 +306,7 @@ class Runner:
             for t in pending:
                 ev = self._evaluate(t, self.state)
                 ev.attempts = self.results[t.key].attempts + 1
+                ev.elapsed = time.monotonic() - started
                 if ev.outcome.status is Status.PASS:
                     ev.converged_after = time.monotonic() - started
                     ev.outcome.message += f" (converged after {ev.converged_after:.1f} s)"
@@ -310,6 +319,14 @@ class Runner:
                         still.append(t)
                 self.results[t.key] = ev
             pending[:] = still
+
+    def seconds(self, key: str) -> float:
+        """The time one check took: its share of collection and its evaluation, or for a
+        check retried until it converged (or gave up), the whole wait from collection on."""
+        ev = self.results[key]
+        if ev.elapsed is not None:
+            return ev.elapsed
+        return ev.duration + (self._collect_share if key in self._shared_by else 0.0)
 
     def _hopeless(self, target: Target) -> bool:
         """Device errors that waiting cannot fix (credentials, platform): do not retry."""

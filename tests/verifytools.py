@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,10 +15,15 @@ CLI = [sys.executable, "-m", "netval.cli"]
 
 
 def verify_catalog(
-    snapshot: Path | str, catalog: str, tmp_path: Path, *extra: str, timeout: float = 300
+    snapshot: Path | str,
+    catalog: str,
+    tmp_path: Path,
+    *extra: str,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
 ) -> tuple[int, list[dict[str, Any]], str]:
     """(exit code, report results, output) of `netval verify SNAPSHOT` with the built-in
-    engine and the catalog text ``catalog``."""
+    engine and the catalog text ``catalog``; ``env`` adds to the environment."""
     cat = tmp_path / "catalog.yaml"
     cat.write_text(catalog)
     report = tmp_path / "report.json"
@@ -28,6 +34,7 @@ def verify_catalog(
         text=True,
         cwd=ROOT,
         timeout=timeout,
+        env=None if env is None else {**os.environ, **env},
     )
     output = proc.stdout + proc.stderr
     assert report.is_file(), output

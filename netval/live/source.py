@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from netval import interrupts
-from netval.errors import InputError
+from netval.errors import InputError, require_extra
 from netval.live.collect import collect
 from netval.live.inventory import open_nornir
 from netval.runner import Progress
@@ -29,6 +29,7 @@ class LiveSource:
         for name in sorted(devices):
             host = self.nr.inventory.hosts[name]
             if host.get("collector") == "napalm":
+                require_extra("napalm", "nornir_napalm", f"host {name!r} (collector: napalm)")
                 continue
             try:
                 get_parser(host.platform or "")

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from netval.errors import EngineError, InputError
+from netval.errors import EngineError, InputError, require_extra
 from netval.static.engine import Answer, Engine, Headers, RouteInput
 
 __all__ = ["Answer", "Engine", "EngineKind", "Headers", "RouteInput", "open_engine"]
@@ -24,6 +24,9 @@ _BUILTIN_MODULE = "netval.static.builtin"
 
 
 def _batfish(snapshot: Path) -> Engine:
+    require_extra(
+        "batfish", "pybatfish", "the batfish engine", " (or --engine builtin: it needs nothing)"
+    )
     from netval.static.batfish import BatfishEngine, BatfishSettings
 
     return BatfishEngine(snapshot, BatfishSettings.from_env())

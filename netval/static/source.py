@@ -7,6 +7,7 @@ Device filters such as {role: leaf} use an inventory's host data when one is giv
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,8 +47,10 @@ class PredictedSource:
         base: Path | None = None,
         inventory: Path | None = None,
     ) -> None:
+        started = time.monotonic()
         self.snapshot = snapshot
         self.base = base
+        self.inventory = inventory
         self.engine: Engine = open_engine(snapshot, engine_kind)
         self.description = f"snapshot {snapshot} ({self.engine.name} engine)"
         self._hosts: dict[str, Any] = {}
@@ -60,6 +63,8 @@ class PredictedSource:
         for name in self._node_names():
             self._hosts[name] = inv_hosts.get(name) or SnapshotHost(name)
         self._state: State | None = None
+        #: the reports count loading the snapshot into the engine as part of collection
+        self.load_seconds = time.monotonic() - started
 
     def _node_names(self) -> list[str]:
         try:

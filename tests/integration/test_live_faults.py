@@ -436,8 +436,8 @@ def test_daemons_killed_mid_collection_are_errors_that_say_so(tmp_path: Path) ->
     """watchfrr, then zebra and bgpd of r2 are killed while netval's login to r2 is under
     way: r2's checks are errors that name the dead daemon, r1's pass, the run ends."""
     with running_lab(MINI, "kil") as lab:
-        ok, states, _ = manager.wait_converged(lab.record, 30)
-        assert ok, states
+        conv = manager.wait_converged(lab.record, 30)
+        assert conv.converged, conv.moving
         ns = naming.namespace(lab.record.lab_id, "r2")
         inv = _inventory(lab, tmp_path, timeout=30)
         cat = tmp_path / "cat.yaml"

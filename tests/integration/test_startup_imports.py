@@ -97,12 +97,19 @@ def test_check_imports_no_napalm_hypothesis_or_batfish(tmp_path: Path) -> None:
 @pytest.mark.timeout(180)
 def test_html_report_loads_pytest_html_and_nothing_else(tmp_path: Path) -> None:
     work = _lab_less_check(tmp_path)
+    # netval's own page needs no pytest-html
     proc, imported = _run(
-        ["check", "-i", "inventory", "-c", "checks.yaml", "--html", "report.html"], work
+        ["check", "-i", "inventory", "-c", "checks.yaml", "--html", "own.html"], work
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr[-2000:]
+    assert "bgp_sessions" in (work / "own.html").read_text()
+    assert imported & HEAVY == set()
+    # pytest-html's page loads pytest-html, and netval's columns show its hooks ran
+    proc, imported = _run(
+        ["check", "-i", "inventory", "-c", "checks.yaml", "--pytest-html", "report.html"], work
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr[-2000:]
     page = (work / "report.html").read_text()
-    # netval's own columns: its pytest-html hooks ran
     assert "Device / target" in page and "bgp_sessions" in page
     assert "pytest_html" in imported
     assert imported & (HEAVY - {"pytest_html"}) == set()

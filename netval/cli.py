@@ -569,6 +569,9 @@ Catalogs = Annotated[
         "--catalog", "-c", help="intent catalog YAML (repeatable; default: checks/fabric.yaml)"
     ),
 ]
+MaxPrefixDropOpt = Annotated[
+    float, typer.Option(help="baseline: allowed drop of prefixes received, in percent")
+]
 JunitOpt = Annotated[Path | None, typer.Option("--junitxml", help="write a JUnit XML report")]
 HtmlOpt = Annotated[
     Path | None,
@@ -628,9 +631,7 @@ def check(
             "that no session, ECMP path or VRRP master was lost"
         ),
     ] = None,
-    max_prefix_drop: Annotated[
-        float, typer.Option(help="baseline: allowed drop of prefixes received, in percent")
-    ] = 10.0,
+    max_prefix_drop: MaxPrefixDropOpt = 10.0,
     junitxml: JunitOpt = None,
     html: HtmlOpt = None,
     json_path: JsonOpt = None,
@@ -716,9 +717,7 @@ def rehearse(
         ),
     ] = None,
     keep: Annotated[bool, typer.Option(help="leave the lab up afterwards")] = False,
-    max_prefix_drop: Annotated[
-        float, typer.Option(help="baseline: allowed drop of prefixes received, in percent")
-    ] = 10.0,
+    max_prefix_drop: MaxPrefixDropOpt = 10.0,
     junitxml: JunitOpt = None,
     html: HtmlOpt = None,
     json_path: JsonOpt = None,

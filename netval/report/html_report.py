@@ -238,15 +238,7 @@ def _details(r: Result) -> str:
 def _facts(info: RunInfo, ctx: RunContext, exitstatus: int, duration: float) -> str:
     facts = [
         ("command", f"netval {info.gate}"),
-        ("source", info.source),
-        ("engine", info.engine),
-        ("snapshot", info.snapshot),
-        ("base", info.base),
-        ("lab", info.lab),
-        ("inventory", info.inventory),
-        ("limit", info.limit),
-        ("baseline", info.baseline),
-        ("catalogs", ", ".join(info.catalogs)),
+        *info.source_facts(),
         ("started", iso_time(ctx.started)),
         ("duration", f"{duration:.2f} s"),
         ("exit status", str(exitstatus)),

@@ -59,15 +59,7 @@ def render(ctx: RunContext, exitstatus: int) -> str:
         verdict = "⚠️ no check ran"
     lines = [f"### netval {info.gate}: {verdict}", ""]
     facts = [
-        ("source", info.source),
-        ("engine", info.engine),
-        ("snapshot", info.snapshot),
-        ("base", info.base),
-        ("lab", info.lab),
-        ("inventory", info.inventory),
-        ("limit", info.limit),
-        ("baseline", info.baseline),
-        ("catalogs", ", ".join(info.catalogs)),
+        *info.source_facts(),
         ("duration", f"{time.time() - ctx.started:.1f} s"),
     ]
     lines += ["| | |", "|---|---|"]

@@ -54,6 +54,20 @@ class RunInfo:
     catalogs: list[str] = field(default_factory=list)
     netval: str = __version__
 
+    def source_facts(self) -> list[tuple[str, str | None]]:
+        """What the run looked at, in the order the HTML and markdown reports show it."""
+        return [
+            ("source", self.source),
+            ("engine", self.engine),
+            ("snapshot", self.snapshot),
+            ("base", self.base),
+            ("lab", self.lab),
+            ("inventory", self.inventory),
+            ("limit", self.limit),
+            ("baseline", self.baseline),
+            ("catalogs", ", ".join(self.catalogs)),
+        ]
+
     def properties(self) -> dict[str, str]:
         """The facts that are known, as strings (JUnit suite properties, table rows)."""
         props = {

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,31 @@ import pytest
 
 from netval.lab import manager, naming
 
+ROOT = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, "-m", "netval.cli"]
+
 _counter = iter(range(1000))
+
+
+def run_netval(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """The netval command line, from the repository root, with room for wide tables."""
+    return subprocess.run(
+        [*CLI, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "COLUMNS": "300"},
+        cwd=ROOT,
+    )
+
+
+def check_lab(
+    lab_id: str, catalog: Path, report: Path, *extra: str
+) -> tuple[int, dict[str, dict[str, Any]]]:
+    """`netval check` on a lab: its exit code and its JSON results by item id."""
+    proc = run_netval("check", "-c", str(catalog), "--lab", lab_id, "--json", str(report), *extra)
+    results = json.loads(report.read_text())["results"]
+    return proc.returncode, {r["id"].split("::")[-1]: r for r in results}
 
 
 def new_lab_id(tag: str) -> str:

@@ -17,6 +17,7 @@ from tests.integration.labtools import (
     leftovers,
     new_lab_id,
     require_lab_support,
+    run_netval,
     running_lab,
     vtysh_json,
 )
@@ -25,12 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOTS = ROOT / "snapshots"
 CLI = [sys.executable, "-m", "netval.cli"]
 ENV = {**os.environ, "COLUMNS": "300"}
-
-
-def netval(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*CLI, *args], capture_output=True, text=True, timeout=timeout, env=ENV, cwd=ROOT
-    )
 
 
 def ip(*args: str) -> str:
@@ -60,7 +55,7 @@ def test_apply_candidate_then_roll_back(tmp_path: Path) -> None:
         ns = {n.name: n.namespace for n in lab.record.nodes}
         assert "10.10.4.1" not in ip("-n", ns["leaf3"], "addr")
 
-        proc = netval("lab", "apply", "snapshots/candidate-good", "--id", lab_id)
+        proc = run_netval("lab", "apply", "snapshots/candidate-good", "--id", lab_id)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert "converged" in proc.stdout
         assert "unchanged: border1, isp1, leaf1, leaf2, spine1, spine2" in proc.stdout
@@ -80,7 +75,7 @@ def test_apply_candidate_then_roll_back(tmp_path: Path) -> None:
             ).stdout
         )
 
-        proc = netval("lab", "apply", "snapshots/base", "--id", lab_id)
+        proc = run_netval("lab", "apply", "snapshots/base", "--id", lab_id)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert "eth4" not in ip("-n", ns["leaf3"], "link")
         assert not bgp_route(ns["spine1"], "10.10.4.0/24")
@@ -92,12 +87,12 @@ def test_apply_candidate_then_roll_back(tmp_path: Path) -> None:
         shutil.copytree(SNAPSHOTS / "base", extra)
         leaf3 = (extra / "configs" / "leaf3").read_text()
         (extra / "configs" / "leaf4").write_text(leaf3.replace("leaf3", "leaf4"))
-        proc = netval("lab", "apply", str(extra), "--id", lab_id)
+        proc = run_netval("lab", "apply", str(extra), "--id", lab_id)
         assert proc.returncode == 2, proc.stdout + proc.stderr
         assert "added leaf4" in proc.stderr and "Traceback" not in proc.stderr
-        proc = netval("lab", "apply", str(tmp_path / "nothing"), "--id", lab_id)
+        proc = run_netval("lab", "apply", str(tmp_path / "nothing"), "--id", lab_id)
         assert proc.returncode == 2 and str(tmp_path / "nothing") in proc.stderr
-    proc = netval("lab", "apply", "snapshots/base", "--id", lab_id)
+    proc = run_netval("lab", "apply", "snapshots/base", "--id", lab_id)
     assert proc.returncode == 2 and "netval lab status" in proc.stderr
     assert leftovers(lab_id) == []
 
@@ -112,7 +107,7 @@ def test_rehearsal_of_the_good_candidate_passes_and_the_bad_one_fails(tmp_path: 
     require_lab_support()
     lab_id = new_lab_id("rg")
     good = tmp_path / "good.json"
-    proc = netval(
+    proc = run_netval(
         "rehearse", "snapshots/base", "snapshots/candidate-good", "-c", "checks/fabric.yaml",
         "--id", lab_id, "--json", str(good), "--junitxml", str(tmp_path / "good.xml"),
     )  # fmt: skip
@@ -129,7 +124,7 @@ def test_rehearsal_of_the_good_candidate_passes_and_the_bad_one_fails(tmp_path: 
     assert leftovers(lab_id) == []
 
     bad = tmp_path / "bad.json"
-    proc = netval(
+    proc = run_netval(
         "rehearse", "snapshots/base", "snapshots/candidate-bad", "-c", "checks/fabric.yaml",
         "--id", lab_id, "--json", str(bad), "--wait", "15",
     )  # fmt: skip
@@ -156,7 +151,7 @@ def test_rehearsal_probes_lose_packets_while_a_change_resets_the_sessions(
     )
     lab_id = new_lab_id("rl")
     report = tmp_path / "r.json"
-    proc = netval(
+    proc = run_netval(
         "rehearse", "snapshots/base", str(candidate), "-c", "checks/fabric.yaml",
         "--id", lab_id, "--json", str(report), "--probe", "server1:10.10.3.10",
         "--interval", "0.02", "--keep",
@@ -263,10 +258,10 @@ def test_apply_refuses_rejected_lines_unless_allowed_and_keeps_vrrp_steady(
             return [(g["vrid"], g["v4"]["status"], g["v4"]["stats"]["transitions"]) for g in groups]
 
         before = vrrp_uptime_marker()
-        proc = netval("lab", "apply", str(candidate), "--id", lab_id)
+        proc = run_netval("lab", "apply", str(candidate), "--id", lab_id)
         assert proc.returncode == 2, proc.stdout + proc.stderr
         assert f"{r1}:" in proc.stderr and "--allow-rejected" in proc.stderr
-        proc = netval("lab", "apply", str(candidate), "--id", lab_id, "--allow-rejected")
+        proc = run_netval("lab", "apply", str(candidate), "--id", lab_id, "--allow-rejected")
         assert proc.returncode == 0, proc.stdout + proc.stderr
         running = subprocess.run(
             ["vtysh", "-N", ns.namespace, "-c", "show running-config"],

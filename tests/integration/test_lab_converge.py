@@ -3,22 +3,18 @@ the kernel directly: every router's FIB holds its BGP routes and stays as it is.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from netval.lab import manager
-from tests.integration.labtools import leftovers, new_lab_id, require_lab_support
+from tests.integration.labtools import leftovers, new_lab_id, require_lab_support, run_netval
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOTS = ROOT / "snapshots"
-CLI = [sys.executable, "-m", "netval.cli"]
-ENV = {**os.environ, "COLUMNS": "300"}
 
 
 def kernel_routes(namespace: str) -> str:
@@ -45,12 +41,8 @@ def test_up_wait_returns_with_every_fib_complete_and_still() -> None:
     require_lab_support()
     lab_id = new_lab_id("cv")
     try:
-        proc = subprocess.run(
-            [*CLI, "lab", "up", str(SNAPSHOTS / "base"), "--id", lab_id, "--wait", "90"],
-            capture_output=True,
-            text=True,
-            timeout=200,
-            env=ENV,
+        proc = run_netval(
+            "lab", "up", str(SNAPSHOTS / "base"), "--id", lab_id, "--wait", "90", timeout=200
         )
         # read the kernel at once: a check run right after --wait sees this
         right_after = {name: kernel_routes(ns) for name, ns in router_namespaces(lab_id).items()}
@@ -74,21 +66,11 @@ def test_lab_wait_fails_naming_the_routers_that_never_settle() -> None:
     require_lab_support()
     lab_id = new_lab_id("cw")
     try:
-        proc = subprocess.run(
-            [*CLI, "lab", "up", str(SNAPSHOTS / "candidate-bad"), "--id", lab_id],
-            capture_output=True,
-            text=True,
-            timeout=200,
-            env=ENV,
+        proc = run_netval(
+            "lab", "up", str(SNAPSHOTS / "candidate-bad"), "--id", lab_id, timeout=200
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        proc = subprocess.run(
-            [*CLI, "lab", "wait", "--id", lab_id, "--timeout", "12"],
-            capture_output=True,
-            text=True,
-            timeout=100,
-            env=ENV,
-        )
+        proc = run_netval("lab", "wait", "--id", lab_id, "--timeout", "12", timeout=100)
         assert proc.returncode == 1, proc.stdout + proc.stderr
         stderr = " ".join(proc.stderr.split())
         assert "not converged" in stderr
@@ -106,13 +88,7 @@ def test_snapshot_without_layer1_file_boots_with_inferred_links(tmp_path: Path) 
     (snap / "batfish" / "layer1_topology.json").unlink()
     lab_id = new_lab_id("nl")
     try:
-        proc = subprocess.run(
-            [*CLI, "lab", "up", str(snap), "--id", lab_id, "--wait", "90"],
-            capture_output=True,
-            text=True,
-            timeout=200,
-            env=ENV,
-        )
+        proc = run_netval("lab", "up", str(snap), "--id", lab_id, "--wait", "90", timeout=200)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         stderr = " ".join(proc.stderr.split())
         assert "no batfish/layer1_topology.json in the snapshot: 11 link(s) inferred" in stderr

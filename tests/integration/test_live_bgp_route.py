@@ -3,21 +3,15 @@ judged after the change was deployed with `netval lab apply`."""
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from netval.lab import manager
-from tests.integration.labtools import running_lab, vtysh_json
+from tests.integration.labtools import check_lab, run_netval, running_lab, vtysh_json
 
 ROOT = Path(__file__).resolve().parents[2]
-CLI = [sys.executable, "-m", "netval.cli"]
 TAGGED = (
     "route-map to_customer permit 30\n match ip address prefix-list ISP_ORIGINATED\n"
     " set community 64500:100 no-export\n set large-community 64500:1:1\n"
@@ -45,19 +39,6 @@ def snapshot(root: Path, tagged: bool) -> Path:
     return root
 
 
-def check(lab_id: str, catalog: Path, report: Path) -> tuple[int, dict[str, Any]]:
-    proc = subprocess.run(
-        [*CLI, "check", "-c", str(catalog), "--lab", lab_id, "--json", str(report)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "COLUMNS": "200"},
-        timeout=120,
-    )
-    results = json.loads(report.read_text())["results"]
-    return proc.returncode, {r["id"].split("::")[-1]: r for r in results}
-
-
 @pytest.mark.timeout(300)
 def test_a_community_filtered_at_the_transit_fails_the_check(tmp_path: Path) -> None:
     tagged = snapshot(tmp_path / "tagged", True)
@@ -67,14 +48,11 @@ def test_a_community_filtered_at_the_transit_fails_the_check(tmp_path: Path) -> 
     with running_lab(tagged, "br", ROOT / "inventory") as lab:
         lab_id = lab.record.lab_id
         assert manager.wait_converged(lab.record, 90).converged
-        code, results = check(lab_id, catalog, tmp_path / "before.json")
+        code, results = check_lab(lab_id, catalog, tmp_path / "before.json")
         assert code == 0, results
         assert results["bgp_route[border1]"]["status"] == "pass"
 
-        proc = subprocess.run(
-            [*CLI, "lab", "apply", str(untagged), "--id", lab_id],
-            capture_output=True, text=True, cwd=ROOT, timeout=200,
-        )  # fmt: skip
+        proc = run_netval("lab", "apply", str(untagged), "--id", lab_id, timeout=200)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         border1 = lab.record.node("border1")
         assert border1 is not None
@@ -82,7 +60,7 @@ def test_a_community_filtered_at_the_transit_fails_the_check(tmp_path: Path) -> 
         paths = vtysh_json(border1.namespace, "show bgp ipv4 unicast 0.0.0.0/0 json")["paths"]
         assert paths and all("community" not in p for p in paths)
 
-        code, results = check(lab_id, catalog, tmp_path / "after.json")
+        code, results = check_lab(lab_id, catalog, tmp_path / "after.json")
         assert code == 1
         item = results["bgp_route[border1]"]
         assert item["status"] == "fail"

@@ -3,20 +3,16 @@ real loses its adjacency, and the check names it; `verify` leaves the kind to th
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from netval.lab import manager
-from tests.integration.labtools import poll, running_lab, vtysh_json
+from tests.integration.labtools import check_lab, poll, run_netval, running_lab, vtysh_json
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "tests" / "data" / "snapshots" / "ibgp-ospf"
-CLI = [sys.executable, "-m", "netval.cli"]
 CATALOG = """\
 checks:
   - kind: ospf_neighbors
@@ -29,19 +25,6 @@ checks:
 """
 
 
-def check(lab_id: str, catalog: Path, report: Path) -> tuple[int, dict[str, dict]]:  # type: ignore[type-arg]
-    proc = subprocess.run(
-        [*CLI, "check", "-c", str(catalog), "--lab", lab_id, "--json", str(report)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "COLUMNS": "200"},
-        timeout=120,
-    )
-    results = {r["id"].split("::")[-1]: r for r in json.loads(report.read_text())["results"]}
-    return proc.returncode, results
-
-
 @pytest.mark.timeout(300)
 def test_a_downed_interface_loses_its_adjacency_and_the_check_says_where(tmp_path: Path) -> None:
     catalog = tmp_path / "ospf.yaml"
@@ -49,14 +32,11 @@ def test_a_downed_interface_loses_its_adjacency_and_the_check_says_where(tmp_pat
     with running_lab(SNAPSHOT, "os") as lab:
         lab_id = lab.record.lab_id
         assert manager.wait_converged(lab.record, 90).converged
-        code, results = check(lab_id, catalog, tmp_path / "before.json")
+        code, results = check_lab(lab_id, catalog, tmp_path / "before.json")
         assert code == 0, results
         assert results["ospf_neighbors[r1]"]["status"] == "pass"
         baseline = tmp_path / "before-state.json"
-        captured = subprocess.run(
-            [*CLI, "capture", "--lab", lab_id, "-o", str(baseline)],
-            capture_output=True, text=True, cwd=ROOT, timeout=120,
-        )  # fmt: skip
+        captured = run_netval("capture", "--lab", lab_id, "-o", str(baseline), timeout=120)
         assert captured.returncode == 0, captured.stdout + captured.stderr
         ns = {n.name: n.namespace for n in lab.record.nodes}
         subprocess.run(["ip", "-n", ns["r2"], "link", "set", "eth1", "down"], check=True)
@@ -67,7 +47,7 @@ def test_a_downed_interface_loses_its_adjacency_and_the_check_says_where(tmp_pat
                 return "10.0.0.2" not in seen
 
             assert poll(r1_lost_r2, timeout=20)  # dead interval 3 s
-            code, results = check(lab_id, catalog, tmp_path / "after.json")
+            code, results = check_lab(lab_id, catalog, tmp_path / "after.json")
             assert code == 1
             r1 = results["ospf_neighbors[r1]"]
             assert r1["status"] == "fail"
@@ -76,13 +56,9 @@ def test_a_downed_interface_loses_its_adjacency_and_the_check_says_where(tmp_pat
             # r4's adjacencies (to r2's other link and to r3) are untouched
             assert results["ospf_neighbors[r4]"]["status"] == "pass"
             # the baseline comparison sees the lost adjacency on both ends, nothing on r4
-            report = tmp_path / "baseline.json"
-            subprocess.run(
-                [*CLI, "check", "-c", str(catalog), "--lab", lab_id, "--baseline",
-                 str(baseline), "--json", str(report)],
-                capture_output=True, text=True, cwd=ROOT, timeout=120,
-            )  # fmt: skip
-            rows = {r["id"].split("::")[-1]: r for r in json.loads(report.read_text())["results"]}
+            _, rows = check_lab(
+                lab_id, catalog, tmp_path / "baseline.json", "--baseline", str(baseline)
+            )
             assert rows["baseline_ospf[r1]"]["message"] == (
                 "OSPF adjacency(ies) lost: 10.0.0.2 on eth1"
             )

@@ -175,7 +175,69 @@ class OspfNeighbor(_Model):
         return self.state == "full" or (self.state == "2-way" and self.role == "DROther")
 
 
-Domain = Literal["bgp", "routes", "vrrp", "interfaces", "ospf", "bgp_routes"]
+class BfdPeer(_Model):
+    peer: str
+    vrf: str = "default"
+    local: str | None = None
+    interface: str | None = None
+    multihop: bool = False
+    status: str = Field(description="up, down, init or shutdown (administratively down)")
+    diagnostic: str | None = Field(default=None, description="why it last went down")
+    detect_multiplier: int | None = None
+    receive_interval_ms: int | None = None
+    transmit_interval_ms: int | None = None
+
+    @property
+    def up(self) -> bool:
+        return self.status == "up"
+
+
+class BgpNeighbor(_Model):
+    """A BGP neighbor's configuration as the device itself reports it."""
+
+    peer: str
+    vrf: str = "default"
+    state: BgpState = BgpState.UNKNOWN
+    bfd: str | None = Field(
+        default=None,
+        description="BGP's view of the neighbor's BFD session (up, down, unknown); None "
+        "when BFD is not configured for the neighbor",
+    )
+
+
+class AdvertisedRoute(_Model):
+    """A route the device sends to a peer, after its outbound policy."""
+
+    peer: str
+    vrf: str = "default"
+    prefix: str
+    next_hop: str | None = None
+    as_path: list[int] = Field(
+        default_factory=list, description="before the device prepends its own AS"
+    )
+    origin: str | None = None
+    med: int | None = None
+    local_pref: int | None = None
+
+
+Domain = Literal[
+    "bgp", "routes", "vrrp", "interfaces", "ospf", "bgp_routes", "bfd", "bgp_neighbors",
+    "bgp_advertised",
+]  # fmt: skip
+
+
+# the NodeState field that holds each domain
+DOMAIN_FIELDS: dict[Domain, str] = {
+    "bgp": "bgp_peers",
+    "routes": "routes",
+    "vrrp": "vrrp",
+    "interfaces": "interfaces",
+    "ospf": "ospf_neighbors",
+    "bgp_routes": "bgp_routes",
+    "bfd": "bfd_peers",
+    "bgp_neighbors": "bgp_neighbors",
+    "bgp_advertised": "bgp_advertised",
+}
 
 
 class Problem(StrEnum):
@@ -214,9 +276,13 @@ class NodeState(_Model):
     interfaces: list[Interface] | None = None
     ospf_neighbors: list[OspfNeighbor] | None = None
     bgp_routes: list[BgpRoute] | None = None
+    bfd_peers: list[BfdPeer] | None = None
+    bgp_neighbors: list[BgpNeighbor] | None = None
+    bgp_advertised: list[AdvertisedRoute] | None = None
     errors: dict[str, str] = Field(
         default_factory=dict,
-        description="why a domain (bgp, routes, vrrp, interfaces, ospf, or 'device') has no data",
+        description="why a domain (bgp, routes, vrrp, interfaces, ospf, ..., or 'device') has "
+        "no data",
     )
     problems: dict[str, Problem] = Field(
         default_factory=dict, description="the kind of each error, by the same keys"

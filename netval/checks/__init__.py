@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from netval.checks.anycast import Anycast
 from netval.checks.base import CheckSpec
+from netval.checks.bfd import BfdPeers
 from netval.checks.bgp import BgpSessions
+from netval.checks.bgp_advertised import BgpAdvertised
 from netval.checks.bgp_route import BgpRoute
 from netval.checks.ecmp import Ecmp
 from netval.checks.interfaces import Interfaces
@@ -24,6 +27,9 @@ from netval.checks.vrrp import Vrrp
 CHECK_KINDS: tuple[type[CheckSpec], ...] = (
     BgpSessions,
     BgpRoute,
+    Anycast,
+    BgpAdvertised,
+    BfdPeers,
     Ecmp,
     Vrrp,
     Interfaces,

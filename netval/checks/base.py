@@ -13,17 +13,9 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from netval.results import Outcome
-from netval.state import Domain, NodeState, Problem, State
+from netval.state import DOMAIN_FIELDS, Domain, NodeState, Problem, State
 from netval.types import Duration
 
-DOMAIN_FIELDS: dict[Domain, str] = {
-    "bgp": "bgp_peers",
-    "routes": "routes",
-    "vrrp": "vrrp",
-    "interfaces": "interfaces",
-    "ospf": "ospf_neighbors",
-    "bgp_routes": "bgp_routes",
-}
 DOMAIN_WORDS: dict[Domain, str] = {
     "bgp": "BGP",
     "routes": "routing table",
@@ -31,6 +23,9 @@ DOMAIN_WORDS: dict[Domain, str] = {
     "interfaces": "interface",
     "ospf": "OSPF",
     "bgp_routes": "BGP table",
+    "bfd": "BFD",
+    "bgp_neighbors": "BGP neighbor",
+    "bgp_advertised": "advertised-routes",
 }
 
 Scope = Literal["device", "group", "network"]

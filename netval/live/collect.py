@@ -23,7 +23,7 @@ from netval.errors import NetvalError
 from netval.live.parsers.base import ParseError
 from netval.live.parsers.registry import get_parser
 from netval.live.workers import StoppableRunner
-from netval.state import Domain, NodeState, Problem, State
+from netval.state import DOMAIN_FIELDS, Domain, NodeState, Problem, State
 
 log = logging.getLogger("netval.live")
 log.addHandler(logging.NullHandler())
@@ -267,6 +267,8 @@ def collect_host(
     by_command: dict[str, list[Domain]] = {}
     for domain in sorted(domains):
         command = parser.commands.get(domain)
+        if command is None and domain in getattr(parser, "peer_commands", {}):
+            continue
         if command is None:
             node.fail(
                 domain,
@@ -317,19 +319,58 @@ def collect_host(
             except ParseError as exc:
                 node.fail(d, Problem.UNPARSABLE, _scrub(f"{host.name}: {exc.message}", secrets))
                 continue
-            if d == "bgp":
-                node.bgp_peers = items  # type: ignore[assignment]
-            elif d == "routes":
-                node.routes = items  # type: ignore[assignment]
-            elif d == "vrrp":
-                node.vrrp = items  # type: ignore[assignment]
-            elif d == "ospf":
-                node.ospf_neighbors = items  # type: ignore[assignment]
-            elif d == "bgp_routes":
-                node.bgp_routes = items  # type: ignore[assignment]
-            else:
-                node.interfaces = items  # type: ignore[assignment]
+            setattr(node, DOMAIN_FIELDS[d], items)
+    if stopped is None or not stopped.is_set():
+        _collect_per_peer(task, parser, domains, node, secrets, failed_when)
     return node
+
+
+def _collect_per_peer(
+    task: Any,
+    parser: Any,
+    domains: set[Domain],
+    node: NodeState,
+    secrets: list[str],
+    failed_when: list[str] | None,
+) -> None:
+    """Domains the platform answers one BGP peer at a time (what is advertised to a peer):
+    one command per peer of the BGP summary, which such a check also collects."""
+    from nornir.core.exceptions import NornirSubTaskError
+    from nornir_scrapli.tasks import send_command
+
+    host = task.host
+    wanted = [d for d in sorted(domains) if d in getattr(parser, "peer_commands", {})]
+    if not wanted or "device" in node.errors:
+        return
+    for domain in wanted:
+        if node.bgp_peers is None:
+            why = node.errors.get("bgp", "the BGP summary was not collected")
+            node.fail(domain, Problem.COMMAND_FAILED, f"no BGP peers to ask about: {why}")
+            continue
+        items: list[Any] = []
+        for peer in sorted({p.peer for p in node.bgp_peers}):
+            command = parser.peer_commands[domain].format(peer=peer)
+            try:
+                result = task.run(
+                    task=send_command,
+                    command=command,
+                    failed_when_contains=failed_when,
+                    severity_level=logging.DEBUG,
+                )
+                items += parser.parse_peer(domain, peer, str(result[0].result or ""))
+            except ParseError as exc:
+                node.fail(
+                    domain, Problem.UNPARSABLE, _scrub(f"{host.name}: {exc.message}", secrets)
+                )
+                break
+            except NornirSubTaskError as exc:
+                problem, why = _session_failure(task, exc, True)
+                node.fail(
+                    domain, problem, _scrub(f"`{command}` failed on {host.name}: {why}", secrets)
+                )
+                break
+        else:
+            setattr(node, DOMAIN_FIELDS[domain], items)
 
 
 def register_connections(hosts: Iterable[Any]) -> None:

@@ -16,6 +16,9 @@ from typing import ClassVar, Protocol
 
 from netval.errors import CollectionError
 from netval.state import (
+    AdvertisedRoute,
+    BfdPeer,
+    BgpNeighbor,
     BgpPeer,
     BgpRoute,
     Domain,
@@ -32,6 +35,9 @@ ParsedItems = (
     | list[Interface]
     | list[OspfNeighbor]
     | list[BgpRoute]
+    | list[BfdPeer]
+    | list[BgpNeighbor]
+    | list[AdvertisedRoute]
 )
 
 
@@ -47,4 +53,15 @@ class PlatformParser(Protocol):
 
     def parse(self, domain: Domain, output: str) -> ParsedItems:
         """Parse one command's output for one domain; raise ParseError on bad output."""
+        ...
+
+
+class PeerCommands(Protocol):
+    """A platform that answers some domains with one command per BGP peer (the routes
+    advertised to a peer). ``{peer}`` in the command is the neighbor's address."""
+
+    peer_commands: ClassVar[dict[Domain, str]]
+
+    def parse_peer(self, domain: Domain, peer: str, output: str) -> ParsedItems:
+        """Parse one peer's answer; raise ParseError on bad output."""
         ...

@@ -17,6 +17,9 @@ from netval.live.parsers.common import (
 )
 from netval.protocols import normalize_protocol
 from netval.state import (
+    AdvertisedRoute,
+    BfdPeer,
+    BgpNeighbor,
     BgpPeer,
     BgpRoute,
     Domain,
@@ -32,7 +35,7 @@ from netval.state import (
 # bgpd and vrrpd that means the feature is not configured, for zebra a router that is down
 _NOT_RUNNING = re.compile(r"^%?\s*(\w+d|zebra) is not running\s*$", re.M)
 
-_OPTIONAL_DAEMONS = {"bgpd", "vrrpd", "ospfd"}
+_OPTIONAL_DAEMONS = {"bgpd", "vrrpd", "ospfd", "bfdd"}
 
 CMD_BGP = "show bgp vrf all summary json"
 CMD_ROUTES = "show ip route vrf all json"
@@ -41,6 +44,12 @@ CMD_INTERFACES = "show interface vrf all json"
 CMD_OSPF = "show ip ospf vrf all neighbor json"
 # `json detail` (FRR 8.4 and later) adds communities, MED and local-pref to every path
 CMD_BGP_ROUTES = "show bgp vrf all ipv4 unicast json detail"
+# `show bfd vrf all peers` lists nothing on FRR 8.4 (it looks for a VRF named "all"); without
+# a VRF it lists the sessions of every VRF, each with its vrf
+CMD_BFD = "show bfd peers json"
+CMD_BGP_NEIGHBORS = "show bgp vrf all neighbors json"
+CMD_BGP_ADVERTISED = "show bgp vrf all ipv4 unicast neighbors {peer} advertised-routes json"
+_ORIGIN_CODES = {"i": "igp", "e": "egp", "?": "incomplete"}
 
 
 class FrrParser:
@@ -52,25 +61,23 @@ class FrrParser:
         "interfaces": CMD_INTERFACES,
         "ospf": CMD_OSPF,
         "bgp_routes": CMD_BGP_ROUTES,
+        "bfd": CMD_BFD,
+        "bgp_neighbors": CMD_BGP_NEIGHBORS,
     }
+    peer_commands: ClassVar[dict[Domain, str]] = {"bgp_advertised": CMD_BGP_ADVERTISED}
     # scrapli's cumulus_vtysh platform does not flag these as failed commands
     failed_when_contains = ["% Unknown command", "% Command incomplete", "% Ambiguous command"]
 
+    def parse_peer(self, domain: Domain, peer: str, output: str) -> ParsedItems:
+        command = self.peer_commands[domain].format(peer=peer)
+        if self._daemon_down(command, output):
+            return []
+        return guard(command, output, lambda: _advertised(command, peer, output))
+
     def parse(self, domain: Domain, output: str) -> ParsedItems:
         command = self.commands[domain]
-        daemon = _NOT_RUNNING.search(output or "")
-        if daemon and output.strip().count("\n") == 0:
-            if daemon.group(1) in _OPTIONAL_DAEMONS:
-                # bgpd/vrrpd not started: the device has no such configuration
-                return []
-            # zebra not running is a broken router (crashed, killed, restarting), not an
-            # empty answer
-            raise ParseError(
-                f"`{command}`: {daemon.group(1)} is not running (FRR is down or restarting "
-                "on the device)",
-                hint="look at the device's FRR (`systemctl status frr`, watchfrr's log); "
-                "a `within:` on the check waits for a restart",
-            )
+        if self._daemon_down(command, output):
+            return []
         if domain == "bgp":
             return guard(command, output, lambda: _bgp(command, output))
         if domain == "routes":
@@ -81,7 +88,27 @@ class FrrParser:
             return guard(command, output, lambda: _ospf(command, output))
         if domain == "bgp_routes":
             return guard(command, output, lambda: _bgp_routes(command, output))
+        if domain == "bfd":
+            return guard(command, output, lambda: _bfd(command, output))
+        if domain == "bgp_neighbors":
+            return guard(command, output, lambda: _bgp_neighbors(command, output))
         return guard(command, output, lambda: _interfaces(command, output))
+
+    @staticmethod
+    def _daemon_down(command: str, output: str) -> bool:
+        """True when the daemon behind an optional feature is not started (the device has
+        no such configuration); a dead zebra is a broken router, never an empty answer."""
+        daemon = _NOT_RUNNING.search(output or "")
+        if not daemon or output.strip().count("\n") != 0:
+            return False
+        if daemon.group(1) in _OPTIONAL_DAEMONS:
+            return True
+        raise ParseError(
+            f"`{command}`: {daemon.group(1)} is not running (FRR is down or restarting "
+            "on the device)",
+            hint="look at the device's FRR (`systemctl status frr`, watchfrr's log); "
+            "a `within:` on the check waits for a restart",
+        )
 
 
 def _bgp(command: str, output: str) -> list[BgpPeer]:
@@ -320,4 +347,89 @@ def _bgp_routes(command: str, output: str) -> list[BgpRoute]:
                         ).split(),
                     )
                 )
+    return out
+
+
+def _bfd(command: str, output: str) -> list[BfdPeer]:
+    check_output(command, output)
+    data = load_json(command, output)
+    if not isinstance(data, list):
+        raise bad_output(command, output, "expected a list of BFD sessions")
+    out = []
+    for session in data:
+        if not isinstance(session, dict) or "peer" not in session or "status" not in session:
+            raise bad_output(command, output, "a BFD session lacks peer or status")
+        out.append(
+            BfdPeer(
+                peer=str(session["peer"]),
+                vrf=str(session.get("vrf") or "default"),
+                local=session.get("local"),
+                interface=session.get("interface"),
+                multihop=bool(session.get("multihop", False)),
+                status=str(session["status"]).lower(),
+                diagnostic=session.get("diagnostic"),
+                detect_multiplier=to_int(session.get("detect-multiplier")),
+                receive_interval_ms=to_int(session.get("receive-interval")),
+                transmit_interval_ms=to_int(session.get("transmit-interval")),
+            )
+        )
+    return out
+
+
+def _bgp_neighbors(command: str, output: str) -> list[BgpNeighbor]:
+    """{vrf: {neighbor: details, "vrfId": ..}}; one VRF may come bare, {neighbor: details}."""
+    data = need_dict(command, output, load_json(command, output), "the answer")
+    bare = any(isinstance(v, dict) and "bgpState" in v for v in data.values())
+    per_vrf = {"default": data} if bare else data
+    out = []
+    for vrf, neighbors in per_vrf.items():
+        if not isinstance(neighbors, dict):
+            raise bad_output(command, output, f"vrf {vrf!r} is not an object")
+        name = str(neighbors.get("vrfName") or vrf)
+        for peer, info in neighbors.items():
+            if not isinstance(info, dict):
+                continue  # vrfId, vrfName
+            if "bgpState" not in info:
+                raise bad_output(command, output, f"neighbor {peer} has no bgpState")
+            bfd = info.get("peerBfdInfo")
+            out.append(
+                BgpNeighbor(
+                    peer=str(peer),
+                    vrf=name,
+                    state=bgp_state(str(info["bgpState"])),
+                    bfd=str(bfd.get("status") or "unknown").lower()
+                    if isinstance(bfd, dict)
+                    else None,
+                )
+            )
+    return out
+
+
+def _advertised(command: str, peer: str, output: str) -> list[AdvertisedRoute]:
+    data = need_dict(command, output, load_json(command, output), "the answer")
+    if "warning" in data and len(data) == 1:
+        raise bad_output(command, output, f"FRR says: {data['warning']}")
+    tables = {"default": data} if "bgpTableVersion" in data else data
+    out = []
+    for vrf, table in tables.items():
+        if not isinstance(table, dict) or "bgpTableVersion" not in table:
+            raise bad_output(command, output, f"vrf {vrf!r} is not an advertised-routes table")
+        # a peer that is sent nothing gets the table's header without routes
+        routes = need_dict(command, output, table.get("advertisedRoutes", {}), "advertisedRoutes")
+        for prefix, route in routes.items():
+            if not isinstance(route, dict):
+                raise bad_output(command, output, f"{prefix} is not an object")
+            hop = route.get("nextHop")
+            out.append(
+                AdvertisedRoute(
+                    peer=peer,
+                    vrf=str(table.get("vrfName") or vrf),
+                    prefix=str(route.get("network") or prefix),
+                    next_hop=None if hop in (None, "0.0.0.0") else str(hop),
+                    as_path=[int(a) for a in re.findall(r"\d+", str(route.get("path") or ""))],
+                    origin=_ORIGIN_CODES.get(str(route.get("bgpOriginCode"))),
+                    med=to_int(route.get("metric")),
+                    local_pref=to_int(route.get("locPrf")),
+                )
+            )
     return out

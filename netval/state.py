@@ -138,6 +138,13 @@ class Interface(_Model):
     oper_up: bool | None = None
     addresses: list[str] = Field(default_factory=list)
     description: str | None = None
+    # None: the platform does not report it (FRR's vtysh shows no error counters)
+    mtu: int | None = None
+    speed_mbps: int | None = None
+    in_errors: int | None = None
+    out_errors: int | None = None
+    in_discards: int | None = None
+    out_discards: int | None = None
 
 
 class BgpRoute(_Model):

@@ -9,6 +9,7 @@ from netval.checks.bgp import BgpSessions
 from netval.checks.bgp_advertised import BgpAdvertised
 from netval.checks.bgp_route import BgpRoute
 from netval.checks.ecmp import Ecmp
+from netval.checks.interface_health import InterfaceHealth, LinkMtu
 from netval.checks.interfaces import Interfaces
 from netval.checks.ospf import OspfNeighbors
 from netval.checks.routes import Routes
@@ -33,6 +34,8 @@ CHECK_KINDS: tuple[type[CheckSpec], ...] = (
     Ecmp,
     Vrrp,
     Interfaces,
+    InterfaceHealth,
+    LinkMtu,
     OspfNeighbors,
     Routes,
     Parse,

@@ -132,6 +132,9 @@ class EosParser(DomainParser):
                     addresses=_addresses(intf.get("interfaceAddress"))
                     + _addresses_v6(intf.get("interfaceAddressIp6")),
                     description=intf.get("description") or None,
+                    mtu=to_int(intf.get("mtu")),
+                    speed_mbps=_mbps(intf.get("bandwidth"), 1_000_000),
+                    **_eos_counters(intf.get("interfaceCounters")),
                 )
             )
         return result
@@ -190,3 +193,20 @@ def _addresses_v6(raw: Any) -> list[str]:
             length = str(ip.get("subnet", "")).partition("/")[2] or "128"
             addresses.append(f"{ip['address']}/{length}")
     return addresses
+
+
+def _mbps(value: Any, per_mbps: int) -> int | None:
+    number = to_int(value)
+    return number // per_mbps if number else None
+
+
+def _eos_counters(counters: Any) -> dict[str, int | None]:
+    """Loopbacks and SVIs have no interfaceCounters: their counters are unknown, not 0."""
+    if not isinstance(counters, dict):
+        return {}
+    return {
+        "in_errors": to_int(counters.get("totalInErrors")),
+        "out_errors": to_int(counters.get("totalOutErrors")),
+        "in_discards": to_int(counters.get("inDiscards")),
+        "out_discards": to_int(counters.get("outDiscards")),
+    }

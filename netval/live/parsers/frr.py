@@ -248,9 +248,17 @@ def _interfaces(command: str, output: str) -> list[Interface]:
                     str(a["address"]) for a in info.get("ipAddresses") or [] if "address" in a
                 ],
                 description=info.get("description"),
+                mtu=to_int(info.get("mtu")),
+                speed_mbps=_speed(info.get("speed")),
             )
         )
     return out
+
+
+def _speed(value: Any) -> int | None:
+    """zebra's speed in Mb/s; 0 (loopback, no carrier) and UINT32_MAX mean unknown."""
+    speed = to_int(value)
+    return speed if speed and speed < 2**31 else None
 
 
 PARSER = FrrParser()

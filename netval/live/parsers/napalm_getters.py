@@ -133,6 +133,9 @@ def _interfaces(data: Any, interfaces_ip: Any) -> list[Interface]:
                 oper_up=bool(attrs["is_up"]),
                 addresses=addresses.get(str(name), []),
                 description=str(attrs.get("description") or "") or None,
+                # NAPALM gives -1 (or 0) where the driver does not know
+                mtu=_known(attrs.get("mtu")) or None,
+                speed_mbps=_known(attrs.get("speed")) or None,
             )
         )
     return result

@@ -183,4 +183,11 @@ def _interface(cmd: str, output: str, row: dict[str, Any]) -> Interface:
         oper_up=None if oper is None else str(oper).lower() == "up",
         addresses=addresses,
         description=row.get("desc") or row.get("svi_desc") or None,
+        mtu=to_int(row.get("eth_mtu") or row.get("svi_mtu")),
+        # eth_bw is in Kbit/s
+        speed_mbps=(to_int(row.get("eth_bw")) or 0) // 1000 or None,
+        in_errors=to_int(row.get("eth_inerr")),
+        out_errors=to_int(row.get("eth_outerr")),
+        in_discards=to_int(row.get("eth_indiscard")),
+        out_discards=to_int(row.get("eth_outdiscard")),
     )

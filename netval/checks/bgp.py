@@ -19,15 +19,21 @@ class BgpExpect(BaseModel):
     remote_as: Asn | None = Field(default=None, description="every listed peer's AS")
     min_prefixes_received: int | None = Field(default=None, ge=0)
     max_prefixes_received: int | None = Field(default=None, ge=0)
+    min_prefixes_sent: int | None = Field(default=None, ge=0)
+    max_prefixes_sent: int | None = Field(
+        default=None, ge=0, description="an upper bound on what the device sends (a leak)"
+    )
     no_reset_within: Duration | None = Field(
         default=None, description="each session up for at least this long (no recent reset)"
     )
 
     @model_validator(mode="after")
     def _bounds_agree(self) -> BgpExpect:
-        low, high = self.min_prefixes_received, self.max_prefixes_received
-        if low is not None and high is not None and low > high:
-            raise ValueError(f"min_prefixes_received: {low} is above max_prefixes_received: {high}")
+        for way in ("received", "sent"):
+            low = getattr(self, f"min_prefixes_{way}")
+            high = getattr(self, f"max_prefixes_{way}")
+            if low is not None and high is not None and low > high:
+                raise ValueError(f"min_prefixes_{way}: {low} is above max_prefixes_{way}: {high}")
         return self
 
 
@@ -80,7 +86,7 @@ class BgpSessions(CheckSpec):
                 observed=[],
             )
         exp = self.expect
-        unknown: list[str] = []  # peers whose received-prefix count the source does not give
+        unknown: list[str] = []  # peers whose prefix counts the source does not give
         for peer in peers:
             where = _describe(peer)
             if peer.state is not BgpState.ESTABLISHED:
@@ -89,19 +95,20 @@ class BgpSessions(CheckSpec):
             want_as = (self.remote_as or {}).get(peer.peer, exp.remote_as)
             if want_as is not None and peer.remote_as != want_as:
                 problems.append(f"{where} has remote AS {peer.remote_as}, expected {want_as}")
-            got = peer.prefixes_received
-            if exp.min_prefixes_received is not None or exp.max_prefixes_received is not None:
+            for way, got, low, high, verb in (
+                ("received", peer.prefixes_received, exp.min_prefixes_received,
+                 exp.max_prefixes_received, "sent"),
+                ("sent", peer.prefixes_sent, exp.min_prefixes_sent, exp.max_prefixes_sent,
+                 "was sent"),
+            ):  # fmt: skip
+                if low is None and high is None:
+                    continue
                 if got is None:
-                    unknown.append(where)
-                elif exp.min_prefixes_received is not None and got < exp.min_prefixes_received:
-                    problems.append(
-                        f"{where} sent {got} prefixes, expected at least "
-                        f"{exp.min_prefixes_received}"
-                    )
-                elif exp.max_prefixes_received is not None and got > exp.max_prefixes_received:
-                    problems.append(
-                        f"{where} sent {got} prefixes, expected at most {exp.max_prefixes_received}"
-                    )
+                    unknown.append(f"{way}-prefix count of {where}")
+                elif low is not None and got < low:
+                    problems.append(f"{where} {verb} {got} prefixes, expected at least {low}")
+                elif high is not None and got > high:
+                    problems.append(f"{where} {verb} {got} prefixes, expected at most {high}")
             if exp.no_reset_within is not None:
                 if peer.uptime_seconds is None:
                     problems.append(f"{where}: session uptime unknown")
@@ -118,13 +125,14 @@ class BgpSessions(CheckSpec):
                 "state": p.state.value,
                 "remote_as": p.remote_as,
                 "prefixes_received": p.prefixes_received,
+                "prefixes_sent": p.prefixes_sent,
             }
             for p in peers
         }
         if problems:
             return Outcome.failed("; ".join(problems), expected=self._expected(), observed=observed)
         if unknown:
-            counts = f"received-prefix counts of {', '.join(unknown)}"
+            counts = ", ".join(unknown)
             if state.source == "predicted":
                 # an engine that does not predict counts has not checked them: never a pass
                 return Outcome.skipped(

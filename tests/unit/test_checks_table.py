@@ -455,8 +455,8 @@ def test_parse_tolerates_only_listed_unrecognized_lines(
 @pytest.mark.parametrize(
     ("source", "status", "fragment"),
     [
-        ("observed", Status.ERROR, "did not report the received-prefix counts of 10.0.0.1"),
-        ("predicted", Status.SKIP, "the engine does not predict received-prefix counts"),
+        ("observed", Status.ERROR, "did not report the received-prefix count of 10.0.0.1"),
+        ("predicted", Status.SKIP, "the engine does not predict received-prefix count"),
     ],
 )
 def test_unknown_prefix_counts_are_no_data_never_a_failure(

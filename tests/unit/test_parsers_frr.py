@@ -96,3 +96,25 @@ def test_garbage_is_a_parse_error(domain: str, output: str) -> None:
 def test_random_text_only_raises_parse_error(text: str, domain: str) -> None:
     with contextlib.suppress(ParseError):
         PARSER.parse(domain, text)  # type: ignore[arg-type]
+
+
+def test_sent_prefix_bounds_on_the_recorded_summary() -> None:
+    """leaf1 sends each spine its loopback and server segment (pfxSnt 2 in the capture)."""
+    from netval.checks.bgp import BgpSessions
+    from netval.results import Outcome, Status
+    from netval.state import BgpPeer, NodeState, State
+
+    peers = [
+        p for p in PARSER.parse("bgp", _read("bgp_summary_leaf1.json")) if isinstance(p, BgpPeer)
+    ]
+    state = State(source="observed", nodes={"leaf1": NodeState(name="leaf1", bgp_peers=peers)})
+
+    def judge(**expect: int) -> Outcome:
+        spec = BgpSessions.model_validate({"kind": "bgp_sessions", "expect": expect})
+        return spec.evaluate(state, "leaf1", ["leaf1"])
+
+    assert {p.prefixes_sent for p in peers} == {2}
+    assert judge(min_prefixes_sent=2, max_prefixes_sent=2).status is Status.PASS
+    leak = judge(max_prefixes_sent=1)
+    assert leak.status is Status.FAIL
+    assert "10.10.254.0 (AS 65101) was sent 2 prefixes, expected at most 1" in leak.message

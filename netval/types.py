@@ -117,7 +117,19 @@ def _community(value: object) -> str:
     )
 
 
+def _peer(value: Any) -> str:
+    """A neighbor address, written as devices print it (2001:DB8::0 is 2001:db8::), or an
+    interface name for an unnumbered session."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{value!r} is not a peer address or interface name")
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return value.strip()
+
+
 Pattern = Annotated[str, BeforeValidator(_pattern)]
+Peer = Annotated[str, BeforeValidator(_peer)]
 Community = Annotated[str, BeforeValidator(_community)]
 Duration = Annotated[float, BeforeValidator(_duration)]
 PrefixRange = Annotated[str, BeforeValidator(_prefix_range)]

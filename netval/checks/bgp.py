@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from netval.checks.base import CheckSpec
 from netval.results import Outcome
 from netval.state import BgpPeer, BgpState, Domain, State
-from netval.types import Asn, Duration
+from netval.types import Asn, Duration, Peer
 
 
 class BgpExpect(BaseModel):
@@ -48,12 +48,12 @@ class BgpSessions(CheckSpec):
     prefix counts and uptime."""
 
     kind: Literal["bgp_sessions"]
-    peers: list[str] | None = Field(
+    peers: list[Peer] | None = Field(
         default=None,
         min_length=1,
         description="peer addresses (or interface names); default: all configured",
     )
-    remote_as: dict[str, Asn] | None = Field(default=None, description="peer -> expected AS")
+    remote_as: dict[Peer, Asn] | None = Field(default=None, description="peer -> expected AS")
     vrf: str | None = None
     expect: BgpExpect = Field(default_factory=BgpExpect)
 

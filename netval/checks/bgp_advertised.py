@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from netval.checks.base import CheckSpec
 from netval.results import Outcome
 from netval.state import BgpState, Domain, State
-from netval.types import Prefix
+from netval.types import Peer, Prefix
 
 
 class BgpAdvertised(CheckSpec):
@@ -18,7 +18,7 @@ class BgpAdvertised(CheckSpec):
     bounds. This is what a leak looks like from the sending side."""
 
     kind: Literal["bgp_advertised"]
-    peer: str = Field(description="neighbor address (or interface, for unnumbered peers)")
+    peer: Peer = Field(description="neighbor address (or interface, for unnumbered peers)")
     vrf: str = "default"
     prefixes: list[Prefix] | None = Field(default=None, description="each of these is sent")
     not_prefixes: list[Prefix] | None = Field(default=None, description="none of these is sent")

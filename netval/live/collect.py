@@ -17,10 +17,10 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from netval.errors import NetvalError
-from netval.live.parsers.base import ParseError
+from netval.live.parsers.base import ExtraCommands, ParseError
 from netval.live.parsers.registry import get_parser
 from netval.live.workers import StoppableRunner
 from netval.state import DOMAIN_FIELDS, Domain, NodeState, Problem, State
@@ -265,6 +265,7 @@ def collect_host(
         node.fail("device", Problem.PLATFORM, exc.message)
         return node
     by_command: dict[str, list[Domain]] = {}
+    extra: dict[Domain, tuple[str, ...]] = getattr(parser, "extra_commands", {})
     for domain in sorted(domains):
         command = parser.commands.get(domain)
         if command is None and domain in getattr(parser, "peer_commands", {}):
@@ -275,9 +276,12 @@ def collect_host(
                 Problem.UNSUPPORTED,
                 f"{domain} is not supported on platform {host.platform}",
             )
-        else:
-            by_command.setdefault(command, []).append(domain)
+            continue
+        for each in (command, *extra.get(domain, ())):
+            by_command.setdefault(each, []).append(domain)
     failed_when = list(getattr(parser, "failed_when_contains", []) or []) or None
+    # a domain answered by several commands (IPv4 and IPv6 tables) is whole or is an error
+    parsed: dict[Domain, list[Any]] = {}
     for command, doms in by_command.items():
         if stopped is not None and stopped.is_set():
             node.fail("device", Problem.INTERRUPTED, f"interrupted before {host.name} was done")
@@ -314,11 +318,19 @@ def collect_host(
             return node
         output = str(result[0].result or "")
         for d in doms:
+            if d in node.errors:
+                continue
             try:
-                items = parser.parse(d, output)
+                if command == parser.commands[d]:
+                    items = parser.parse(d, output)
+                else:
+                    items = cast(ExtraCommands, parser).parse_command(d, command, output)
             except ParseError as exc:
                 node.fail(d, Problem.UNPARSABLE, _scrub(f"{host.name}: {exc.message}", secrets))
                 continue
+            parsed.setdefault(d, []).extend(items)
+    for d, items in parsed.items():
+        if d not in node.errors:
             setattr(node, DOMAIN_FIELDS[d], items)
     if stopped is None or not stopped.is_set():
         _collect_per_peer(task, parser, domains, node, secrets, failed_when)
@@ -349,7 +361,7 @@ def _collect_per_peer(
             continue
         items: list[Any] = []
         for peer in sorted({p.peer for p in node.bgp_peers}):
-            command = parser.peer_commands[domain].format(peer=peer)
+            command = parser.peer_command(domain, peer)
             try:
                 result = task.run(
                     task=send_command,

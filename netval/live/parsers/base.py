@@ -56,11 +56,26 @@ class PlatformParser(Protocol):
         ...
 
 
+class ExtraCommands(Protocol):
+    """A platform that needs more than one command for a domain (IPv4 and IPv6 tables):
+    the answers of all of them make the domain's data, and any failure makes it an error."""
+
+    extra_commands: ClassVar[dict[Domain, tuple[str, ...]]]
+
+    def parse_command(self, domain: Domain, command: str, output: str) -> ParsedItems:
+        """Parse the answer of one of the domain's extra commands."""
+        ...
+
+
 class PeerCommands(Protocol):
     """A platform that answers some domains with one command per BGP peer (the routes
-    advertised to a peer). ``{peer}`` in the command is the neighbor's address."""
+    advertised to a peer)."""
 
     peer_commands: ClassVar[dict[Domain, str]]
+
+    def peer_command(self, domain: Domain, peer: str) -> str:
+        """The command that asks about ``peer``."""
+        ...
 
     def parse_peer(self, domain: Domain, peer: str, output: str) -> ParsedItems:
         """Parse one peer's answer; raise ParseError on bad output."""

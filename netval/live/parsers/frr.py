@@ -39,16 +39,18 @@ _OPTIONAL_DAEMONS = {"bgpd", "vrrpd", "ospfd", "bfdd"}
 
 CMD_BGP = "show bgp vrf all summary json"
 CMD_ROUTES = "show ip route vrf all json"
+CMD_ROUTES6 = "show ipv6 route vrf all json"
 CMD_VRRP = "show vrrp json"
 CMD_INTERFACES = "show interface vrf all json"
 CMD_OSPF = "show ip ospf vrf all neighbor json"
 # `json detail` (FRR 8.4 and later) adds communities, MED and local-pref to every path
 CMD_BGP_ROUTES = "show bgp vrf all ipv4 unicast json detail"
+CMD_BGP_ROUTES6 = "show bgp vrf all ipv6 unicast json detail"
 # `show bfd vrf all peers` lists nothing on FRR 8.4 (it looks for a VRF named "all"); without
 # a VRF it lists the sessions of every VRF, each with its vrf
 CMD_BFD = "show bfd peers json"
 CMD_BGP_NEIGHBORS = "show bgp vrf all neighbors json"
-CMD_BGP_ADVERTISED = "show bgp vrf all ipv4 unicast neighbors {peer} advertised-routes json"
+CMD_BGP_ADVERTISED = "show bgp vrf all {afi} unicast neighbors {peer} advertised-routes json"
 _ORIGIN_CODES = {"i": "igp", "e": "egp", "?": "incomplete"}
 
 
@@ -64,18 +66,32 @@ class FrrParser:
         "bfd": CMD_BFD,
         "bgp_neighbors": CMD_BGP_NEIGHBORS,
     }
+    # IPv6 tables come from their own commands, in the same JSON shapes
+    extra_commands: ClassVar[dict[Domain, tuple[str, ...]]] = {
+        "routes": (CMD_ROUTES6,),
+        "bgp_routes": (CMD_BGP_ROUTES6,),
+    }
     peer_commands: ClassVar[dict[Domain, str]] = {"bgp_advertised": CMD_BGP_ADVERTISED}
     # scrapli's cumulus_vtysh platform does not flag these as failed commands
     failed_when_contains = ["% Unknown command", "% Command incomplete", "% Ambiguous command"]
 
+    def peer_command(self, domain: Domain, peer: str) -> str:
+        """An IPv6 neighbor's routes are in the ipv6 unicast family; an IPv4 (or an
+        interface, unnumbered) neighbor's in ipv4 unicast."""
+        afi = "ipv6" if ":" in peer else "ipv4"
+        return self.peer_commands[domain].format(peer=peer, afi=afi)
+
     def parse_peer(self, domain: Domain, peer: str, output: str) -> ParsedItems:
-        command = self.peer_commands[domain].format(peer=peer)
+        command = self.peer_command(domain, peer)
         if self._daemon_down(command, output):
             return []
         return guard(command, output, lambda: _advertised(command, peer, output))
 
     def parse(self, domain: Domain, output: str) -> ParsedItems:
-        command = self.commands[domain]
+        return self.parse_command(domain, self.commands[domain], output)
+
+    def parse_command(self, domain: Domain, command: str, output: str) -> ParsedItems:
+        """Parse the answer of ``command`` (the domain's own, or one of its extra ones)."""
         if self._daemon_down(command, output):
             return []
         if domain == "bgp":
@@ -417,23 +433,26 @@ def _advertised(command: str, peer: str, output: str) -> list[AdvertisedRoute]:
     data = need_dict(command, output, load_json(command, output), "the answer")
     if "warning" in data and len(data) == 1:
         raise bad_output(command, output, f"FRR says: {data['warning']}")
-    tables = {"default": data} if "bgpTableVersion" in data else data
+    # a session that is down gets only {"advertisedRoutes": {}, "totalPrefixCounter": 0}
+    marks = ("bgpTableVersion", "advertisedRoutes")
+    tables = {"default": data} if any(m in data for m in marks) else data
     out = []
     for vrf, table in tables.items():
-        if not isinstance(table, dict) or "bgpTableVersion" not in table:
+        if not isinstance(table, dict) or not any(m in table for m in marks):
             raise bad_output(command, output, f"vrf {vrf!r} is not an advertised-routes table")
         # a peer that is sent nothing gets the table's header without routes
         routes = need_dict(command, output, table.get("advertisedRoutes", {}), "advertisedRoutes")
         for prefix, route in routes.items():
             if not isinstance(route, dict):
                 raise bad_output(command, output, f"{prefix} is not an object")
-            hop = route.get("nextHop")
+            hop = route.get("nextHop", route.get("nextHopGlobal"))
             out.append(
                 AdvertisedRoute(
                     peer=peer,
                     vrf=str(table.get("vrfName") or vrf),
                     prefix=str(route.get("network") or prefix),
-                    next_hop=None if hop in (None, "0.0.0.0") else str(hop),
+                    # FRR prints the unspecified address for "this router, when it sends"
+                    next_hop=None if hop in (None, "0.0.0.0", "::") else str(hop),
                     as_path=[int(a) for a in re.findall(r"\d+", str(route.get("path") or ""))],
                     origin=_ORIGIN_CODES.get(str(route.get("bgpOriginCode"))),
                     med=to_int(route.get("metric")),

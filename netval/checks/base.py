@@ -99,7 +99,7 @@ def evaluate(spec: CheckSpec, state: State, target: str, devices: list[str]) -> 
         return Outcome.error(f"{spec.kind} cannot be evaluated on {state.source} state")
 
 
-def rib_gap(node: NodeState, prefix: str, vrf: str) -> str | None:
+def rib_gap(node: NodeState, prefix: str, vrf: str, state: State | None = None) -> str | None:
     """Why a routing table cannot say anything about ``prefix`` in ``vrf`` (no data for
     that address family or VRF): absence there is unknown, never 'absent'."""
     import ipaddress
@@ -107,6 +107,11 @@ def rib_gap(node: NodeState, prefix: str, vrf: str) -> str | None:
     version = ipaddress.ip_network(prefix).version
     routes = node.routes or []
     if not any(ipaddress.ip_network(r.prefix).version == version for r in routes):
+        if state is not None and "builtin engine" in state.origin and version == 6:
+            return (
+                f"{state.origin or 'the engine'} predicts no IPv6 routes for {node.name}: "
+                "the built-in engine does not model IPv6 (Batfish does: --engine batfish)"
+            )
         return (
             f"no IPv{version} routing table data from {node.name} (only "
             f"IPv{6 if version == 4 else 4} routes were collected)"

@@ -48,7 +48,7 @@ class Routes(CheckSpec):
 
     def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
         node = state.nodes[target]
-        gap = rib_gap(node, self.prefix, self.vrf)
+        gap = rib_gap(node, self.prefix, self.vrf, state)
         if gap:
             return Outcome.error(gap)
         routes = [r for r in node.routes_for(self.prefix, self.vrf) if r.selected]

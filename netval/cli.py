@@ -655,7 +655,9 @@ def check(
             files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
             cat = load_catalogs(files)
             source = LiveSource(inventory, lab)
-            planned = plan_catalog(cat, source.hosts(), "live", parse_limit(limit))
+            planned = plan_catalog(
+                cat, source.hosts(), "live", parse_limit(limit), origins=source.probe_origins()
+            )
             source.check_platforms({d for ts in planned.values() for t in ts for d in t.devices})
             if baseline is not None:
                 from netval.state import State
@@ -762,7 +764,9 @@ def rehearse(
                 base_inventory=_base_inventory(base, inventory),
             )
             source = LiveSource(None, lab)
-            planned = plan_catalog(cat, source.hosts(), "live", None)
+            planned = plan_catalog(
+                cat, source.hosts(), "live", None, origins=source.probe_origins()
+            )
         except (KeyboardInterrupt, PartialApply) as exc:
             if isinstance(exc, PartialApply) and not exc.interrupted:
                 raise _fail(exc) from None

@@ -292,7 +292,8 @@ class CatalogFile(_NetvalCollector):
         if planned is None:
             entries = load_catalog_file(self.path)
             narrow = getattr(ctx.source, "narrow", None)
-            targets = plan(entries, ctx.source.hosts(), ctx.mode, ctx.limit(), narrow)
+            origins = frozenset(getattr(ctx.source, "probe_origins", lambda: ())())
+            targets = plan(entries, ctx.source.hosts(), ctx.mode, ctx.limit(), narrow, origins)
         else:
             # the command line read the file by the name it was given; reports name it as
             # pytest collected it, as when the plugin reads it itself

@@ -73,8 +73,10 @@ def plan(
     gate: str,
     limit: list[str] | dict[str, Any] | None = None,
     narrow: Callable[[CheckSpec, list[str], str], list[str]] | None = None,
+    origins: frozenset[str] = frozenset(),
 ) -> list[Target]:
-    """Expand entries into targets; device names a catalog gets wrong are input errors."""
+    """Expand entries into targets; device names a catalog gets wrong are input errors.
+    ``origins`` are the other names a flow may start from (a lab's hosts)."""
     allowed = set(select(hosts, limit, "--limit")) if limit is not None else set(hosts)
     if not allowed:
         raise InputError(
@@ -121,10 +123,12 @@ def plan(
                 )
         else:
             origin = getattr(spec, "from_", None)
-            if origin is not None and origin not in hosts:
+            if origin is not None and origin not in hosts and origin not in origins:
                 raise InputError(
                     f"{where}: 'from: {origin}' is not a device "
-                    f"(devices: {', '.join(sorted(hosts))})",
+                    f"(devices: {', '.join(sorted(hosts))}"
+                    + (f"; hosts: {', '.join(sorted(origins))}" if origins else "")
+                    + ")",
                     hint="start the flow at one of the listed devices",
                 )
             pairs = [(spec.group_target(), sorted(allowed))]
@@ -155,6 +159,7 @@ def plan_catalog(
     gate: str,
     limit: list[str] | dict[str, Any] | None = None,
     narrow: Callable[[CheckSpec, list[str], str], list[str]] | None = None,
+    origins: frozenset[str] = frozenset(),
 ) -> dict[Path, list[Target]]:
     """Targets per catalog file (by resolved path), with item ids unique within each file as
     the pytest plugin names them; a file given twice is planned once."""
@@ -166,7 +171,20 @@ def plan_catalog(
             continue
         taken.add((key, entry.index))
         by_file.setdefault(key, []).append(entry)
-    return {key: plan(entries, hosts, gate, limit, narrow) for key, entries in by_file.items()}
+    return {
+        key: plan(entries, hosts, gate, limit, narrow, origins) for key, entries in by_file.items()
+    }
+
+
+def _probe_requests(targets: list[Target]) -> list[tuple[str, str, int]]:
+    """The reachability probes the live gate must send, each once."""
+    wanted: dict[tuple[str, str], int] = {}
+    for t in targets:
+        request = getattr(t.spec, "probe_request", lambda: None)()
+        if request is not None:
+            source, destination, count = request
+            wanted[(source, destination)] = max(count, wanted.get((source, destination), 0))
+    return [(s, d, c) for (s, d), c in sorted(wanted.items())]
 
 
 def _merge_needs(targets: list[Target]) -> dict[str, set[Domain]]:
@@ -209,7 +227,7 @@ class Runner:
         if target.note:
             return Outcome.skipped(target.note)
         static_eval = getattr(spec, "evaluate_static", None)
-        if self.gate == "static" and static_eval is not None and "live" not in spec.gates:
+        if self.gate == "static" and static_eval is not None:
             engine = getattr(self.source, "engine", None)
             try:
                 result: Outcome = static_eval(
@@ -238,6 +256,8 @@ class Runner:
         try:
             with interrupts.interruptible():
                 self.state = self.source.collect(_merge_needs(runnable), progress)
+                if self.gate == "live":
+                    self._probe(runnable)
                 self.collect_seconds = time.monotonic() - started
                 loading = float(getattr(self.source, "load_seconds", 0.0))
                 self._shared_by = {t.key for t in runnable}
@@ -248,6 +268,26 @@ class Runner:
             self.interrupt(interrupts.label_of(exc), "before it was evaluated")
             return
         self._converge(started)
+
+    def _probe(self, targets: list[Target]) -> None:
+        """Send the reachability probes these targets judge, and keep their answers with
+        the source's node (a device, or a lab host that has no other data)."""
+        assert self.state is not None
+        requests = _probe_requests(targets)
+        if not requests:
+            return
+        send = getattr(self.source, "probe", None)
+        if send is None:
+            for source, _, _ in requests:
+                node = self.state.node(source)
+                node.fail(
+                    "probes", Problem.UNSUPPORTED, f"{self.source.description} sends no probes"
+                )
+            return
+        for result in send(requests):
+            node = self.state.node(result.source)
+            kept = [p for p in node.probes or [] if p.destination != result.destination]
+            node.probes = [*kept, result]
 
     def interrupt(self, how: str, when: str) -> None:
         """Ctrl-C or SIGTERM: every target not evaluated yet becomes an error that says so."""
@@ -302,6 +342,7 @@ class Runner:
             fresh = self.source.collect(_merge_needs(pending), None)
             for name, node in fresh.nodes.items():
                 self.state.nodes[name] = node
+            self._probe(pending)
             still = []
             for t in pending:
                 ev = self._evaluate(t, self.state)

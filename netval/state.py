@@ -212,6 +212,31 @@ class BgpNeighbor(_Model):
     )
 
 
+class Probe(_Model):
+    """A reachability probe run from a device or host: ping's totals, then the path."""
+
+    source: str
+    destination: str
+    from_address: str | None = Field(
+        default=None, description="the address the probe was sent from (a router's loopback)"
+    )
+    sent: int | None = None
+    received: int | None = None
+    rtt_avg_ms: float | None = None
+    hops: list[str | None] | None = Field(
+        default=None, description="the address that answered each hop; null: no answer"
+    )
+    reached: bool | None = None
+    no_route: str | None = Field(default=None, description="the source could not send at all")
+    error: str | None = Field(default=None, description="why the probe gave no answer")
+
+    @property
+    def loss_percent(self) -> float | None:
+        if not self.sent:
+            return None
+        return 100.0 * (self.sent - (self.received or 0)) / self.sent
+
+
 class AdvertisedRoute(_Model):
     """A route the device sends to a peer, after its outbound policy."""
 
@@ -286,6 +311,9 @@ class NodeState(_Model):
     bfd_peers: list[BfdPeer] | None = None
     bgp_neighbors: list[BgpNeighbor] | None = None
     bgp_advertised: list[AdvertisedRoute] | None = None
+    probes: list[Probe] | None = Field(
+        default=None, description="reachability probes run from this device or host"
+    )
     errors: dict[str, str] = Field(
         default_factory=dict,
         description="why a domain (bgp, routes, vrrp, interfaces, ospf, ..., or 'device') has "

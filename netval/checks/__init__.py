@@ -12,13 +12,13 @@ from netval.checks.ecmp import Ecmp
 from netval.checks.interface_health import InterfaceHealth, LinkMtu
 from netval.checks.interfaces import Interfaces
 from netval.checks.ospf import OspfNeighbors
+from netval.checks.reachability import Reachability
 from netval.checks.routes import Routes
 from netval.checks.static import (
     BgpCompatibility,
     BgpStatus,
     Differential,
     Parse,
-    Reachability,
     RoutePolicy,
     RoutePolicySearch,
     UndefinedReferences,

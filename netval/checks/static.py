@@ -18,7 +18,6 @@ from netval.checks.static_eval import (
     eval_bgp_status,
     eval_differential,
     eval_parse,
-    eval_reachability,
     eval_route_policy,
     eval_route_policy_search,
     eval_undefined_references,
@@ -175,29 +174,6 @@ class RoutePolicySearch(StaticCheck):
             self.input.communities,
             self.input.as_path,
         )
-
-
-class Reachability(StaticCheck):
-    """A flow from a device to a destination succeeds (or fails), with a traceroute shown."""
-
-    kind: Literal["reachability"]
-    from_: str = Field(alias="from")
-    to: IpAddress
-    protocol: Literal["tcp", "udp", "icmp"] = "icmp"
-    port: int | None = Field(default=None, ge=1, le=65535)
-    expect: Literal["success", "failure"] = "success"
-    scope: ClassVar[Scope] = "network"
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    def group_target(self) -> str:
-        port = f":{self.port}" if self.port else ""
-        return f"{self.from_}->{self.to}{port}"
-
-    def evaluate_static(
-        self, engine: Engine, target: str, devices: list[str], base: Path | None
-    ) -> Outcome:
-        return eval_reachability(engine, self.from_, self.to, self.protocol, self.port, self.expect)
 
 
 class Differential(StaticCheck):

@@ -11,7 +11,7 @@ from netval.errors import InputError, require_extra
 from netval.live.collect import collect
 from netval.live.inventory import open_nornir
 from netval.runner import Progress
-from netval.state import Domain, NodeState, Problem, State
+from netval.state import Domain, NodeState, Probe, Problem, State
 
 
 class LiveSource:
@@ -19,6 +19,7 @@ class LiveSource:
         self, inventory: Path | None = None, lab: str | None = None, workers: int = 32
     ) -> None:
         self.nr = open_nornir(inventory, lab, workers)
+        self.lab = lab
         self.description = f"lab {lab}" if lab else f"inventory {inventory or 'inventory'}"
         self.interrupted = False
 
@@ -40,6 +41,29 @@ class LiveSource:
 
     def hosts(self) -> dict[str, Any]:
         return dict(self.nr.inventory.hosts)
+
+    def probe_origins(self) -> frozenset[str]:
+        """Where else a reachability flow may start: a lab's hosts (they have no login)."""
+        if self.lab is None:
+            return frozenset()
+        from netval.lab import manager
+
+        return frozenset(n.name for n in manager.require(self.lab).nodes if n.kind == "host")
+
+    def probe(self, requests: list[tuple[str, str, int]]) -> list[Probe]:
+        """Reachability probes: in a lab, ping and traceroute in each source's namespace."""
+        if self.lab is None:
+            # vtysh's `ping` runs until interrupted, and no platform's ping output is
+            # parsed yet: a probe over the login would be a guess
+            why = (
+                "live reachability probes run in a lab (`--lab ID`); on an inventory they "
+                "are not supported yet"
+            )
+            return [Probe(source=s, destination=d, error=why) for s, d, _ in requests]
+        from netval.lab import reach
+
+        with interrupts.interruptible():
+            return reach.run(self.lab, requests)
 
     def collect(self, needs: dict[str, set[Domain]], progress: Progress | None) -> State:
         lock = threading.Lock()

@@ -723,6 +723,9 @@ def rehearse(
     junitxml: JunitOpt = None,
     html: HtmlOpt = None,
     json_path: JsonOpt = None,
+    md: MdOpt = None,
+    show_passed: ShowPassedOpt = False,
+    pytest_html: PytestHtmlOpt = None,
 ) -> None:
     """Rehearse a change on the digital twin: boot BASE, capture a baseline, start traffic
     probes between hosts, apply CANDIDATE with FRR's reload, wait for convergence, then run
@@ -745,7 +748,7 @@ def rehearse(
     try:
         try:
             naming.check_lab_id(lab)
-            _check_reports(junitxml, html, json_path)
+            _check_reports(junitxml, html, json_path, md, pytest_html)
             files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
             cat = load_catalogs(files)
             booted = True
@@ -778,7 +781,7 @@ def rehearse(
             # items say they were interrupted, and where
             args = [str(f) for f in cat.files] + ["--netval", "live", "-q", "--no-header"]
             args += [str(record_path), "--netval-rehearsal", str(record_path)]
-            args += _report_args(junitxml, html, json_path)
+            args += _report_args(junitxml, html, json_path, md, show_passed, pytest_html)
             _run_pytest(args, None, None)
             raise typer.Exit(130) from None
         except NetvalError as exc:
@@ -803,7 +806,7 @@ def rehearse(
         args += ["--netval-max-prefix-drop", str(max_prefix_drop)]
         args += [str(done.record), "--netval-rehearsal", str(done.record)]
         args += ["--netval-max-loss", str(max_loss)]
-        args += _report_args(junitxml, html, json_path)
+        args += _report_args(junitxml, html, json_path, md, show_passed, pytest_html)
         code = _run_pytest(args, source, planned)
     finally:
         if booted and not keep:

@@ -126,10 +126,13 @@ def test_rehearsal_of_the_good_candidate_passes_and_the_bad_one_fails(tmp_path: 
     bad = tmp_path / "bad.json"
     proc = run_netval(
         "rehearse", "snapshots/base", "snapshots/candidate-bad", "-c", "checks/fabric.yaml",
-        "--id", lab_id, "--json", str(bad), "--wait", "15",
+        "--id", lab_id, "--json", str(bad), "--wait", "15", "--md", str(tmp_path / "bad.md"),
     )  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
     results = _results(bad)
+    page = (tmp_path / "bad.md").read_text()
+    # markdown escapes the item ids
+    assert r"rehearsal\_convergence" in page and r"vrrp\[eth3/10\]" in page
     failed = {k for k, v in results.items() if v["status"] == "fail"}
     assert {"vrrp[eth3/10]", "bgp_sessions[leaf3]", "baseline_bgp[leaf3]"} <= failed
     assert f"rehearsal_convergence[{lab_id}]" in failed

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -70,6 +71,8 @@ class RunContext:
         self.extra_targets: list[Target] = []
         holders = [p for p in config.pluginmanager.get_plugins() if isinstance(p, SourceHolder)]
         self.no_source = bool(holders) and holders[0].netval_source is None
+        #: the plugin opened the source itself (plain pytest), so it closes it too
+        self.owns_source = False
         if holders and holders[0].netval_source is not None:
             self._source = holders[0].netval_source
 
@@ -109,6 +112,7 @@ class RunContext:
                 from netval.static.source import PredictedSource
 
                 self._source = PredictedSource.from_options(self.config)
+            self.owns_source = True
         return self._source
 
     def limit(self) -> Any:
@@ -587,6 +591,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         from netval.report import markdown
 
         markdown.write(Path(md), ctx, exitstatus)
+    if ctx.owns_source and ctx.opened is not None:
+        close = getattr(ctx.opened, "close", None)
+        for problem in close() if close is not None else []:
+            sys.stderr.write(f"netval: could not clean up {problem}\n")
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

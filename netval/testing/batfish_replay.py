@@ -108,8 +108,8 @@ class Fault:
 
     * ``error``: queueing the question's work gets HTTP ``status`` (an overloaded or broken
       service);
-    * ``slow``: the work stays ASSIGNED for ``seconds`` and then ends with the recorded answer
-      (Batfish still computing);
+    * ``slow``: the work stays ASSIGNED for ``seconds`` and then ends with the recorded answer,
+      or abnormally with the reason there is none (Batfish still computing);
     * ``hang``: the request queueing the work gets no response for ``seconds`` (a service that
       stopped responding).
     """
@@ -714,9 +714,16 @@ class ReplayServer(ThreadingHTTPServer):
                     HTTPStatus(fault.status),
                     f"netval batfish replay: injected fault: HTTP {fault.status} for {name}",
                 )
-            work = self._answer(network, snapshot, params)
             if fault is not None and fault.kind == "slow":
+                try:
+                    work = self._answer(network, snapshot, params)
+                except _HttpError as e:
+                    # Batfish queues first and fails later: the refusal comes at the end,
+                    # as the work's log, never as an answer
+                    work = _Work(snapshot.name, "TERMINATEDABNORMALLY", e.message + "\n")
                 work.ready_at = time.monotonic() + fault.seconds
+            else:
+                work = self._answer(network, snapshot, params)
             network.work[work_id] = work
         elif keys & {"sv", "si", "initinfo"}:
             if keys - _PARSE_PARAMS:
@@ -851,11 +858,15 @@ class _Handler(BaseHTTPRequestHandler):
             response = _error_response(
                 HTTPStatus.NOT_IMPLEMENTED, f"internal error in netval batfish replay: {e!r}"
             )
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        self.wfile.write(response.body)
+        try:
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            self.wfile.write(response.body)
+        except (BrokenPipeError, ConnectionResetError):
+            # the client gave up waiting (a hang fault past its timeout): nobody to answer
+            log.info("client left before the response to %s %s", method, self.path)
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":

@@ -229,3 +229,10 @@ def test_command_line(tmp_path: Path) -> None:
         proc.wait(timeout=10)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def test_a_fault_for_a_question_without_template_is_refused() -> None:
+    from netval.testing.batfish_replay import Fault
+
+    with pytest.raises(ReplayConfigError, match="noSuchQuestion"):
+        start_replay(RECORDINGS, faults={"noSuchQuestion": Fault("error")})

@@ -20,6 +20,7 @@ import pytest
 
 from netval.testing.batfish_replay import Fault, ReplayServer, start_replay
 from tests.conftest import BATFISH_DATA, ROOT
+from tests.junit_schema import assert_valid_junit
 
 DC = BATFISH_DATA / "dc-as-reuse"
 CLI = [sys.executable, "-m", "netval.cli"]
@@ -80,6 +81,11 @@ def _run(port: int, catalog: Path, tmp_path: Path, **env_extra: str) -> dict[str
         assert path.is_file() and path.stat().st_size, f"{path.name} missing\n{output}"
     results = {r["id"]: r for r in json.loads(reports["json"].read_text())["results"]}
     assert "Traceback" not in output, output
+    # error items too are JUnit as CI tools read it
+    junit = assert_valid_junit(reports["junitxml"])
+    assert int(junit.getroot().find("testsuite").get("errors")) == sum(
+        r["status"] == "error" for r in results.values()
+    )
     return {"code": proc.returncode, "results": results, "seconds": seconds, "output": output}
 
 

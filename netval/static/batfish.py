@@ -1,7 +1,8 @@
 """The Batfish engine: the static questions answered by a Batfish service through pybatfish.
 
-Batfish runs as a service the user starts (``docker run -d -p 9996:9996 batfish/allinone``);
-``BATFISH_HOST`` (and optionally ``BATFISH_PORT``, ``BATFISH_NETWORK``) point netval at it.
+Batfish runs as a service the user starts (``docker run -d -p 9996:9996 batfish/allinone``) or
+one many pipelines share; ``BATFISH_HOST`` and the other settings in
+``netval.static.batfish_settings`` point netval at it (docs/batfish.md).
 Each answer is returned as Batfish gave it: the column names of its ``columnMetadata`` and its
 raw JSON rows, so checks written against this engine read the same shapes as the built-in one.
 

@@ -346,3 +346,94 @@ def test_tls_service_with_a_self_signed_certificate(
     )
     assert accepted.returncode == 1, accepted.stdout + accepted.stderr
     assert _statuses(report) == {wide: "pass", narrow: "fail"}
+
+
+def _copy_with_change(tmp_path: Path) -> Path:
+    """dc-as-reuse with one config changed: another snapshot, as a base is."""
+    copy = tmp_path / "dc-base"
+    for path in DC.rglob("*"):
+        if path.is_file() and path.suffix != ".ref":
+            target = copy / path.relative_to(DC)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    leaf = copy / "configs" / "pod_0_leaf_0"
+    leaf.write_text(leaf.read_text() + "\n! changed\n")
+    return copy
+
+
+def test_a_run_with_a_base_deletes_both_snapshots(
+    replay: ReplayServer, catalog: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    cat, wide, _narrow = catalog
+    cat.write_text(cat.read_text() + "  - kind: differential\n")
+    base = _copy_with_change(tmp_path)
+    network = f"diff-{uuid.uuid4().hex[:6]}"
+    report = tmp_path / "r.json"
+    proc = subprocess.run(
+        _verify_cmd(cat, report, "--base", str(base)),
+        cwd=ROOT,
+        env=_env(replay.port, BATFISH_NETWORK=network),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    statuses = _statuses(report)
+    # the replay has no differential answers: an error, after the base was uploaded
+    assert statuses["differential"] == "error" and statuses[wide] == "pass"
+    uploads, deletes = _snapshot_events(replay, network)
+    assert len(uploads) == 2 and uploads[1].startswith("dc-base-"), uploads
+    assert sorted(deletes) == sorted(uploads)
+    assert network not in replay.network_names()
+
+
+def test_ask_prints_batfish_s_answer_and_deletes_its_snapshot(replay: ReplayServer) -> None:
+    network = f"ask-{uuid.uuid4().hex[:6]}"
+    proc = subprocess.run(
+        [*CLI, "ask", str(DC), "routes", "--engine", "batfish", "--format", "json"],
+        cwd=ROOT,
+        env=_env(replay.port, BATFISH_NETWORK=network),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == json.loads((DC / "routes.ref").read_text())[0]["rows"]
+    uploads, deletes = _snapshot_events(replay, network)
+    assert len(uploads) == 1 and deletes == uploads
+    assert network not in replay.network_names()
+
+
+def test_plain_pytest_run_deletes_its_snapshot(
+    replay: ReplayServer, catalog: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    cat, _wide, _narrow = catalog
+    network = f"pt-{uuid.uuid4().hex[:6]}"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(cat),
+            "--netval",
+            "static",
+            "--netval-snapshot",
+            str(DC),
+            "--netval-engine",
+            "batfish",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=tmp_path,
+        env=_env(replay.port, BATFISH_NETWORK=network),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    uploads, deletes = _snapshot_events(replay, network)
+    assert len(uploads) == 1 and deletes == uploads, proc.stdout + proc.stderr

@@ -955,6 +955,15 @@ def _close(holder: Any) -> None:
             f"[yellow]warning:[/] could not clean up on Batfish: {_show(problem)}",
             highlight=False,
         )
+    engine = getattr(holder, "engine", holder)
+    kept = getattr(engine, "kept", None)
+    if kept:
+        settings = engine.settings
+        err.print(
+            f"kept on Batfish at {_show(settings.address)}, network "
+            f"{_show(settings.network)}: {_show(', '.join(kept))}",
+            highlight=False,
+        )
 
 
 @app.command(

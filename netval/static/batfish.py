@@ -501,6 +501,8 @@ class BatfishEngine:
         #: snapshots this run asked the service to create, in order (deleted by close())
         self.uploaded: list[str] = []
         self.created_network = False
+        #: what close() left on the service because the settings keep it
+        self.kept: list[str] = []
         self._closed = False
         self._references: dict[str, str] = {}
         self._cache: dict[str, Answer] = {}
@@ -640,7 +642,10 @@ class BatfishEngine:
         if self._closed:
             return []
         self._closed = True
-        if self.settings.keep_snapshots or self._bf is None:
+        if self._bf is None:
+            return []
+        if self.settings.keep_snapshots:
+            self.kept = list(dict.fromkeys(self.uploaded))
             return []
         problems: list[str] = []
         network = self.settings.network

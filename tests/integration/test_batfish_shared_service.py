@@ -90,10 +90,10 @@ def _snapshot_events(server: ReplayServer, network: str) -> tuple[list[str], lis
 
 @pytest.fixture
 def slow_routes() -> Iterator[ReplayServer]:
-    # Batfish takes 2 s for routes: two runs started together are certainly both on the
-    # service at the same time.
+    # Batfish takes 4 s for routes: two runs started together are both on the service at the
+    # same time, even when a loaded machine starts one of them a few seconds late.
     server, _port = start_replay(
-        [(DC, {"routes": DC / "routes.ref"})], faults={"routes": Fault("slow", seconds=2.0)}
+        [(DC, {"routes": DC / "routes.ref"})], faults={"routes": Fault("slow", seconds=4.0)}
     )
     yield server
     server.stop()
@@ -203,6 +203,9 @@ def test_keep_snapshots_leaves_them_on_the_service(
     (uploaded,) = [name for net, name in replay.uploaded if net == network]
     assert replay.deleted == []
     assert replay.snapshot_names(network) == [uploaded]
+    # the user is told where to find them
+    said = " ".join(proc.stderr.split())
+    assert f"kept on Batfish at 127.0.0.1:{replay.port}, network {network}: {uploaded}" in said
 
 
 def test_a_network_that_existed_is_kept(

@@ -33,16 +33,13 @@ _BUILTIN_MODULE = "netval.static.builtin"
 
 
 def _batfish(snapshot: Path, batfish: Mapping[str, Any] | None) -> Engine:
-    from netval.static.batfish_settings import BatfishSettings
-
-    # a wrong setting is reported before the missing extra: both are the user's to fix
-    settings = BatfishSettings.from_env(overrides=batfish)
     require_extra(
         "batfish", "pybatfish", "the batfish engine", " (or --engine builtin: it needs nothing)"
     )
     from netval.static.batfish import BatfishEngine
+    from netval.static.batfish_settings import BatfishSettings
 
-    return BatfishEngine(snapshot, settings)
+    return BatfishEngine(snapshot, BatfishSettings.from_env(overrides=batfish))
 
 
 _NO_ENGINE = (

@@ -572,8 +572,8 @@ def _junit_case_details(item: pytest.Item, report: pytest.TestReport) -> None:
     Jenkins' xUnit plugin publishes (junit-10.xsd, the one pytest itself follows) does not
     allow; ``<system-out>`` is allowed there and every JUnit viewer shows it with the case.
     """
-    xml = _junit(item.config)
-    if xml is None or not report.user_properties:
+    writer = _junit(item.config)
+    if writer is None or not report.user_properties:
         return
     import xml.etree.ElementTree as ET
 
@@ -583,7 +583,7 @@ def _junit_case_details(item: pytest.Item, report: pytest.TestReport) -> None:
     details.text = bin_xml_escape(
         "".join(f"{name}: {value}\n" for name, value in report.user_properties)
     )
-    xml.node_reporter(report).append(details)
+    writer.node_reporter(report).append(details)
     # junitxml reads them off the teardown report right after this hook
     report.user_properties = []
 
@@ -617,10 +617,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         from netval.report import markdown
 
         markdown.write(Path(md), ctx, exitstatus)
-    if ctx.owns_source and ctx.opened is not None:
-        close = getattr(ctx.opened, "close", None)
-        for problem in close() if close is not None else []:
-            sys.stderr.write(f"netval: could not clean up {problem}\n")
+    if ctx.owns_source and ctx.mode == "static" and ctx.opened is not None:
+        from netval.static.source import PredictedSource
+
+        if isinstance(ctx.opened, PredictedSource):
+            # what the run uploaded to a Batfish service goes with the run
+            for problem in ctx.opened.close():
+                sys.stderr.write(f"netval: could not clean up on Batfish: {problem}\n")
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

@@ -719,7 +719,7 @@ class BatfishEngine:
         except requests.Timeout as exc:
             raise EngineError(
                 f"Batfish question {label} failed: Batfish at {self.settings.address} did not "
-                f"respond within {self.settings.timeout:g} s ({_short(exc, 200)})",
+                f"respond within {self.settings.timeout or 0:g} s ({_short(exc, 200)})",
                 hint="a busy shared service may need a longer BATFISH_TIMEOUT (--batfish-timeout)",
             ) from exc
         except requests.ConnectionError as exc:

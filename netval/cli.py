@@ -828,6 +828,150 @@ EngineOpt = Annotated[
     ),
 ]
 
+_BF = "Batfish service (an option wins over its environment variable)"
+BfHostOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--batfish-host",
+        help="host of the Batfish service (env BATFISH_HOST); setting it selects Batfish "
+        "for --engine auto",
+        rich_help_panel=_BF,
+        show_default=False,
+    ),
+]
+BfPortOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--batfish-port",
+        help="its port (env BATFISH_PORT; default 9996)",
+        rich_help_panel=_BF,
+        show_default=False,
+    ),
+]
+BfNetworkOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--batfish-network",
+        help="the Batfish network this run's snapshots go into (env BATFISH_NETWORK; "
+        "default netval); created if missing, and a network this run created is deleted "
+        "again when the run leaves it empty",
+        rich_help_panel=_BF,
+        show_default=False,
+    ),
+]
+BfSslOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--batfish-ssl/--no-batfish-ssl",
+        help="talk https to the service, e.g. one behind a TLS proxy (env BATFISH_SSL=1; "
+        "default http)",
+        rich_help_panel=_BF,
+        show_default=False,
+    ),
+]
+BfVerifyOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--batfish-verify-certs/--no-batfish-verify-certs",
+        help="check the service's TLS certificate (env BATFISH_VERIFY_CERTS; default yes); "
+        "turn off only for a self-signed test service",
+        rich_help_panel=_BF,
+        show_default=False,
+    ),
+]
+BfApiKeyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--batfish-api-key",
+        help="API key the service (or its gateway) expects (env BATFISH_API_KEY); prefer the "
+        "variable in CI, since a command line is visible to other users of the machine",
+        rich_help_panel=_BF,
+        show_default=False,
+    ),
+]
+BfTimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--batfish-timeout",
+        help="seconds one HTTP request to the service may take (env BATFISH_TIMEOUT; "
+        "default 30; 0: no limit)",
+        rich_help_panel=_BF,
+        show_default=False,
+    ),
+]
+BfQuestionTimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--batfish-question-timeout",
+        help="seconds Batfish may take to answer one question; past it the check is an error "
+        "item naming the question and the run goes on (env BATFISH_QUESTION_TIMEOUT; "
+        "default 900; 0: no limit)",
+        rich_help_panel=_BF,
+        show_default=False,
+    ),
+]
+KeepSnapshotsOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--keep-snapshots",
+        help="leave this run's snapshots (and a network it created) on the Batfish service, "
+        "e.g. to explore them with pybatfish; by default the run deletes them when it ends, "
+        "also after a failure or Ctrl-C (env BATFISH_KEEP_SNAPSHOTS=1)",
+        rich_help_panel=_BF,
+        show_default=False,
+    ),
+]
+
+
+def _batfish_options(
+    host: str | None,
+    port: int | None,
+    network: str | None,
+    ssl: bool | None,
+    verify_certs: bool | None,
+    api_key: str | None,
+    timeout: float | None,
+    question_timeout: float | None,
+    keep_snapshots: bool | None,
+) -> dict[str, Any]:
+    """The Batfish settings given on the command line; None: not given, so the environment
+    variable or the default applies."""
+    return {
+        "host": host,
+        "port": port,
+        "network": network,
+        "ssl": ssl,
+        "verify_certs": verify_certs,
+        "api_key": api_key,
+        "timeout": timeout,
+        "question_timeout": question_timeout,
+        "keep_snapshots": keep_snapshots,
+    }
+
+
+def _close(holder: Any) -> None:
+    """Delete what the run left on a Batfish service (a source's or an engine's snapshots);
+    a second Ctrl-C cannot cut it short."""
+    close = getattr(holder, "close", None)
+    if close is None:
+        return
+    with interrupts.held(deliver=False):
+        problems: list[str] = close()
+    for problem in problems:
+        err.print(
+            f"[yellow]warning:[/] could not clean up on Batfish: {_show(problem)}",
+            highlight=False,
+        )
+    engine = getattr(holder, "engine", holder)
+    kept = getattr(engine, "kept", None)
+    if kept:
+        settings = engine.settings
+        err.print(
+            f"kept on Batfish at {_show(settings.address)}, network "
+            f"{_show(settings.network)}: {_show(', '.join(kept))}",
+            highlight=False,
+        )
+
 
 @app.command(
     "verify",
@@ -856,65 +1000,90 @@ def verify(
     md: MdOpt = None,
     show_passed: ShowPassedOpt = False,
     pytest_html: PytestHtmlOpt = None,
+    batfish_host: BfHostOpt = None,
+    batfish_port: BfPortOpt = None,
+    batfish_network: BfNetworkOpt = None,
+    batfish_ssl: BfSslOpt = None,
+    batfish_verify_certs: BfVerifyOpt = None,
+    batfish_api_key: BfApiKeyOpt = None,
+    batfish_timeout: BfTimeoutOpt = None,
+    batfish_question_timeout: BfQuestionTimeoutOpt = None,
+    keep_snapshots: KeepSnapshotsOpt = None,
 ) -> None:
     """Pre-change gate: check a candidate snapshot before it is deployed.
 
-    Parse status, undefined references, BGP compatibility, route-policy behaviour and reachability are asked of the engine; shared checks (bgp_sessions, ecmp, routes, vrrp) run on its predicted state. Exit 0 all passed, 1 a check failed or errored, 2 input error."""
+    Parse status, undefined references, BGP compatibility, route-policy behaviour and reachability are asked of the engine; shared checks (bgp_sessions, ecmp, routes, vrrp) run on its predicted state. With a Batfish service, the run's snapshots get names of their own and are deleted when it ends. Exit 0 all passed, 1 a check failed or errored, 2 input error."""
+    batfish = _batfish_options(
+        batfish_host,
+        batfish_port,
+        batfish_network,
+        batfish_ssl,
+        batfish_verify_certs,
+        batfish_api_key,
+        batfish_timeout,
+        batfish_question_timeout,
+        keep_snapshots,
+    )
     # as in check: nothing before the run is cut, except the engine's loading
-    with interrupts.held(deliver=False):
-        source: Any = None
-        try:
-            from netval.catalog import load_catalogs
-            from netval.live.inventory import parse_limit
-            from netval.runner import plan_catalog
-            from netval.snapshot import load_snapshot
-            from netval.static.source import PredictedSource
+    source: Any = None
+    try:
+        with interrupts.held(deliver=False):
+            try:
+                from netval.catalog import load_catalogs
+                from netval.live.inventory import parse_limit
+                from netval.runner import plan_catalog
+                from netval.snapshot import load_snapshot
+                from netval.static.source import PredictedSource
 
-            _check_reports(junitxml, html, json_path, md, pytest_html)
-            files = _default_catalogs(catalog, Path("checks/pre-change.yaml"))
-            cat = load_catalogs(files)
-            load_snapshot(snapshot)
-            if base is not None:
-                load_snapshot(base)
-            if base is None and any(e.spec.kind == "differential" for e in cat.entries):
-                first = next(e for e in cat.entries if e.spec.kind == "differential")
-                raise NetvalError(
-                    f"{first.file}:{first.line}: a differential check needs the base snapshot",
-                    hint="pass --base SNAPSHOT (the network as it runs today)",
+                _check_reports(junitxml, html, json_path, md, pytest_html)
+                files = _default_catalogs(catalog, Path("checks/pre-change.yaml"))
+                cat = load_catalogs(files)
+                load_snapshot(snapshot)
+                if base is not None:
+                    load_snapshot(base)
+                if base is None and any(e.spec.kind == "differential" for e in cat.entries):
+                    first = next(e for e in cat.entries if e.spec.kind == "differential")
+                    raise NetvalError(
+                        f"{first.file}:{first.line}: a differential check needs the base snapshot",
+                        hint="pass --base SNAPSHOT (the network as it runs today)",
+                    )
+                _progress(f"loading {snapshot} into the {engine} engine")
+                # loading can take long (a Batfish upload): a signal stops it at once
+                with interrupts.interruptible():
+                    source = PredictedSource(snapshot, engine, base, inventory, batfish)
+                planned = plan_catalog(
+                    cat, source.hosts(), "static", parse_limit(limit), source.narrow
                 )
-            _progress(f"loading {snapshot} into the {engine} engine")
-            # loading can take long (a Batfish upload): a signal stops it at once
-            with interrupts.interruptible():
-                source = PredictedSource(snapshot, engine, base, inventory)
-            planned = plan_catalog(cat, source.hosts(), "static", parse_limit(limit), source.narrow)
-        except NetvalError as exc:
-            raise _fail(exc) from None
-        except KeyboardInterrupt:
-            # the run still writes every report, saying that nothing was checked
-            files = catalog or [Path("checks/pre-change.yaml")]
-            args = [str(f) for f in files] + ["--netval", "static", "-q", "--no-header"]
+            except NetvalError as exc:
+                raise _fail(exc) from None
+            except KeyboardInterrupt:
+                # the run still writes every report, saying that nothing was checked
+                files = catalog or [Path("checks/pre-change.yaml")]
+                args = [str(f) for f in files] + ["--netval", "static", "-q", "--no-header"]
+                args += _report_args(
+                    junitxml, html, json_path, md, show_passed, pytest_html
+                ) + list(ctx.args)
+                raise typer.Exit(_run_pytest(args, None)) from None
+            args = [str(f) for f in cat.files] + [
+                "--netval",
+                "static",
+                "-q",
+                "--no-header",
+                "--netval-snapshot",
+                str(snapshot),
+                "--netval-engine",
+                engine,
+            ]
+            if base is not None:
+                args += ["--netval-base", str(base)]
+            if limit:
+                args += ["--netval-limit", limit]
             args += _report_args(junitxml, html, json_path, md, show_passed, pytest_html) + list(
                 ctx.args
             )
-            raise typer.Exit(_run_pytest(args, None)) from None
-        args = [str(f) for f in cat.files] + [
-            "--netval",
-            "static",
-            "-q",
-            "--no-header",
-            "--netval-snapshot",
-            str(snapshot),
-            "--netval-engine",
-            engine,
-        ]
-        if base is not None:
-            args += ["--netval-base", str(base)]
-        if limit:
-            args += ["--netval-limit", limit]
-        args += _report_args(junitxml, html, json_path, md, show_passed, pytest_html) + list(
-            ctx.args
-        )
-        raise typer.Exit(_run_pytest(args, source, planned))
+            raise typer.Exit(_run_pytest(args, source, planned))
+    finally:
+        _close(source)
 
 
 @app.command("init")
@@ -961,21 +1130,44 @@ def ask_cmd(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="table, json (Batfish's row shape) or csv")
     ] = "table",
+    batfish_host: BfHostOpt = None,
+    batfish_port: BfPortOpt = None,
+    batfish_network: BfNetworkOpt = None,
+    batfish_ssl: BfSslOpt = None,
+    batfish_verify_certs: BfVerifyOpt = None,
+    batfish_api_key: BfApiKeyOpt = None,
+    batfish_timeout: BfTimeoutOpt = None,
+    batfish_question_timeout: BfQuestionTimeoutOpt = None,
+    keep_snapshots: KeepSnapshotsOpt = None,
 ) -> None:
     """Print one engine answer, in Batfish's shape: for exploration, scripts, and comparing the two engines row by row."""
     from netval.static import open_engine
     from netval.static.ask import ask, parse_params, render
 
+    batfish = _batfish_options(
+        batfish_host,
+        batfish_port,
+        batfish_network,
+        batfish_ssl,
+        batfish_verify_certs,
+        batfish_api_key,
+        batfish_timeout,
+        batfish_question_timeout,
+        keep_snapshots,
+    )
     if fmt not in ("table", "json", "csv"):
         raise _fail(NetvalError(f"unknown format {fmt!r}", hint="use table, json or csv"))
+    eng: Any = None
     try:
         params = parse_params(param or [])
-        eng = open_engine(snapshot, engine)
+        eng = open_engine(snapshot, engine, batfish)
         answer = ask(eng, question, params)
     except NetvalError as exc:
         raise _fail(exc) from None
     except NotImplementedError as exc:
         raise _fail(NetvalError(f"the engine cannot answer {question}: {exc}")) from None
+    finally:
+        _close(eng)
     text = render(answer, fmt)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     for note in answer.notes if not answer.complete else []:
@@ -1067,6 +1259,15 @@ def compare_cmd(
     engine: EngineOpt = "auto",
     limit: LimitOpt = None,
     json_path: JsonOpt = None,
+    batfish_host: BfHostOpt = None,
+    batfish_port: BfPortOpt = None,
+    batfish_network: BfNetworkOpt = None,
+    batfish_ssl: BfSslOpt = None,
+    batfish_verify_certs: BfVerifyOpt = None,
+    batfish_api_key: BfApiKeyOpt = None,
+    batfish_timeout: BfTimeoutOpt = None,
+    batfish_question_timeout: BfQuestionTimeoutOpt = None,
+    keep_snapshots: KeepSnapshotsOpt = None,
 ) -> None:
     """Predicted vs observed: compare what the engine predicts for SNAPSHOT (routes, BGP sessions, VRRP roles) with what the devices actually do. Exit 0 when they agree, 1 when they differ."""
     import json
@@ -1075,12 +1276,27 @@ def compare_cmd(
     from netval.live.source import LiveSource
     from netval.static import open_engine
 
+    batfish = _batfish_options(
+        batfish_host,
+        batfish_port,
+        batfish_network,
+        batfish_ssl,
+        batfish_verify_certs,
+        batfish_api_key,
+        batfish_timeout,
+        batfish_question_timeout,
+        keep_snapshots,
+    )
     try:
         _check_output(json_path, "--json")
         source = LiveSource(inventory, lab)
         names = _limited(source, limit)
         _progress(f"predicting {snapshot} with the {engine} engine")
-        predicted = open_engine(snapshot, engine).state()
+        eng = open_engine(snapshot, engine, batfish)
+        try:
+            predicted = eng.state()
+        finally:
+            _close(eng)
         names = [n for n in names if n in predicted.nodes]
         if not names:
             raise NetvalError(

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from netval.errors import EngineError, InputError, require_extra
 from netval.static.engine import Answer, Engine, Headers, RouteInput
 
-__all__ = ["Answer", "Engine", "EngineKind", "Headers", "RouteInput", "open_engine"]
+__all__ = [
+    "Answer",
+    "Engine",
+    "EngineKind",
+    "Headers",
+    "RouteInput",
+    "close_engine",
+    "open_engine",
+]
 
 EngineKind = Literal["auto", "batfish", "builtin"]
 ENGINE_KINDS: tuple[EngineKind, ...] = ("auto", "batfish", "builtin")
@@ -23,13 +32,14 @@ ENGINE_KINDS: tuple[EngineKind, ...] = ("auto", "batfish", "builtin")
 _BUILTIN_MODULE = "netval.static.builtin"
 
 
-def _batfish(snapshot: Path) -> Engine:
+def _batfish(snapshot: Path, batfish: Mapping[str, Any] | None) -> Engine:
     require_extra(
         "batfish", "pybatfish", "the batfish engine", " (or --engine builtin: it needs nothing)"
     )
-    from netval.static.batfish import BatfishEngine, BatfishSettings
+    from netval.static.batfish import BatfishEngine
+    from netval.static.batfish_settings import BatfishSettings
 
-    return BatfishEngine(snapshot, BatfishSettings.from_env())
+    return BatfishEngine(snapshot, BatfishSettings.from_env(overrides=batfish))
 
 
 _NO_ENGINE = (
@@ -55,16 +65,32 @@ def _builtin(snapshot: Path) -> Engine:
     return engine
 
 
-def open_engine(snapshot: Path | str, kind: str = "auto") -> Engine:
+def open_engine(
+    snapshot: Path | str, kind: str = "auto", batfish: Mapping[str, Any] | None = None
+) -> Engine:
     """The engine ``kind`` for ``snapshot``: ``batfish``, ``builtin``, or ``auto`` (Batfish
-    when ``BATFISH_HOST`` is set, else built-in)."""
+    when ``BATFISH_HOST`` or a host in ``batfish`` is set, else built-in).
+
+    ``batfish``: Batfish settings from the command line (see ``BatfishSettings.from_env``),
+    None for each one not given. Close the engine with ``close_engine`` when done.
+    """
     path = Path(snapshot)
     if kind == "batfish":
-        return _batfish(path)
+        return _batfish(path, batfish)
     if kind == "builtin":
         return _builtin(path)
     if kind == "auto":
-        if os.environ.get("BATFISH_HOST", "").strip():
-            return _batfish(path)
+        if os.environ.get("BATFISH_HOST", "").strip() or (batfish or {}).get("host"):
+            return _batfish(path, batfish)
         return _builtin(path)
     raise InputError(f"unknown engine {kind!r}", hint=f"use one of: {', '.join(ENGINE_KINDS)}")
+
+
+def close_engine(engine: Engine | None) -> list[str]:
+    """Release what the engine holds elsewhere (a Batfish service's snapshots); returns what
+    it could not release, for the caller to report."""
+    close = getattr(engine, "close", None)
+    if close is None:
+        return []
+    problems: list[str] = close()
+    return problems

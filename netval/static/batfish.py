@@ -1,7 +1,8 @@
 """The Batfish engine: the static questions answered by a Batfish service through pybatfish.
 
-Batfish runs as a service the user starts (``docker run -d -p 9996:9996 batfish/allinone``);
-``BATFISH_HOST`` (and optionally ``BATFISH_PORT``, ``BATFISH_NETWORK``) point netval at it.
+Batfish runs as a service the user starts (``docker run -d -p 9996:9996 batfish/allinone``) or
+one many pipelines share; ``BATFISH_HOST`` and the other settings in
+``netval.static.batfish_settings`` point netval at it (docs/batfish.md).
 Each answer is returned as Batfish gave it: the column names of its ``columnMetadata`` and its
 raw JSON rows, so checks written against this engine read the same shapes as the built-in one.
 
@@ -14,19 +15,28 @@ from __future__ import annotations
 import hashlib
 import inspect
 import ipaddress
-import os
 import re
+import secrets
 import shutil
 import socket
 import tempfile
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from netval.errors import EngineError, InputError
 from netval.snapshot import ConfigFormat, detect_format
 from netval.state import BgpPeer, BgpState, Interface, NextHop, Route, State, VrrpGroup, VrrpRole
+from netval.static.batfish_settings import (
+    DEFAULT_NETWORK,
+    DEFAULT_PORT,
+    MAX_NAME,
+    START_HINT,
+    BatfishSettings,
+    safe_stem,
+    valid_name,
+)
 from netval.static.engine import Answer, Headers, RouteInput, Row
 from netval.static.resolve import resolve_routes
 
@@ -47,66 +57,28 @@ __all__ = [
     "wrap_frr_config",
 ]
 
-DEFAULT_PORT = 9996
-DEFAULT_NETWORK = "netval"
-START_HINT = (
-    "start Batfish with `docker run -d -p 9996:9996 batfish/allinone`, then set "
-    "BATFISH_HOST (e.g. BATFISH_HOST=localhost) and, for another port, BATFISH_PORT"
-)
-
 # Batfish checks the connection itself with retries and backoff (seconds of silence); a plain
 # TCP connect first turns the common "nothing listens there" into an immediate, clear error.
 _CONNECT_TIMEOUT = 5.0
-# Batfish's own limits on snapshot and network names (pybatfish.util.validate_name).
-_NAME_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
-_MAX_NAME = 150
+# One delete request at clean-up waits at most this long (seconds).
+_CLEANUP_TIMEOUT = 10.0
+# pybatfish's WorkStatusCode values that end a work item.
+_WORK_DONE = frozenset(
+    {
+        "ASSIGNMENTERROR",
+        "REQUEUEFAILURE",
+        "TERMINATEDABNORMALLY",
+        "TERMINATEDBYUSER",
+        "TERMINATEDNORMALLY",
+    }
+)
+# A run's snapshots carry this many random hex digits, so that runs sharing a service never
+# overwrite or delete each other's snapshots, even for the same configs.
+_RUN_ID_DIGITS = 8
 _FRR_START = re.compile(r"^frr (version|defaults)\b")
 _HOSTNAME = re.compile(r"^hostname (\S+)\s*$", re.M)
 # VRRP's default priority (RFC 5798), for groups whose priority Batfish leaves unset.
 _VRRP_DEFAULT_PRIORITY = 100
-
-
-# --------------------------------------------------------------------------------------------
-# Settings
-
-
-@dataclass(frozen=True)
-class BatfishSettings:
-    """Where the Batfish service is and which network to use on it."""
-
-    host: str
-    port: int = DEFAULT_PORT
-    network: str = DEFAULT_NETWORK
-
-    @property
-    def address(self) -> str:
-        return f"{self.host}:{self.port}"
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> BatfishSettings:
-        env = os.environ if environ is None else environ
-        host = env.get("BATFISH_HOST", "").strip()
-        if not host:
-            raise InputError(
-                "BATFISH_HOST is not set: netval does not know where Batfish runs", hint=START_HINT
-            )
-        raw_port = env.get("BATFISH_PORT", "").strip() or str(DEFAULT_PORT)
-        try:
-            port = int(raw_port)
-        except ValueError:
-            port = 0
-        if not 0 < port < 65536:
-            raise InputError(
-                f"BATFISH_PORT={raw_port!r} is not a TCP port",
-                hint=f"set BATFISH_PORT to Batfish's port (default {DEFAULT_PORT})",
-            )
-        network = env.get("BATFISH_NETWORK", "").strip() or DEFAULT_NETWORK
-        if _NAME_CHARS.search(network) or len(network) > _MAX_NAME:
-            raise InputError(
-                f"BATFISH_NETWORK={network!r} is not a valid Batfish network name",
-                hint="use letters, digits, '-' and '_' only",
-            )
-        return cls(host=host, port=port, network=network)
 
 
 # --------------------------------------------------------------------------------------------
@@ -165,9 +137,11 @@ def _snapshot_digest(snapshot: Path) -> str:
 
 
 def default_snapshot_name(snapshot: Path) -> str:
-    """Folder name plus a content hash: the same configs reuse a name, changed configs don't."""
-    stem = _NAME_CHARS.sub("_", snapshot.resolve().name).strip("_") or "snapshot"
-    return f"{stem[: _MAX_NAME - 13]}-{_snapshot_digest(snapshot)[:12]}"
+    """Folder name plus a content hash, so a person listing a service's snapshots can tell
+    which configs each one holds; a run adds its own id (see ``BatfishEngine``)."""
+    stem = safe_stem(snapshot.resolve().name) or "snapshot"
+    room = MAX_NAME - 13 - (_RUN_ID_DIGITS + 1)
+    return f"{stem[:room]}-{_snapshot_digest(snapshot)[:12]}"
 
 
 def _check_snapshot_dir(snapshot: Path) -> None:
@@ -483,6 +457,12 @@ def _unreachable(settings: BatfishSettings, reason: object) -> EngineError:
     return EngineError(f"cannot reach Batfish at {settings.address}: {reason}", hint=START_HINT)
 
 
+def _pybatfish_version() -> str:
+    import pybatfish
+
+    return str(getattr(pybatfish, "__version__", "0"))
+
+
 def _short(exc: BaseException, limit: int = 600) -> str:
     text = " ".join(str(exc).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -494,6 +474,10 @@ class BatfishEngine:
     Constructing one connects, sets the network and uploads the snapshot (bare frr.conf files
     wrapped, see ``wrap_frr_config``), so an unreachable service or an unusable snapshot fails
     here, before any check runs.
+
+    A service may be shared by many pipelines at once, so every snapshot this engine uploads
+    is named with the engine's own ``run_id``, and ``close()`` deletes them again (and the
+    network, when this run created it and nothing else is left in it).
     """
 
     name = "batfish"
@@ -508,19 +492,50 @@ class BatfishEngine:
         self.snapshot = Path(snapshot)
         _check_snapshot_dir(self.snapshot)
         self.settings = settings if settings is not None else BatfishSettings.from_env()
-        if snapshot_name is not None and (
-            _NAME_CHARS.search(snapshot_name) or len(snapshot_name) > _MAX_NAME
-        ):
+        if snapshot_name is not None and not valid_name(snapshot_name):
             raise InputError(
                 f"{snapshot_name!r} is not a valid Batfish snapshot name",
                 hint="use letters, digits, '-' and '_' only",
             )
-        self._bf: Any = self._connect()
-        self.snapshot_name = self._upload(self.snapshot, snapshot_name)
-        self._references: dict[Path, str] = {}
+        self.run_id = secrets.token_hex(_RUN_ID_DIGITS // 2)
+        #: snapshots this run asked the service to create, in order (deleted by close())
+        self.uploaded: list[str] = []
+        self.created_network = False
+        #: what close() left on the service because the settings keep it
+        self.kept: list[str] = []
+        self._closed = False
+        self._references: dict[str, str] = {}
         self._cache: dict[str, Answer] = {}
+        self._failed: dict[str, EngineError] = {}
+        self._bf: Any = None
+        try:
+            self._bf = self._connect()
+            self._digest = _snapshot_digest(self.snapshot)
+            self.snapshot_name = self._upload(self.snapshot, snapshot_name)
+        except BaseException:
+            # an upload cut short (an error, Ctrl-C) must not leave a snapshot behind
+            self.close()
+            raise
 
     # ---- connection and upload
+
+    def _session_args(self, session_class: Any) -> dict[str, Any]:
+        settings = self.settings
+        accepted = inspect.signature(session_class).parameters
+        # pybatfish renamed port_v2 to port; both spell Batfish's v2 API port.
+        args: dict[str, Any] = {
+            "host": settings.host,
+            "port" if "port" in accepted else "port_v2": settings.port,
+            "ssl": settings.ssl,
+            "verify_ssl_certs": settings.verify_certs,
+        }
+        if settings.api_key is not None:
+            args["api_key"] = settings.api_key
+        if "timeout" in accepted:
+            args["timeout"] = settings.timeout
+        elif "request_kwargs" in accepted and settings.timeout is not None:
+            args["request_kwargs"] = {"timeout": settings.timeout}
+        return args
 
     def _connect(self) -> Any:
         settings = self.settings
@@ -535,11 +550,21 @@ class BatfishEngine:
         from pybatfish.exception import BatfishException
 
         session_class: Any = pybatfish_session.Session
-        # pybatfish renamed port_v2 to port; both spell Batfish's v2 API port.
-        port_arg = "port" if "port" in inspect.signature(session_class).parameters else "port_v2"
+        if not settings.verify_certs:
+            import urllib3
+
+            # the user turned verification off on purpose; a warning on every request would
+            # bury the run's own output
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         try:
-            bf: Any = session_class(host=settings.host, **{port_arg: settings.port})
-            bf.set_network(settings.network)
+            bf: Any = session_class(**self._session_args(session_class))
+            self._set_network(bf)
+        except requests.exceptions.SSLError as exc:
+            raise EngineError(
+                f"TLS with Batfish at {settings.address} failed: {_short(exc)}",
+                hint="check BATFISH_SSL (does the service speak https?) and the certificate; "
+                "BATFISH_VERIFY_CERTS=0 accepts a self-signed one",
+            ) from exc
         except requests.ConnectionError as exc:
             raise _unreachable(settings, _short(exc)) from exc
         except (requests.RequestException, BatfishException, ValueError) as exc:
@@ -549,11 +574,28 @@ class BatfishEngine:
             ) from exc
         return bf
 
+    def _set_network(self, bf: Any) -> None:
+        from pybatfish.client import restv2helper
+
+        network = self.settings.network
+        if network not in bf.list_networks():
+            try:
+                # Creating it here, not through set_network, tells this run whether it was
+                # the one that created it when several start at once: only that one may
+                # delete it later.
+                restv2helper.init_network(bf, network)
+                self.created_network = True
+            except Exception:
+                if network not in bf.list_networks():
+                    raise
+                # another run created it between the listing and ours: it is theirs
+        bf.set_network(network)
+
     def _upload(self, snapshot: Path, name: str | None = None) -> str:
         import requests
         from pybatfish.exception import BatfishException
 
-        name = name or default_snapshot_name(snapshot)
+        name = name or f"{default_snapshot_name(snapshot)}-{self.run_id}"
         wrap = _bare_frr_configs(snapshot)
         with tempfile.TemporaryDirectory(prefix="netval-batfish-") as tmp:
             upload = snapshot
@@ -564,6 +606,8 @@ class BatfishEngine:
                 for path in wrap:
                     target = upload / "configs" / path.name
                     target.write_text(wrap_frr_config(path.read_text(), path.name))
+            # before the upload: one that fails half-way may still have created it
+            self.uploaded.append(name)
             try:
                 self._bf.init_snapshot(str(upload), name=name, overwrite=True)
             except requests.ConnectionError as exc:
@@ -578,12 +622,71 @@ class BatfishEngine:
     def _reference(self, reference: Path | str) -> str:
         path = Path(reference)
         _check_snapshot_dir(path)
-        key = path.resolve()
-        if key not in self._references:
-            name = default_snapshot_name(path)
-            # Comparing a snapshot with itself must not delete and re-upload it under us.
-            self._references[key] = name if name == self.snapshot_name else self._upload(path, name)
-        return self._references[key]
+        digest = _snapshot_digest(path)
+        if digest == self._digest:
+            # Comparing a snapshot with itself needs no second upload.
+            return self.snapshot_name
+        if digest not in self._references:
+            self._references[digest] = self._upload(path)
+        return self._references[digest]
+
+    # ---- clean-up
+
+    def close(self) -> list[str]:
+        """Delete this run's snapshots, and the network if this run created it and nothing
+        else is in it, unless the settings keep them. Returns what could not be deleted.
+
+        Each delete is one request with a short timeout, never pybatfish's retries: clean-up
+        runs after Ctrl-C too, and a hung service must not hold the user for minutes.
+        """
+        if self._closed:
+            return []
+        self._closed = True
+        if self._bf is None:
+            return []
+        if self.settings.keep_snapshots:
+            self.kept = list(dict.fromkeys(self.uploaded))
+            return []
+        problems: list[str] = []
+        network = self.settings.network
+        for name in dict.fromkeys(self.uploaded):
+            problem = self._delete(f"/networks/{network}/snapshots/{name}")
+            if problem:
+                problems.append(f"snapshot {name} in network {network}: {problem}")
+        if self.created_network and not problems:
+            try:
+                left = self._bf.list_snapshots()
+            except Exception as exc:
+                problems.append(f"network {network}: cannot list its snapshots: {_short(exc)}")
+            else:
+                if not left:
+                    problem = self._delete(f"/networks/{network}")
+                    if problem:
+                        problems.append(f"network {network}: {problem}")
+        return problems
+
+    def _delete(self, path: str) -> str:
+        import requests
+        from pybatfish.client.consts import CoordConstsV2
+
+        bf = self._bf
+        headers = {
+            CoordConstsV2.HTTP_HEADER_BATFISH_APIKEY: str(bf.api_key),
+            CoordConstsV2.HTTP_HEADER_BATFISH_VERSION: _pybatfish_version(),
+        }
+        timeout = min(self.settings.timeout or _CLEANUP_TIMEOUT, _CLEANUP_TIMEOUT)
+        try:
+            response = requests.delete(
+                bf.get_base_url2() + path,
+                headers=headers,
+                verify=self.settings.verify_certs,
+                timeout=timeout,
+            )
+        except requests.RequestException as exc:
+            return _short(exc, 200)
+        if response.status_code == 404 or response.ok:
+            return ""  # gone already (e.g. an upload that never arrived) is what we want
+        return f"HTTP {response.status_code}: {_short(Exception(response.text), 200)}"
 
     # ---- asking
 
@@ -607,9 +710,18 @@ class BatfishEngine:
                 f"no '{question}' question template"
             )
         try:
-            raw = factory(**dict(params or {})).answer(
-                snapshot=self.snapshot_name, reference_snapshot=reference
+            asked = factory(**dict(params or {}))
+            work_id = asked.answer(
+                snapshot=self.snapshot_name, reference_snapshot=reference, background=True
             )
+            self._wait(str(work_id), label)
+            raw = self._bf.get_answer(asked.get_name(), self.snapshot_name, reference)
+        except requests.Timeout as exc:
+            raise EngineError(
+                f"Batfish question {label} failed: Batfish at {self.settings.address} did not "
+                f"respond within {self.settings.timeout or 0:g} s ({_short(exc, 200)})",
+                hint="a busy shared service may need a longer BATFISH_TIMEOUT (--batfish-timeout)",
+            ) from exc
         except requests.ConnectionError as exc:
             raise EngineError(
                 f"Batfish question {label} failed: cannot reach Batfish at "
@@ -620,11 +732,55 @@ class BatfishEngine:
             raise EngineError(f"Batfish question {label} failed: {_short(exc)}") from exc
         return answer_from_batfish(question, raw)
 
+    def _wait(self, work_id: str, label: str) -> None:
+        """Poll Batfish until the work ends, for at most the question timeout."""
+        limit = self.settings.question_timeout
+        deadline = None if limit is None else time.monotonic() + limit
+        pause = 0.1
+        while True:
+            status = self._bf.get_work_status(work_id)
+            code = str(status.get("workstatus") or "")
+            if code in _WORK_DONE:
+                break
+            if deadline is not None and time.monotonic() >= deadline:
+                raise EngineError(
+                    f"Batfish question {label} failed: Batfish at {self.settings.address} gave "
+                    f"no answer within {limit:g} s (its work is {code or 'in an unknown state'})",
+                    hint="a large network or a busy shared service may need a longer "
+                    "BATFISH_QUESTION_TIMEOUT (--batfish-question-timeout, 0: no limit)",
+                )
+            time.sleep(
+                pause if deadline is None else max(0.0, min(pause, deadline - time.monotonic()))
+            )
+            pause = min(1.0, max(pause, 0.1) * 1.5)
+        if code != "TERMINATEDNORMALLY":
+            detail = ""
+            if code == "TERMINATEDABNORMALLY":
+                from pybatfish.client import restv2helper
+
+                try:
+                    log = str(restv2helper.get_work_log(self._bf, self.snapshot_name, work_id))
+                except Exception:  # the log is a courtesy; the status is the error
+                    log = ""
+                lines = [line for line in log.splitlines() if line.strip()]
+                detail = f": {lines[-1].strip()}" if lines else ""
+            raise EngineError(
+                f"Batfish question {label} failed: Batfish's work ended {code}{detail}"
+            )
+
     def _ask_cached(self, question: str) -> Answer:
         # state() and the checks ask the same parameterless questions; Batfish answers them
-        # from the same snapshot every time, so one round trip is enough.
+        # from the same snapshot every time, so one round trip is enough. A failure is kept
+        # too: asking again after a timeout would cost each later check the whole timeout.
+        if question in self._failed:
+            failed = self._failed[question]
+            raise EngineError(failed.message, hint=failed.hint)
         if question not in self._cache:
-            self._cache[question] = self._ask(question)
+            try:
+                self._cache[question] = self._ask(question)
+            except EngineError as exc:
+                self._failed[question] = exc
+                raise
         cached = self._cache[question]
         return Answer(cached.question, list(cached.columns), [dict(r) for r in cached.rows])
 

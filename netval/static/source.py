@@ -8,6 +8,7 @@ Device filters such as {role: leaf} use an inventory's host data when one is giv
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from netval.errors import EngineError, InputError, NetvalError
 from netval.runner import Progress
 from netval.state import Domain, NodeState, State
-from netval.static import open_engine
+from netval.static import close_engine, open_engine
 from netval.static.engine import Engine
 
 
@@ -46,22 +47,28 @@ class PredictedSource:
         engine_kind: str = "auto",
         base: Path | None = None,
         inventory: Path | None = None,
+        batfish: Mapping[str, Any] | None = None,
     ) -> None:
         started = time.monotonic()
         self.snapshot = snapshot
         self.base = base
         self.inventory = inventory
-        self.engine: Engine = open_engine(snapshot, engine_kind)
+        self.engine: Engine = open_engine(snapshot, engine_kind, batfish)
         self.description = f"snapshot {snapshot} ({self.engine.name} engine)"
         self._hosts: dict[str, Any] = {}
-        inv_hosts: dict[str, Any] = {}
-        folder = inventory or Path("inventory")
-        if (folder / "hosts.yaml").is_file():
-            from netval.live.inventory import open_nornir
+        try:
+            inv_hosts: dict[str, Any] = {}
+            folder = inventory or Path("inventory")
+            if (folder / "hosts.yaml").is_file():
+                from netval.live.inventory import open_nornir
 
-            inv_hosts = dict(open_nornir(folder).inventory.hosts)
-        for name in self._node_names():
-            self._hosts[name] = inv_hosts.get(name) or SnapshotHost(name)
+                inv_hosts = dict(open_nornir(folder).inventory.hosts)
+            for name in self._node_names():
+                self._hosts[name] = inv_hosts.get(name) or SnapshotHost(name)
+        except BaseException:
+            # nobody else gets the engine to close: what it uploaded goes now
+            close_engine(self.engine)
+            raise
         self._state: State | None = None
         #: the reports count loading the snapshot into the engine as part of collection
         self.load_seconds = time.monotonic() - started
@@ -93,6 +100,10 @@ class PredictedSource:
 
     def hosts(self) -> dict[str, Any]:
         return self._hosts
+
+    def close(self) -> list[str]:
+        """Release the engine (a Batfish service's snapshots); returns what was left."""
+        return close_engine(self.engine)
 
     def narrow(self, spec: Any, devices: list[str], where: str) -> list[str]:
         """Policy checks run where the policy is defined; naming a policy that a selected

@@ -41,19 +41,22 @@ import io
 import json
 import logging
 import os
+import ssl
 import sys
 import threading
+import time
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 __all__ = [
     "DEFAULT_QUESTIONS_DIR",
+    "Fault",
     "QuestionTemplate",
     "RecordedSnapshot",
     "RecordingSpec",
@@ -96,6 +99,24 @@ JsonObject = dict[str, Any]
 
 class ReplayConfigError(ValueError):
     """The recordings or question templates given to the replay service are unusable."""
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A failure to inject for one question, so clients can be tested against a service that
+    fails; none of them makes up an answer.
+
+    * ``error``: queueing the question's work gets HTTP ``status`` (an overloaded or broken
+      service);
+    * ``slow``: the work stays ASSIGNED for ``seconds`` and then ends with the recorded answer,
+      or abnormally with the reason there is none (Batfish still computing);
+    * ``hang``: the request queueing the work gets no response for ``seconds`` (a service that
+      stopped responding).
+    """
+
+    kind: Literal["error", "slow", "hang"]
+    seconds: float = 0.0
+    status: int = 500
 
 
 # --------------------------------------------------------------------------------------------
@@ -346,6 +367,8 @@ class _Work:
     snapshot: str
     status: str
     log: str
+    # time.monotonic() from which the work reports its status (slow fault)
+    ready_at: float = 0.0
 
 
 @dataclass
@@ -406,7 +429,13 @@ class ReplayServer(ThreadingHTTPServer):
         address: tuple[str, int],
         recordings: Sequence[RecordedSnapshot],
         templates: Mapping[str, QuestionTemplate],
+        faults: Mapping[str, Fault] | None = None,
     ) -> None:
+        unknown = set(faults or {}) - set(templates)
+        if unknown:
+            raise ReplayConfigError(
+                f"faults for questions without a template: {', '.join(sorted(unknown))}"
+            )
         super().__init__(address, _Handler)
         self.recordings = list(recordings)
         self.templates = dict(templates)
@@ -414,6 +443,15 @@ class ReplayServer(ThreadingHTTPServer):
         self._lock = threading.Lock()
         self._networks: dict[str, _Network] = {}
         self._thread: threading.Thread | None = None
+        # What clients did, for tests to read: deletes are not answers, but whether a client
+        # cleaned up after itself is only visible here.
+        #: ("upload", network, snapshot), ("ask", network, snapshot, question template),
+        #: ("delete snapshot", network, snapshot) and ("delete network", network), in the
+        #: order they came
+        self.events: list[tuple[str, ...]] = []
+        #: the X-Batfish-Apikey header of every request
+        self.api_keys: list[str] = []
+        self.faults: dict[str, Fault] = dict(faults or {})
 
     @property
     def port(self) -> int:
@@ -441,11 +479,68 @@ class ReplayServer(ThreadingHTTPServer):
 
     # ---- request handling (called by _Handler)
 
+    @property
+    def deleted(self) -> list[tuple[str, ...]]:
+        """The delete events, in order."""
+        with self._lock:
+            return [e for e in self.events if e[0].startswith("delete")]
+
+    @property
+    def uploaded(self) -> list[tuple[str, str]]:
+        """(network, snapshot) of every upload, in order."""
+        with self._lock:
+            return [(e[1], e[2]) for e in self.events if e[0] == "upload"]
+
+    def network_names(self) -> list[str]:
+        with self._lock:
+            return list(self._networks)
+
+    def snapshot_names(self, network: str) -> list[str]:
+        with self._lock:
+            known = self._networks.get(network)
+            return list(known.snapshots) if known else []
+
     def handle_request_for(
-        self, method: str, segments: list[str], query: Mapping[str, str], body: bytes
+        self,
+        method: str,
+        segments: list[str],
+        query: Mapping[str, str],
+        body: bytes,
+        api_key: str | None = None,
     ) -> _Response:
         with self._lock:
+            if api_key is not None:
+                self.api_keys.append(api_key)
+            fault = self._fault_for(method, segments, body)
+        if fault is not None and fault.kind == "hang":
+            # outside the lock: a hung question must not hold up other clients' requests
+            log.info("injected fault: holding the request for %s s", fault.seconds)
+            time.sleep(fault.seconds)
+        with self._lock:
             return self._route(method, segments, query, body)
+
+    def _fault_for(self, method: str, segments: list[str], body: bytes) -> Fault | None:
+        """The fault injected into this request: only queueing an answer for a question
+        with a fault has one."""
+        if not self.faults or method != "POST" or len(segments) != 3 or segments[2] != "work":
+            return None
+        network = self._networks.get(segments[1])
+        try:
+            params = json.loads(body.decode("utf-8")).get("requestParams") or {}
+        except (UnicodeDecodeError, ValueError, AttributeError):
+            return None
+        if network is None or "answer" not in params:
+            return None
+        question = network.questions.get(str(params.get("questionname", "")))
+        name = self._template_name(question) if question is not None else None
+        return self.faults.get(name) if name else None
+
+    def _template_name(self, question: Mapping[str, Any]) -> str | None:
+        cls = question.get("class")
+        return next(
+            (t.name for t in self.templates.values() if json.loads(t.text).get("class") == cls),
+            None,
+        )
 
     def _route(
         self, method: str, segments: list[str], query: Mapping[str, str], body: bytes
@@ -464,6 +559,8 @@ class ReplayServer(ThreadingHTTPServer):
             case ("DELETE", ["networks", net]):
                 self._network(net)
                 del self._networks[net]
+                self.events.append(("delete network", net))
+                log.info("network %s deleted", net)
                 return _Response()
             case ("GET", ["networks", net, "snapshots"]):
                 return self._list_snapshots(net, query.get("verbose", "").lower() == "true")
@@ -483,7 +580,9 @@ class ReplayServer(ThreadingHTTPServer):
                 return _json_response([])
             case ("GET", ["networks", net, "work", work_id]):
                 work = self._work(net, work_id)
-                return _json_response({"workstatuscode": work.status, "task": {"batches": []}})
+                # a slow question's work stays assigned until its time has come
+                status = "ASSIGNED" if time.monotonic() < work.ready_at else work.status
+                return _json_response({"workstatuscode": status, "task": {"batches": []}})
             case ("GET", ["networks", net, "snapshots", _snapshot, "worklog", work_id]):
                 work = self._work(net, work_id)
                 return _Response(work.log.encode("utf-8"), "text/plain; charset=utf-8")
@@ -557,6 +656,7 @@ class ReplayServer(ThreadingHTTPServer):
         else:
             log.info("snapshot %s/%s matches recording %s", net, name, recording.label)
         network.snapshots[name] = _Snapshot(name, files, recording, mismatch)
+        self.events.append(("upload", net, name))
         return _Response()
 
     def _closest_mismatch(self, files: Mapping[str, str]) -> str:
@@ -574,6 +674,8 @@ class ReplayServer(ThreadingHTTPServer):
         del network.snapshots[name]
         for key in [k for k in network.answers if k[1] == name]:
             del network.answers[key]
+        self.events.append(("delete snapshot", net, name))
+        log.info("snapshot %s/%s deleted", net, name)
         return _Response()
 
     def _upload_question(self, net: str, name: str, body: bytes) -> _Response:
@@ -603,7 +705,26 @@ class ReplayServer(ThreadingHTTPServer):
         keys = set(params)
 
         if "answer" in keys:
-            network.work[work_id] = self._answer(network, snapshot, params)
+            question = network.questions.get(str(params.get("questionname", "")))
+            name = self._template_name(question) if question is not None else None
+            self.events.append(("ask", net, snapshot.name, name or "?"))
+            fault = self.faults.get(name) if name else None
+            if fault is not None and fault.kind == "error":
+                raise _HttpError(
+                    HTTPStatus(fault.status),
+                    f"netval batfish replay: injected fault: HTTP {fault.status} for {name}",
+                )
+            if fault is not None and fault.kind == "slow":
+                try:
+                    work = self._answer(network, snapshot, params)
+                except _HttpError as e:
+                    # Batfish queues first and fails later: the refusal comes at the end,
+                    # as the work's log, never as an answer
+                    work = _Work(snapshot.name, "TERMINATEDABNORMALLY", e.message + "\n")
+                work.ready_at = time.monotonic() + fault.seconds
+            else:
+                work = self._answer(network, snapshot, params)
+            network.work[work_id] = work
         elif keys & {"sv", "si", "initinfo"}:
             if keys - _PARSE_PARAMS:
                 # Options such as ignoremanagementinterfaces change what Batfish builds from
@@ -726,7 +847,9 @@ class _Handler(BaseHTTPRequestHandler):
             segments = [unquote(s) for s in url.path[len(_API_PREFIX) :].split("/") if s]
             query = {k: v[0] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
             server = cast(ReplayServer, self.server)
-            response = server.handle_request_for(method, segments, query, body)
+            response = server.handle_request_for(
+                method, segments, query, body, self.headers.get("X-Batfish-Apikey")
+            )
         except _HttpError as e:
             response = _error_response(e.status, e.message)
         except Exception as e:
@@ -735,11 +858,15 @@ class _Handler(BaseHTTPRequestHandler):
             response = _error_response(
                 HTTPStatus.NOT_IMPLEMENTED, f"internal error in netval batfish replay: {e!r}"
             )
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        self.wfile.write(response.body)
+        try:
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            self.wfile.write(response.body)
+        except (BrokenPipeError, ConnectionResetError):
+            # the client gave up waiting (a hang fault past its timeout): nobody to answer
+            log.info("client left before the response to %s %s", method, self.path)
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -781,14 +908,21 @@ def start_replay(
     *,
     host: str = "127.0.0.1",
     questions_dir: str | os.PathLike[str] | None = None,
+    faults: Mapping[str, Fault] | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> tuple[ReplayServer, int]:
     """Start a replay service in a background thread; return it and the port it listens on.
 
-    `port=0` picks a free port. Point pybatfish at it with
+    `port=0` picks a free port; `faults` makes questions fail (see `Fault`); `tls` serves
+    https. Point pybatfish at it with
     `Session(host="127.0.0.1", port=port)`. Call `server.stop()` when done.
     """
     templates = load_templates(questions_dir)
-    server = ReplayServer((host, port), load_recordings(recordings, templates), templates)
+    server = ReplayServer((host, port), load_recordings(recordings, templates), templates, faults)
+    if tls is not None:
+        # https, for clients that must be tested with TLS (a server-side context with its
+        # certificate loaded)
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     server.start()
     return server, server.port
 
@@ -799,6 +933,22 @@ def _parse_recording_arg(text: str) -> tuple[str, str, str]:
     if not (sep and sep2 and directory and question and ref):
         raise argparse.ArgumentTypeError(f"expected DIR=QUESTION:REF, got {text!r}")
     return directory, question, ref
+
+
+def _parse_fault_arg(text: str) -> tuple[str, Fault]:
+    question, sep, rest = text.partition("=")
+    kind, _sep2, value = rest.partition(":")
+    try:
+        if sep and question and kind == "error":
+            return question, Fault("error", status=int(value or 500))
+        if sep and question and kind in ("slow", "hang") and value:
+            return question, Fault("slow" if kind == "slow" else "hang", seconds=float(value))
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(
+        f"expected QUESTION=error[:STATUS], QUESTION=slow:SECONDS or QUESTION=hang:SECONDS, "
+        f"got {text!r}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -824,6 +974,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="answer QUESTION on snapshots whose content equals DIR with the answer in REF; "
         "repeat for more questions or snapshots",
     )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        type=_parse_fault_arg,
+        default=[],
+        metavar="QUESTION=KIND[:VALUE]",
+        help="make QUESTION fail: error[:STATUS] (HTTP error, default 500), slow:SECONDS "
+        "(work stays assigned that long) or hang:SECONDS (no response that long); repeatable",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
 
@@ -832,7 +991,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         by_dir.setdefault(directory, {})[question] = ref
     try:
         server, _port = start_replay(
-            list(by_dir.items()), args.port, host=args.host, questions_dir=args.questions
+            list(by_dir.items()),
+            args.port,
+            host=args.host,
+            questions_dir=args.questions,
+            faults=dict(args.fault),
         )
     except (ReplayConfigError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)

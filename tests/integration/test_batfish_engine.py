@@ -8,6 +8,7 @@ Questions with no recording must come back as an EngineError naming the question
 from __future__ import annotations
 
 import json
+import re
 import socket
 from collections import Counter
 from collections.abc import Iterator
@@ -76,8 +77,9 @@ def test_engine_satisfies_the_protocol(dc: BatfishEngine) -> None:
     assert dc.name == "batfish"
 
 
-def test_snapshot_name_is_folder_plus_content_hash(dc: BatfishEngine, tmp_path: Path) -> None:
-    assert dc.snapshot_name.startswith("dc-as-reuse-")
+def test_snapshot_name_is_folder_content_hash_and_run_id(
+    dc: BatfishEngine, replay_port: int, tmp_path: Path
+) -> None:
     copy = tmp_path / "dc-as-reuse"
     copy.mkdir()
     for path in DC.rglob("*"):
@@ -85,9 +87,18 @@ def test_snapshot_name_is_folder_plus_content_hash(dc: BatfishEngine, tmp_path: 
             target = copy / path.relative_to(DC)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(path.read_bytes())
-    assert default_snapshot_name(copy) == dc.snapshot_name
+    content = default_snapshot_name(copy)
+    assert content.startswith("dc-as-reuse-")
+    assert re.fullmatch(re.escape(content) + r"-[0-9a-f]{8}", dc.snapshot_name)
+    # the same configs in a second run: a name of its own, so neither run touches the other's
+    other = BatfishEngine(copy, BatfishSettings(host="127.0.0.1", port=replay_port))
+    try:
+        assert other.snapshot_name.startswith(content + "-")
+        assert other.snapshot_name != dc.snapshot_name
+    finally:
+        other.close()
     (copy / "configs" / "pod_0_leaf_0").write_text("changed\n")
-    assert default_snapshot_name(copy) != dc.snapshot_name
+    assert default_snapshot_name(copy) != content
 
 
 def test_routes_are_batfish_rows_and_columns(dc: BatfishEngine) -> None:

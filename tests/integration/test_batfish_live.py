@@ -8,11 +8,15 @@ The example snapshots' expected behaviour is documented in snapshots/README.md.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pybatfish.client.session import Session
 
+from netval.errors import EngineError
 from netval.snapshot import load_snapshot
 from netval.state import BgpState
 from netval.static.batfish import BatfishEngine, BatfishSettings
@@ -82,12 +86,16 @@ def _check_columns(answer: Answer) -> None:
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[BatfishEngine]:
-    yield BatfishEngine(BASE, BatfishSettings.from_env())
+    engine = BatfishEngine(BASE, BatfishSettings.from_env())
+    yield engine
+    assert engine.close() == []
 
 
 @pytest.fixture(scope="module")
 def good() -> Iterator[BatfishEngine]:
-    yield BatfishEngine(GOOD, BatfishSettings.from_env())
+    engine = BatfishEngine(GOOD, BatfishSettings.from_env())
+    yield engine
+    assert engine.close() == []
 
 
 def _node(row: dict[str, object]) -> str:
@@ -210,3 +218,51 @@ def test_state_has_bgp_peers_for_every_router(base: BatfishEngine) -> None:
 def test_snapshot_path_is_kept(base: BatfishEngine) -> None:
     assert base.snapshot == Path(BASE)
     assert base.snapshot_name.startswith("base-")
+
+
+def _session(settings: BatfishSettings) -> Session:
+    args: dict[str, object] = {"ssl": settings.ssl, "verify_ssl_certs": settings.verify_certs}
+    if settings.api_key:
+        args["api_key"] = settings.api_key
+    return Session(host=settings.host, port=settings.port, **args)
+
+
+def test_two_runs_on_one_network_keep_apart_and_clean_up() -> None:
+    settings = replace(BatfishSettings.from_env(), network=f"netval-live-{uuid.uuid4().hex[:8]}")
+    first = BatfishEngine(BASE, settings)
+    second = BatfishEngine(BASE, settings)
+    bf = _session(settings)
+    try:
+        assert first.snapshot_name != second.snapshot_name
+        assert first.created_network and not second.created_network
+        bf.set_network(settings.network)
+        assert {first.snapshot_name, second.snapshot_name} <= set(bf.list_snapshots())
+        assert first.close() == []
+        # the other run's snapshot is untouched, and so is the network it still uses
+        assert second.file_parse_status().rows
+        assert bf.list_snapshots() == [second.snapshot_name]
+        assert second.close() == []
+        assert bf.list_snapshots() == []
+    finally:
+        first.close()
+        second.close()
+        if settings.network in bf.list_networks():
+            bf.delete_network(settings.network)
+
+
+def test_a_network_the_run_created_goes_with_its_last_snapshot() -> None:
+    settings = replace(BatfishSettings.from_env(), network=f"netval-live-{uuid.uuid4().hex[:8]}")
+    engine = BatfishEngine(GOOD, settings)
+    assert engine.created_network
+    assert engine.close() == []
+    assert settings.network not in _session(settings).list_networks()
+
+
+def test_a_question_past_its_timeout_is_an_engine_error() -> None:
+    # the first routes question makes Batfish compute the data plane: far longer than this
+    engine = BatfishEngine(GOOD, replace(BatfishSettings.from_env(), question_timeout=0.05))
+    try:
+        with pytest.raises(EngineError, match=r"routes failed: .* no answer within 0\.05 s"):
+            engine.routes()
+    finally:
+        assert engine.close() == []

@@ -229,3 +229,20 @@ def test_command_line(tmp_path: Path) -> None:
         proc.wait(timeout=10)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def test_a_fault_for_a_question_without_template_is_refused() -> None:
+    from netval.testing.batfish_replay import Fault
+
+    with pytest.raises(ReplayConfigError, match="noSuchQuestion"):
+        start_replay(RECORDINGS, faults={"noSuchQuestion": Fault("error")})
+
+
+@pytest.mark.parametrize("spec", ["routes", "routes=slow", "routes=sleep:3", "routes=error:x"])
+def test_a_malformed_fault_is_a_usage_error(spec: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from netval.testing.batfish_replay import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--recording", f"{DC}=routes:{DC_ROUTES}", "--fault", spec])
+    assert exited.value.code == 2
+    assert "expected QUESTION=error[:STATUS]" in capsys.readouterr().err

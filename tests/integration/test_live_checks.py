@@ -23,6 +23,7 @@ import pytest
 from netval.lab import manager, naming, record, sshd
 from tests.conftest import ROOT, SNAPSHOTS
 from tests.integration.labtools import poll, running_lab, vtysh_json, wait_all_established
+from tests.junit_schema import assert_valid_junit
 
 pytestmark = pytest.mark.lab
 CLI = [sys.executable, "-m", "netval.cli"]
@@ -118,11 +119,15 @@ def test_healthy_network_passes(lab: manager.UpResult, tmp_path: Path) -> None:
     ids = by_id(report)
     assert ids["bgp_sessions[leaf1]"]["observed"]["10.10.254.0"]["remote_as"] == 65101
     assert ids["ecmp[leaf3]"]["observed"]["paths"] == 2
+    assert_valid_junit(tmp_path / "junit.xml")
     suite = ET.parse(tmp_path / "junit.xml").getroot().find("testsuite")
     assert suite is not None and int(suite.get("tests", "0")) == report["summary"]["total"]
     case = next(c for c in suite.iter("testcase") if c.get("name") == "ecmp[leaf1]")
-    props = {p.get("name"): p.get("value") for p in case.iter("property")}
-    assert props["device"] == "leaf1" and props["kind"] == "ecmp" and "check_seconds" in props
+    out = case.find("system-out")
+    assert out is not None and out.text is not None
+    details = dict(line.split(": ", 1) for line in out.text.splitlines())
+    assert details["device"] == "leaf1" and details["kind"] == "ecmp"
+    assert float(details["check_seconds"]) >= 0
 
 
 def test_shut_bgp_neighbor(lab: manager.UpResult, catalog_now: Path, tmp_path: Path) -> None:
@@ -290,6 +295,7 @@ def test_stopped_sshd_errors_that_device_only(lab: manager.UpResult, tmp_path: P
         ]
         junit = (tmp_path / "junit.xml").read_text()
         assert junit.count("<error") == len(leaf3)
+        assert_valid_junit(tmp_path / "junit.xml")
     finally:
         node = lab.record.node("leaf3")
         assert node is not None
@@ -310,6 +316,7 @@ def test_wrong_login_and_password_never_leak(lab: manager.UpResult, tmp_path: Pa
     # vrrp[eth3/10] needs leaf2 too, which --limit leaves out: it is skipped, the rest error
     statuses = {r["id"]: r["status"] for r in report["results"]}
     assert statuses.pop("vrrp[eth3/10]") == "skip"
+    assert_valid_junit(tmp_path / "junit.xml")
     assert statuses and set(statuses.values()) == {"error"}
     assert "authentication failed" in report["results"][0]["message"]
     for text in (

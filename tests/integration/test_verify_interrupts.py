@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import DATA, ROOT
 from tests.integration.labtools import poll
+from tests.junit_schema import assert_valid_junit
 
 CLI = [sys.executable, "-m", "netval.cli"]
 
@@ -72,6 +73,7 @@ def test_verify_interrupted_at_once_writes_every_report(
     for result in doc["results"]:
         assert result["status"] == "error"
         assert f"interrupted ({label})" in result["message"]
+    assert_valid_junit(junit)
     suite = ET.parse(junit).getroot()
     errors = sum(int(s.get("errors", 0)) for s in suite.iter("testsuite"))
     assert errors == len(doc["results"])

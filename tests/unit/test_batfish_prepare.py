@@ -100,9 +100,50 @@ def test_settings_from_environment() -> None:
     assert (settings.address, settings.network) == ("10.0.0.5:19996", "ci-net")
 
 
+def test_shared_service_settings_from_environment() -> None:
+    settings = BatfishSettings.from_env(
+        {
+            "BATFISH_HOST": "bf.ci",
+            "BATFISH_SSL": "yes",
+            "BATFISH_VERIFY_CERTS": "0",
+            "BATFISH_API_KEY": "s3cret",
+            "BATFISH_TIMEOUT": "12.5",
+            "BATFISH_QUESTION_TIMEOUT": "0",
+            "BATFISH_KEEP_SNAPSHOTS": "true",
+        }
+    )
+    assert (settings.ssl, settings.verify_certs, settings.api_key) == (True, False, "s3cret")
+    assert (settings.timeout, settings.question_timeout) == (12.5, None)
+    assert settings.keep_snapshots is True
+    assert "s3cret" not in repr(settings)
+    defaults = BatfishSettings.from_env({"BATFISH_HOST": "bf.ci"})
+    assert (defaults.ssl, defaults.verify_certs, defaults.api_key) == (False, True, None)
+    assert (defaults.timeout, defaults.question_timeout) == (30.0, 900.0)
+    assert defaults.keep_snapshots is False
+
+
+def test_command_line_settings_win_over_the_environment() -> None:
+    env = {"BATFISH_HOST": "env-host", "BATFISH_SSL": "1", "BATFISH_TIMEOUT": "5"}
+    settings = BatfishSettings.from_env(
+        env, {"host": "cli-host", "ssl": False, "timeout": 60.0, "port": None}
+    )
+    assert (settings.host, settings.ssl, settings.timeout, settings.port) == (
+        "cli-host",
+        False,
+        60.0,
+        DEFAULT_PORT,
+    )
+    with pytest.raises(InputError, match="--batfish-timeout='-1'"):
+        BatfishSettings.from_env(env, {"timeout": -1})
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
+        ({"BATFISH_HOST": "h", "BATFISH_SSL": "maybe"}, "BATFISH_SSL='maybe' is not a yes/no"),
+        ({"BATFISH_HOST": "h", "BATFISH_TIMEOUT": "soon"}, "BATFISH_TIMEOUT='soon'"),
+        ({"BATFISH_HOST": "h", "BATFISH_QUESTION_TIMEOUT": "-3"}, "BATFISH_QUESTION_TIMEOUT"),
+        ({"BATFISH_HOST": "h", "BATFISH_TIMEOUT": "nan"}, "BATFISH_TIMEOUT='nan'"),
         ({}, "BATFISH_HOST is not set"),
         ({"BATFISH_HOST": "  "}, "BATFISH_HOST is not set"),
         ({"BATFISH_HOST": "h", "BATFISH_PORT": "http"}, "BATFISH_PORT='http'"),

@@ -19,6 +19,7 @@ from netval.report import json_report
 from netval.state import Problem, State
 from netval.static.source import SnapshotHost
 from tests.conftest import ROOT, SNAPSHOTS
+from tests.junit_schema import assert_valid_junit
 from tests.verifytools import verify_catalog
 
 BGP = """
@@ -378,3 +379,40 @@ def test_a_live_runs_failed_session_is_found_by_the_snapshots_addresses() -> Non
     )
     mark_links(topo, [down], owner)
     assert [{link.a, link.b} for link in topo.links if link.marks] == [{"spine2", "leaf3"}]
+
+
+def test_verify_junit_validates_against_the_junit_schema(tmp_path: Path) -> None:
+    junit = tmp_path / "j.xml"
+    code, results, output = verify_catalog(
+        SNAPSHOTS / "candidate-bad",
+        (ROOT / "checks" / "pre-change.yaml").read_text(),
+        tmp_path,
+        "--base",
+        str(SNAPSHOTS / "base"),
+        "--junitxml",
+        str(junit),
+    )
+    assert code == 1, output
+    doc = assert_valid_junit(junit)
+    cases = list(doc.iter("testcase"))
+    assert len(cases) == len(results)
+    assert sum(len(c.findall("failure")) for c in cases) == sum(
+        r["status"] == "fail" for r in results
+    )
+    # what an item is and where it comes from stays in the report, as the case's output
+    first = next(c for c in cases if c.get("name") == results[0]["id"])
+    out = first.find("system-out")
+    assert out is not None and f"kind: {results[0]['kind']}\n" in (out.text or "")
+
+
+def test_the_junit_schema_refuses_properties_inside_a_testcase(tmp_path: Path) -> None:
+    # pytest's own output put <properties> there; the schema must catch that, or the
+    # validations above prove nothing
+    bad = tmp_path / "bad.xml"
+    bad.write_text(
+        '<testsuites><testsuite name="s" tests="1"><testcase name="t" time="0.1">'
+        '<properties><property name="kind" value="ecmp"/></properties>'
+        "</testcase></testsuite></testsuites>"
+    )
+    with pytest.raises(AssertionError, match="properties"):
+        assert_valid_junit(bad)

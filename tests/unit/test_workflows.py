@@ -12,6 +12,7 @@ from tests.conftest import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 TEMPLATES = [ROOT / ".github" / "workflows" / f"{n}.yml" for n in ("pre-change", "post-change")]
+BATFISH_JOB = ROOT / ".github" / "workflows" / "batfish-integration.yml"
 
 
 def test_workflows_follow_githubs_schema() -> None:
@@ -24,7 +25,7 @@ def test_workflows_follow_githubs_schema() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("template", [*TEMPLATES, BATFISH_JOB], ids=lambda p: p.stem)
 def test_templates_use_only_existing_options(template: object) -> None:
     text = template.read_text()  # type: ignore[attr-defined]
     # a command starts at `netval <command>` and runs on over continued lines
@@ -40,3 +41,15 @@ def test_templates_use_only_existing_options(template: object) -> None:
         ).stdout
         for option in re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", rest):
             assert option in helptext, f"{template}: netval {command} has no option {option}"
+
+
+def test_batfish_job_passes_every_batfish_setting() -> None:
+    import yaml
+
+    from netval.static.batfish_settings import ENV_VARS
+
+    job = yaml.safe_load(BATFISH_JOB.read_text())["jobs"]["batfish"]
+    assert job["services"]["batfish"]["image"].startswith("batfish/allinone")
+    assert set(ENV_VARS.values()) <= set(job["env"]), sorted(
+        set(ENV_VARS.values()) - set(job["env"])
+    )

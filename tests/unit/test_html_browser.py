@@ -116,6 +116,9 @@ def test_the_report_renders_and_filters_in_a_browser(browser, page) -> None:  # 
         By.CSS_SELECTOR, "#matrix td[data-device='(network)'][data-kind='differential']"
     ).click()
     assert _shown(browser) == ["differential"]
+    # its route changes are tables on screen, with leaf1's lost path through spine2
+    removed = browser.find_element(By.CSS_SELECTOR, "#items table.routes.removed")
+    assert removed.is_displayed() and "10.10.254.8" in removed.text
     # free text
     browser.find_element(By.ID, "device").send_keys("all devices")
     browser.execute_script("document.getElementById('kind').value=''")

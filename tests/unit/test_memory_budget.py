@@ -41,9 +41,8 @@ def _verify(snapshot: Path, tmp_path: Path, *extra: str) -> subprocess.Completed
 
 @pytest.mark.timeout(120)
 def test_a_fabric_over_the_budget_stops_with_its_size(tmp_path: Path) -> None:
-    # measured: verify of this 100-device fabric peaks at about 190 MB; at 100 MiB it stops
-    # while the engine converts the predicted state, and its peak stays within a few MB of
-    # the budget
+    # measured: verify of this 100-device fabric peaks at 188 MiB; at 100 MiB it stops while
+    # the engine converts the predicted state, and its peak stays within a few MiB of it
     fabric = tmp_path / "fabric"
     _generate(fabric, 100)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

@@ -86,3 +86,21 @@ def test_help_explains_the_budget() -> None:
     proc = subprocess.run([*CLI, "verify", "--help"], capture_output=True, text=True, cwd=ROOT)
     text = " ".join(proc.stdout.split())
     assert "--max-memory" in text and "/proc/meminfo" in text and "OOM" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("800M", 800 * 2**20), ("800MB", 800 * 2**20), ("1.5GiB", 3 * 2**29), ("4g", 4 * 2**30)],
+)
+def test_sizes_read_as_binary_units(text: str, size: int) -> None:
+    from netval.memory_budget import parse_size
+
+    assert parse_size(text) == size
+
+
+def test_off_means_no_budget(tmp_path: Path) -> None:
+    from netval.memory_budget import parse_size
+
+    assert parse_size("off") is None
+    proc = _verify(ROOT / "snapshots" / "base", tmp_path, "--max-memory", "off")
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -3,6 +3,10 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := frr openssh-server iputils-ping traceroute
+# the HTML report's browser test (tests/unit/test_html_browser.py): Debian's headless Chromium
+# and its WebDriver. Distributions without these two names (Ubuntu ships chromium as a snap)
+# skip them and that one test.
+BROWSER_PACKAGES := chromium chromium-driver
 # a fresh id per run: `make demo` never touches a lab someone else started
 DEMO_SUFFIX := $(shell echo $$(( $$$$ % 100000 )))
 LAB_ID ?= demo$(DEMO_SUFFIX)
@@ -14,6 +18,15 @@ system-deps:
 	  echo "installing $(APT_PACKAGES)"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(APT_PACKAGES) >/dev/null \
 	  || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(APT_PACKAGES) >/dev/null; }; \
+	fi
+	@if ! dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1; then \
+	  { apt-cache show chromium-driver >/dev/null 2>&1 || apt-get update -q >/dev/null; }; \
+	  if apt-cache show chromium-driver >/dev/null 2>&1; then \
+	    echo "installing $(BROWSER_PACKAGES)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(BROWSER_PACKAGES) >/dev/null; \
+	  else \
+	    echo "no $(BROWSER_PACKAGES) packages here: the browser test of the HTML report is skipped"; \
+	  fi; \
 	fi
 
 $(VENV)/.installed: pyproject.toml

@@ -973,6 +973,49 @@ def _close(holder: Any) -> None:
         )
 
 
+MaxMemoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--max-memory",
+        help="memory verify may use, e.g. 4G or 800M (default: 80% of the memory available "
+        "when it starts, from /proc/meminfo; off: no budget). Past it, verify stops with exit "
+        "2 and names the snapshot's size, before the kernel's OOM killer would end it",
+    ),
+]
+
+
+def _memory_message(snapshot: Path, base: Path | None, engine: str, budget: int) -> Any:
+    """The error the memory watcher prints, naming the sizes of what verify was loading."""
+    from netval.memory_budget import shown
+    from netval.snapshot import load_snapshot
+
+    def size(path: Path) -> str:
+        snap = load_snapshot(path)
+        total = sum(f.stat().st_size for f in (path / "configs").iterdir() if f.is_file())
+        return f"{_show(str(path))} ({len(snap.devices)} devices, {shown(total)} of configs)"
+
+    what = size(snapshot) + (f" and base {size(base)}" if base is not None else "")
+    builtin = engine == "builtin" or (engine == "auto" and not os.environ.get("BATFISH_HOST"))
+
+    def message(rss: int) -> str:
+        text = (
+            f"error: netval verify stopped: it used {shown(rss)}, over its memory budget of "
+            f"{shown(budget)} (--max-memory), on snapshot {what}"
+        )
+        if builtin:
+            text += (
+                ". The built-in engine computes the data plane of every device in this "
+                "process.\nfix: run the Batfish engine, which models a network in its own "
+                "service (BATFISH_HOST=... netval verify --engine batfish), or give verify "
+                "more memory with --max-memory if the machine has it"
+            )
+        else:
+            text += "\nfix: give verify more memory with --max-memory if the machine has it"
+        return text
+
+    return message
+
+
 @app.command(
     "verify",
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
@@ -1009,10 +1052,11 @@ def verify(
     batfish_timeout: BfTimeoutOpt = None,
     batfish_question_timeout: BfQuestionTimeoutOpt = None,
     keep_snapshots: KeepSnapshotsOpt = None,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Pre-change gate: check a candidate snapshot before it is deployed.
 
-    Parse status, undefined references, BGP compatibility, route-policy behaviour and reachability are asked of the engine; shared checks (bgp_sessions, ecmp, routes, vrrp) run on its predicted state. With a Batfish service, the run's snapshots get names of their own and are deleted when it ends. Exit 0 all passed, 1 a check failed or errored, 2 input error."""
+    Parse status, undefined references, BGP compatibility, route-policy behaviour and reachability are asked of the engine; shared checks (bgp_sessions, ecmp, routes, vrrp) run on its predicted state. With a Batfish service, the run's snapshots get names of their own and are deleted when it ends. Exit 0 all passed, 1 a check failed or errored, 2 input error or a snapshot too big for --max-memory."""
     batfish = _batfish_options(
         batfish_host,
         batfish_port,
@@ -1029,6 +1073,7 @@ def verify(
     try:
         with interrupts.held(deliver=False):
             try:
+                from netval import memory_budget
                 from netval.catalog import load_catalogs
                 from netval.live.inventory import parse_limit
                 from netval.runner import plan_catalog
@@ -1036,11 +1081,18 @@ def verify(
                 from netval.static.source import PredictedSource
 
                 _check_reports(junitxml, html, json_path, md, pytest_html)
+                budget = (
+                    memory_budget.parse_size(max_memory)
+                    if max_memory is not None
+                    else memory_budget.default_budget()
+                )
                 files = _default_catalogs(catalog, Path("checks/pre-change.yaml"))
                 cat = load_catalogs(files)
                 load_snapshot(snapshot)
                 if base is not None:
                     load_snapshot(base)
+                if budget is not None:
+                    memory_budget.watch(budget, _memory_message(snapshot, base, engine, budget))
                 if base is None and any(e.spec.kind == "differential" for e in cat.entries):
                     first = next(e for e in cat.entries if e.spec.kind == "differential")
                     raise NetvalError(

@@ -8,12 +8,13 @@ from typing import Any, ClassVar, Literal
 from pydantic import PrivateAttr
 
 from netval.catalog import CatalogEntry
+from netval.checks import route_changes
 from netval.checks.base import CheckSpec, missing_data
 from netval.errors import InputError
 from netval.live.inventory import select
 from netval.results import Outcome
 from netval.runner import Target
-from netval.state import BgpState, Domain, Problem, State, VrrpRole
+from netval.state import BgpState, Domain, NextHop, Problem, State, VrrpRole
 
 
 class _Baseline(CheckSpec):
@@ -114,27 +115,48 @@ class BaselineEcmp(_Baseline):
         if gap:
             return gap
 
-        def widths(st: State) -> dict[tuple[str, str], int]:
-            out: dict[tuple[str, str], int] = {}
+        def paths(st: State) -> dict[tuple[str, str], dict[str, str]]:
+            """(vrf, prefix) -> the widest selected route's active next hops (key -> text)."""
+            out: dict[tuple[str, str], dict[str, str]] = {}
             for r in st.nodes[target].routes or []:
                 if r.selected:
-                    n = len({nh.key() for nh in r.next_hops if nh.active})
+                    hops = {
+                        str(nh.key()): route_changes.state_hop_text(nh)
+                        for nh in r.next_hops
+                        if nh.active
+                    }
                     key = (r.vrf, r.prefix)
-                    out[key] = max(out.get(key, 0), n)
+                    if len(hops) > len(out.get(key, {})):
+                        out[key] = hops
             return out
 
-        before, now = widths(self._base), widths(state)
-        problems = [
-            f"{prefix} {old} -> {now.get((vrf, prefix), 0)} paths"
+        old_paths, new_paths = paths(self._base), paths(state)
+        before = {k: len(v) for k, v in old_paths.items()}
+        now = {k: len(v) for k, v in new_paths.items()}
+        reduced = [
+            (vrf, prefix)
             for (vrf, prefix), old in sorted(before.items())
             if old >= 2 and now.get((vrf, prefix), 0) < old
         ]
+        problems = [f"{p} {before[(v, p)]} -> {now.get((v, p), 0)} paths" for v, p in reduced]
         multi = {f"{p}": w for (_, p), w in before.items() if w >= 2}
         if problems:
+            changes = []
+            for vrf, prefix in reduced:
+                was, got = old_paths[(vrf, prefix)], new_paths.get((vrf, prefix), {})
+                for kind, side, other in (("removed", was, got), ("added", got, was)):
+                    changes += [
+                        route_changes.change(kind, target, prefix, text, vrf=vrf)  # type: ignore[arg-type]
+                        for key, text in side.items()
+                        if key not in other
+                    ]
             return Outcome.failed(
                 "ECMP reduced: " + "; ".join(problems),
                 expected=multi,
-                observed={p: now.get((v, p), 0) for (v, p) in before if before[(v, p)] >= 2},
+                observed={
+                    "paths": {p: now.get((v, p), 0) for (v, p) in before if before[(v, p)] >= 2},
+                    **route_changes.capped(changes),
+                },
             )
         return Outcome.passed(f"{len(multi)} ECMP prefix(es) kept their width", expected=multi)
 
@@ -157,11 +179,27 @@ class BaselineRoutes(_Baseline):
         lost = sorted(before - now)
         shown = [p if v == "default" else f"{v}:{p}" for v, p in lost]
         if lost:
+            gone = set(lost)
+            # the lost routes as the baseline had them: where they went
+            changes = [
+                route_changes.change(
+                    "removed",
+                    target,
+                    r.prefix,
+                    route_changes.state_hop_text(nh),
+                    vrf=r.vrf,
+                    protocol=r.protocol,
+                    metric=r.metric,
+                )
+                for r in self._base.nodes[target].routes or []
+                if r.selected and (r.vrf, r.prefix) in gone
+                for nh in r.next_hops or [NextHop()]
+            ]
             more = f" and {len(shown) - 10} more" if len(shown) > 10 else ""
             return Outcome.failed(
                 f"{len(lost)} prefix(es) of the baseline gone: {', '.join(shown[:10])}{more}",
                 expected={"prefixes": len(before)},
-                observed={"lost": shown},
+                observed={"lost": shown, **route_changes.capped(changes)},
             )
         return Outcome.passed(f"all {len(before)} baseline prefix(es) still present")
 

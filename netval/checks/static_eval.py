@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from netval.checks import route_changes
 from netval.results import Outcome
 from netval.static.engine import Headers, RouteInput, Row, cell_text
 
@@ -194,6 +195,42 @@ def trace_text(trace: Any) -> str:
     return "; ".join(texts) if texts or not trace else cell_text(trace)
 
 
+def trace_steps(trace: Any) -> list[str]:
+    """Batfish's route-policy trace (nested trace elements) as steps; a nested step is
+    indented by two spaces per level."""
+    steps: list[str] = []
+
+    def walk(nodes: Any, depth: int) -> None:
+        for node in nodes if isinstance(nodes, list) else []:
+            element = (node or {}).get("traceElement") or {}
+            text = "".join(str(f.get("text", "")) for f in element.get("fragments") or [])
+            if text:
+                steps.append("  " * depth + text)
+            walk(node.get("children"), depth + 1)
+
+    walk(trace, 0)
+    return steps
+
+
+def _policy_result(row: Row) -> dict[str, Any]:
+    """What a policy did to one route: the input's attributes, the action, the trace as
+    steps and the attributes it changed (Batfish's Difference)."""
+    inp = row.get("Input_Route") or {}
+    out: dict[str, Any] = {"route": str(inp.get("network"))}
+    if inp.get("asPath"):
+        out["as_path"] = _flat_as_path(inp.get("asPath"))
+    if inp.get("communities"):
+        out["communities"] = [str(c) for c in inp.get("communities") or []]
+    out["action"] = str(row.get("Action", "")).lower()
+    out["trace"] = trace_steps(row.get("Trace"))
+    diff = row.get("Difference") or {}
+    out["changes"] = [
+        {"field": str(d.get("fieldName")), "old": d.get("oldValue"), "new": d.get("newValue")}
+        for d in (diff.get("diffs") if isinstance(diff, dict) else None) or []
+    ]
+    return out
+
+
 def _flat_as_path(value: Any) -> list[int]:
     out: list[int] = []
     for item in value or []:
@@ -203,6 +240,13 @@ def _flat_as_path(value: Any) -> list[int]:
             out += [int(x) for x in item.get("asns", [])]
         else:
             out.append(int(item))
+    return out
+
+
+def _case_expected(case: PolicyCase) -> dict[str, Any]:
+    out: dict[str, Any] = {"route": case.route.prefix, "action": case.expect}
+    if case.output is not None:
+        out["output"] = case.output.model_dump(exclude_none=True)
     return out
 
 
@@ -244,7 +288,10 @@ def eval_route_policy(
             continue
         row = by_route[key]
         action = str(row.get("Action", "")).lower()
-        observed.append({"route": case.route.prefix, "action": action})
+        entry = {**_policy_result(row), "expect": case.expect}
+        if case.output is not None:
+            entry["expect_output"] = case.output.model_dump(exclude_none=True)
+        observed.append(entry)
         if action != case.expect:
             trace = trace_text(row.get("Trace"))[:300]
             problems.append(
@@ -286,7 +333,7 @@ def eval_route_policy(
     if problems:
         return Outcome.failed(
             "; ".join(problems),
-            expected=[{"route": c.route.prefix, "action": c.expect} for c in cases],
+            expected=[_case_expected(c) for c in cases],
             observed=observed,
         )
     return Outcome.passed(f"{len(cases)} route(s) as expected through {policy}", observed=observed)
@@ -320,7 +367,7 @@ def eval_route_policy_search(
             f"{policy} on {node} {forbid.upper()}S a route in {', '.join(prefixes)}: "
             f"counterexample {desc}",
             expected=f"no route in the space is {_PAST[forbid]}",
-            observed=[r.get("Input_Route") for r in answer.rows[:5]],
+            observed=[_policy_result(r) for r in answer.rows[:5]],
         )
     if not answer.complete:
         return Outcome.error(
@@ -398,6 +445,7 @@ def eval_differential(
 ) -> Outcome:
     rows = engine.differential_routes(base).rows
     added, removed = [], []
+    entries: list[dict[str, Any]] = []
     for r in rows:
         node = _node(r)
         if nodes is not None and node not in nodes:
@@ -406,11 +454,35 @@ def eval_differential(
         network = str(r.get("Network"))
         if "Only in Snapshot" in presence:
             added.append((node, network))
+            side, kind, allow = "Snapshot", "added", allow_added
         elif "Only in Reference" in presence:
             removed.append((node, network))
+            side, kind, allow = "Reference", "removed", allow_removed
+        else:
+            continue
+        entries.append(
+            route_changes.change(
+                kind,  # type: ignore[arg-type]
+                node,
+                network,
+                route_changes.hop_text(
+                    r.get(f"{side}_Next_Hop"),
+                    r.get(f"{side}_Next_Hop_IP"),
+                    r.get(f"{side}_Next_Hop_Interface"),
+                ),
+                vrf=cell_text(r.get("VRF")) or "default",
+                protocol=cell_text(r.get(f"{side}_Protocol")) or None,
+                metric=r.get(f"{side}_Metric"),
+                allowed=_in_allowed(network, allow),
+            )
+        )
     bad = [f"{n}: +{p}" for n, p in added if not _in_allowed(p, allow_added)]
     bad += [f"{n}: -{p}" for n, p in removed if not _in_allowed(p, allow_removed)]
-    observed = {"added": sorted({p for _, p in added}), "removed": sorted({p for _, p in removed})}
+    observed = {
+        "added": sorted({p for _, p in added}),
+        "removed": sorted({p for _, p in removed}),
+        **route_changes.capped(entries),
+    }
     if bad:
         return Outcome.failed(
             f"{len(bad)} route change(s) not allowed against the base: {_listed(sorted(bad))}",

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netval.report.escape import printable
+from netval.report.html_values import POLICY_KINDS, readable
 from netval.report.run import RunInfo, iso_time, run_info
 from netval.results import Result, Status
 
@@ -221,11 +222,18 @@ def pretty(value: Any) -> str:
 def _details(r: Result) -> str:
     if r.expected is None and r.observed is None:
         return ""
+    opened = " open" if r.status in (Status.FAIL, Status.ERROR) else ""
+    drawn = readable(r)
+    if drawn is not None:
+        summary, body = drawn
+        # policy rows carry their expectation, a differential its allowed lists
+        if r.expected is not None and r.kind not in POLICY_KINDS and r.kind != "differential":
+            body = f'<div class="value"><h4>expected</h4>{pretty(r.expected)}</div>{body}'
+        return f"<details{opened}><summary>{esc(summary)}</summary>{body}</details>"
     parts = []
     for title, value in (("expected", r.expected), ("observed", r.observed)):
         if value is not None:
             parts.append(f'<div class="value"><h4>{title}</h4>{pretty(value)}</div>')
-    opened = " open" if r.status in (Status.FAIL, Status.ERROR) else ""
     return (
         f"<details{opened}><summary>expected / observed</summary>"
         f'<div class="pair">{"".join(parts)}</div></details>'
@@ -419,10 +427,22 @@ tr.pass td.status{color:#2e7d32}tr.skip td.status{color:#f9a825}
 .time{text-align:right;white-space:nowrap}.id{font-family:monospace}
 pre{margin:0;max-height:24em;overflow:auto;background:#fafafa;padding:4px;font-size:12px;
 white-space:pre-wrap;overflow-wrap:anywhere}
-#items{width:100%}td.message{overflow-wrap:anywhere;width:55%}
+#items{width:100%}#items td.message{overflow-wrap:anywhere}
+#items>tbody>tr>td:not(.message){width:1%;min-width:5em;overflow-wrap:anywhere}
 .pair{display:flex;gap:12px;flex-wrap:wrap}.value{flex:1;min-width:20em}.value h4{margin:4px 0}
 .changes{display:flex;gap:16px}.changes ul{margin:0;padding-left:1em;font-family:monospace}
 .added li{color:#2e7d32}.removed li{color:#c62828}
+table.routes,table.policy{font-size:12px;margin:2px 0 6px;background:#fff}
+table.routes td,table.routes th,table.policy td,table.policy th{padding:1px 6px}
+table.routes td{font-family:monospace;white-space:nowrap}
+table.routes td,table.policy td{overflow-wrap:normal}
+table.routes.added td.prefix{color:#2e7d32}table.routes.removed td.prefix{color:#c62828}
+tr.notallowed td{font-weight:600;background:#ffebee}
+table.policy tr.wrong td{background:#ffcdd2}
+.changes.stacked{flex-direction:column;gap:4px}
+ol.steps{margin:0;padding-left:1.6em;font-family:monospace}
+ol.steps li.outcome{font-weight:600;list-style:none}ol.steps li.permit{color:#2e7d32}
+ol.steps li.deny{color:#c62828}
 #filters{margin:6px 0}#filters label{margin-right:8px;padding:2px 6px;border-radius:4px}
 #topology .link{stroke:#999;stroke-width:2}#topology .link.session{stroke:#c62828;stroke-width:4}
 #topology .link.down{stroke-dasharray:6 4;stroke:#8e24aa;stroke-width:3}

@@ -205,9 +205,19 @@ def test_route_policy_cases_sharing_a_prefix_are_judged_separately(tmp_path: Pat
     [result] = json.loads(report.read_text())["results"]
     # only the second case is wrong: without the blackhole community the route is permitted
     assert result["message"].count("is permitted by from_isp") == 1
-    assert result["observed"] == [
-        {"route": "198.51.100.0/24", "action": "deny"},
-        {"route": "198.51.100.0/24", "action": "permit"},
+    # each case with its own input and trace: deny 30 is the blackhole community, permit 40
+    # the accepted space with local-pref 150 (snapshots/README.md)
+    assert [
+        (o["route"], o.get("communities"), o["action"], o["expect"], o["trace"])
+        for o in result["observed"]
+    ] == [
+        ("198.51.100.0/24", ["64500:666"], "deny", "deny",
+         ["Matched route-map from_isp clause 30 (deny)"]),
+        ("198.51.100.0/24", None, "permit", "deny",
+         ["Matched route-map from_isp clause 40 (permit)"]),
+    ]  # fmt: skip
+    assert result["observed"][1]["changes"] == [
+        {"field": "localPreference", "old": "100", "new": "150"}
     ]
 
 

@@ -304,14 +304,15 @@ def test_the_html_report_shows_the_run_the_matrix_and_the_failed_session(tmp_pat
     assert (
         passed.findtext("td[@class='time']") == f"{by_id['bgp_sessions[spine1]']['duration']:.3f} s"
     )
-    # expected and observed are indented JSON; route changes are added and removed lists
+    # expected and observed are indented JSON; route changes are added and removed tables
+    # (tests/unit/test_route_change_views.py reads them row by row)
     failed = rows["fail bgp_sessions[leaf3]"]
     observed = failed.xpath(".//div[@class='value'][h4='observed']/pre")[0].text_content()
     assert json.loads(observed)["10.10.254.12"]["state"] == "idle" and "\n  " in observed
     diff = rows["fail differential"]
     added = [
-        li.text_content()
-        for li in diff.xpath(".//div[@class='value'][h4='observed']//div[@class='added']//li")
+        td.text_content()
+        for td in diff.xpath(".//table[contains(@class, 'added')]//td[@class='prefix']")
     ]
     assert "+ 10.10.4.0/24" in added
     # the matrix: leaf3's sessions failed, spine1's passed

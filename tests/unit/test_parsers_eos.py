@@ -8,8 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netval.live.parsers.eos import EosParser
-from netval.state import BgpState, Domain, NextHop, Route
+from netval.checks.bgp import BgpSessions
+from netval.live.parsers.base import ParseError
+from netval.live.parsers.eos import CMD_BGP6, EosParser
+from netval.results import Status
+from netval.state import BgpPeer, BgpState, Domain, NextHop, NodeState, Route, State
 from tests.unit.parser_helpers import (
     GARBAGE,
     assert_parse_error_mentions_command,
@@ -31,6 +34,15 @@ ROUTES_EVPN = fixture(
     "arista_eos/show_ip_route_vrf_all/lab_validation_eos_evpn_l3_design_guide_DC1-LEAF2A.json"
 )
 INTERFACES = fixture("arista_eos/show_interfaces/lab_validation_eos_ceos_ebgp_r1.json")
+BGP6 = fixture("arista_eos/show_ipv6_bgp_summary_vrf_all/napalm_normal.json")
+BGP6_UNNUMBERED = fixture(
+    "arista_eos/show_ipv6_bgp_summary_vrf_all/napalm_issue1759_unnumbered_asdot.json"
+)
+BGP6_ACTIVE = fixture("arista_eos/show_ipv6_bgp_summary_vrf_all/napalm_issue1168_active.json")
+BGP6_NO_PEERS = fixture(
+    "arista_eos/show_ipv6_bgp_summary_vrf_all/napalm_issue1356_vrfs_without_peers.json"
+)
+BGP6_ALL = [BGP6, BGP6_UNNUMBERED, BGP6_ACTIVE, BGP6_NO_PEERS]
 DOMAINS = ["bgp", "routes", "vrrp", "interfaces"]
 REAL = {"bgp": [BGP, BGP_UNNUMBERED], "routes": [ROUTES, ROUTES_EVPN], "interfaces": [INTERFACES]}
 
@@ -170,3 +182,111 @@ def test_random_text_only_raises_parse_error(domain: Domain, text: str) -> None:
 def test_damaged_captures_only_raise_parse_error(data: st.DataObject, domain: Domain) -> None:
     source = data.draw(st.sampled_from(REAL[domain]))
     parse_or_parse_error(PARSER, domain, data.draw(damaged_json(source)))
+
+
+def _peers6(text: str) -> list[BgpPeer]:
+    return [p for p in PARSER.parse_command("bgp", CMD_BGP6, text) if isinstance(p, BgpPeer)]
+
+
+def _combined(*parts: list[BgpPeer]) -> list[BgpPeer]:
+    merged = PARSER.merge("bgp", [peer for part in parts for peer in part])
+    return [p for p in merged if isinstance(p, BgpPeer)]
+
+
+def test_ipv6_sessions_come_from_the_ipv6_summary() -> None:
+    assert PARSER.extra_commands["bgp"] == (CMD_BGP6,)
+    raw = json.loads(BGP6)["vrfs"]["default"]
+    peers = {p.peer: p for p in _peers6(BGP6)}
+    assert set(peers) == set(raw["peers"])
+    for address, info in raw["peers"].items():
+        peer = peers[address]
+        assert (peer.vrf, peer.local_as, peer.remote_as) == (
+            "default",
+            int(raw["asn"]),
+            int(info["asn"]),
+        )
+        assert peer.state is BgpState.ESTABLISHED
+        assert peer.prefixes_received == info["prefixReceived"]
+        assert peer.uptime_seconds == pytest.approx(NOW - info["upDownTime"])
+
+
+def test_ipv6_summary_of_an_older_release_with_string_times() -> None:
+    raw = json.loads(BGP6_ACTIVE)["vrfs"]["default"]["peers"]
+    peers = {p.peer: p for p in _peers6(BGP6_ACTIVE)}
+    up, down = peers["2001:7f8::f10:0:2"], peers["2001:7f8::f10:0:3"]
+    assert (up.state, up.remote_as) == (BgpState.ESTABLISHED, raw["2001:7f8::f10:0:2"]["asn"])
+    assert up.uptime_seconds == pytest.approx(NOW - float(raw["2001:7f8::f10:0:2"]["upDownTime"]))
+    assert down.state is BgpState.ACTIVE and down.uptime_seconds is None
+
+
+def test_ipv6_summary_of_vrfs_without_peers_is_empty() -> None:
+    assert _peers6(BGP6_NO_PEERS) == []
+
+
+def test_both_families_make_one_list_of_sessions() -> None:
+    peers = _combined(
+        [p for p in PARSER.parse("bgp", BGP) if isinstance(p, BgpPeer)], _peers6(BGP6)
+    )
+    expected = set(json.loads(BGP)["vrfs"]["default"]["peers"])
+    expected |= set(json.loads(BGP6)["vrfs"]["default"]["peers"])
+    assert sorted(p.peer for p in peers) == sorted(expected)
+
+
+def test_a_session_carrying_both_families_is_one_session() -> None:
+    # RFC 5549 sessions over link-local addresses carry IPv4 and IPv6 unicast: EOS lists
+    # each in both summaries; it is one session that received the sum
+    v4_raw = json.loads(BGP_UNNUMBERED)["vrfs"]["default"]["peers"]
+    v6_raw = json.loads(BGP6_UNNUMBERED)["vrfs"]["default"]["peers"]
+    assert set(v4_raw) == set(v6_raw)
+    v4 = [p for p in PARSER.parse("bgp", BGP_UNNUMBERED) if isinstance(p, BgpPeer)]
+    peers = {p.peer: p for p in _combined(v4, _peers6(BGP6_UNNUMBERED))}
+    assert len(peers) == len(v4_raw)
+    for address in v4_raw:
+        total = v4_raw[address]["prefixReceived"] + v6_raw[address]["prefixReceived"]
+        assert peers[address].prefixes_received == total
+        assert peers[address].state is BgpState.ESTABLISHED
+
+
+def test_bgp_sessions_check_on_an_ipv6_peer() -> None:
+    peers = _combined(
+        [p for p in PARSER.parse("bgp", BGP) if isinstance(p, BgpPeer)], _peers6(BGP6)
+    )
+    state = State(source="observed", nodes={"r1": NodeState(name="r1", bgp_peers=peers)})
+    # a catalog may spell the address in capitals; 2001:fb8:100::2 sent 3 prefixes
+    check = BgpSessions.model_validate(
+        {
+            "kind": "bgp_sessions",
+            "peers": ["2001:FB8:100::2"],
+            "remote_as": {"2001:FB8:100::2": 65002},
+            "expect": {"min_prefixes_received": 3},
+        }
+    )
+    assert check.evaluate(state, "r1", ["r1"]).status is Status.PASS
+    more = check.model_copy(
+        update={"expect": check.expect.model_copy(update={"min_prefixes_received": 4})}
+    )
+    outcome = more.evaluate(state, "r1", ["r1"])
+    assert outcome.status is Status.FAIL
+    assert "2001:fb8:100::2 (AS 65002) sent 3 prefixes, expected at least 4" in outcome.message
+
+
+@pytest.mark.parametrize("garbage", GARBAGE)
+def test_ipv6_summary_garbage_raises_parse_error_naming_it(garbage: str) -> None:
+    with pytest.raises(ParseError, match=r"show ipv6 bgp summary vrf all \| json"):
+        PARSER.parse_command("bgp", CMD_BGP6, garbage)
+
+
+def test_a_command_the_platform_does_not_ask_is_refused() -> None:
+    with pytest.raises(ParseError, match="does not ask"):
+        PARSER.parse_command("routes", CMD_BGP6, BGP6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_damaged_ipv6_summaries_only_raise_parse_error(data: st.DataObject) -> None:
+    source = data.draw(st.sampled_from(BGP6_ALL))
+    try:
+        result = PARSER.parse_command("bgp", CMD_BGP6, data.draw(damaged_json(source)))
+    except ParseError:
+        return
+    assert isinstance(result, list)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar, Literal
 
+from netval.live.parsers.base import ParsedItems, ParseError
 from netval.live.parsers.common import (
     DomainParser,
     as_list,
     bad_output,
     bgp_state,
+    guard,
     load_json,
+    merge_sessions,
     need_dict,
     parse_asn,
     to_int,
@@ -28,6 +32,8 @@ from netval.state import (
     VrrpRole,
 )
 
+CMD_BGP6 = "show ipv6 bgp summary vrf all | json"
+
 
 class EosParser(DomainParser):
     platform = "arista_eos"
@@ -37,14 +43,31 @@ class EosParser(DomainParser):
         "vrrp": "show vrrp | json",
         "interfaces": "show interfaces | json",
     }
+    # `show ip bgp summary` lists the sessions with IPv4 unicast active; those that carry
+    # IPv6 unicast are in the IPv6 summary, in the same JSON shape
+    extra_commands: ClassVar[dict[Domain, tuple[str, ...]]] = {"bgp": (CMD_BGP6,)}
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         # EOS reports when a session last changed state (epoch seconds), not for how
         # long; the clock turns that into an uptime and is injectable for tests.
         self._clock = clock
 
-    def _bgp(self, output: str) -> list[BgpPeer]:
-        cmd = self.commands["bgp"]
+    def parse_command(self, domain: Domain, command: str, output: str) -> ParsedItems:
+        """Parse the answer of ``command`` (the domain's own, or one of its extra ones)."""
+        if command == self.commands.get(domain):
+            return self.parse(domain, output)
+        if command not in self.extra_commands.get(domain, ()):
+            raise ParseError(f"{self.platform} does not ask `{command}` for {domain}")
+        return guard(command, output, lambda: self._bgp(output, command))
+
+    def merge(self, domain: Domain, items: ParsedItems) -> ParsedItems:
+        if domain == "bgp":
+            # an unnumbered (IPv6 link-local) session that carries both families is in both
+            return merge_sessions(item for item in items if isinstance(item, BgpPeer))
+        return items
+
+    def _bgp(self, output: str, cmd: str | None = None) -> list[BgpPeer]:
+        cmd = cmd or self.commands["bgp"]
         data = need_dict(cmd, output, load_json(cmd, output), "the answer")
         vrfs = need_dict(cmd, output, data.get("vrfs"), "'vrfs'")
         peers: list[BgpPeer] = []
@@ -64,9 +87,9 @@ class EosParser(DomainParser):
         if state is BgpState.IDLE and str(peer.get("peerStateIdleReason", "")).lower() == "admin":
             state = BgpState.ADMIN_DOWN
         uptime = None
-        changed = peer.get("upDownTime")
-        if state is BgpState.ESTABLISHED and isinstance(changed, int | float):
-            uptime = max(0.0, self._clock() - float(changed))
+        changed = _epoch(peer.get("upDownTime"))
+        if state is BgpState.ESTABLISHED and changed is not None:
+            uptime = max(0.0, self._clock() - changed)
         return BgpPeer(
             peer=address,
             vrf=vrf,
@@ -141,6 +164,17 @@ class EosParser(DomainParser):
 
 
 _BGP_KINDS: dict[str, Literal["ebgp", "ibgp"]] = {"ebgp": "ebgp", "ibgp": "ibgp"}
+
+
+def _epoch(value: Any) -> float | None:
+    """Epoch seconds; older EOS releases print them as a string ("1452681618.167685")."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value) if isinstance(value, int | float) else float(str(value))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _route(cmd: str, output: str, vrf: str, prefix: str, entry: Any) -> Route:

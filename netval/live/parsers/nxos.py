@@ -15,6 +15,7 @@ from netval.live.parsers.common import (
     bad_output,
     bgp_state,
     load_json,
+    merge_sessions,
     need_dict,
     parse_asn,
     parse_uptime,
@@ -46,22 +47,19 @@ class NxosParser(DomainParser):
         cmd = self.commands["bgp"]
         data = need_dict(cmd, output, load_json(cmd, output), "the answer")
         need_dict(cmd, output, data.get("TABLE_vrf"), "'TABLE_vrf'")
-        # One peer appears once per address family; merge them into one session and
-        # add up what it received across families.
-        peers: dict[tuple[str, str], BgpPeer] = {}
+        # One peer appears once per address family (IPv4, IPv6, EVPN...); merge them into
+        # one session and add up what it received across families.
+        peers: list[BgpPeer] = []
         for vrf in _rows(data, "vrf"):
             vrf_name = str(vrf.get("vrf-name-out") or "default")
             local_as = parse_asn(vrf.get("vrf-local-as"))
             for af in _rows(vrf, "af"):
                 for saf in _rows(af, "saf"):
-                    for row in _rows(saf, "neighbor"):
-                        peer = _peer(cmd, output, vrf_name, local_as, row)
-                        key = (vrf_name, peer.peer)
-                        if key in peers:
-                            peers[key] = _merge(peers[key], peer)
-                        else:
-                            peers[key] = peer
-        return list(peers.values())
+                    peers.extend(
+                        _peer(cmd, output, vrf_name, local_as, row)
+                        for row in _rows(saf, "neighbor")
+                    )
+        return merge_sessions(peers)
 
     def _routes(self, output: str) -> list[Route]:
         cmd = self.commands["routes"]
@@ -97,16 +95,6 @@ def _peer(cmd: str, output: str, vrf: str, local_as: int | None, row: dict[str, 
         prefixes_received=to_int(row.get("prefixreceived")),
         uptime_seconds=parse_uptime(row.get("time")),
     )
-
-
-def _merge(first: BgpPeer, other: BgpPeer) -> BgpPeer:
-    if first.prefixes_received is None or other.prefixes_received is None:
-        total = (
-            first.prefixes_received if other.prefixes_received is None else other.prefixes_received
-        )
-    else:
-        total = first.prefixes_received + other.prefixes_received
-    return first.model_copy(update={"prefixes_received": total})
 
 
 def _prefix_routes(cmd: str, output: str, vrf: str, row: dict[str, Any]) -> list[Route]:

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netval.checks.bgp import BgpSessions
+from netval.checks.bgp_route import BgpRoute as BgpRouteCheck
 from netval.live.parsers.base import ParseError
 from netval.live.parsers.eos import CMD_BGP6, EosParser
 from netval.results import Status
-from netval.state import BgpPeer, BgpState, Domain, NextHop, NodeState, Route, State
+from netval.state import (
+    BgpPeer,
+    BgpRoute,
+    BgpState,
+    Domain,
+    NextHop,
+    NodeState,
+    Route,
+    State,
+)
 from tests.unit.parser_helpers import (
     GARBAGE,
     assert_parse_error_mentions_command,
@@ -43,8 +54,18 @@ BGP6_NO_PEERS = fixture(
     "arista_eos/show_ipv6_bgp_summary_vrf_all/napalm_issue1356_vrfs_without_peers.json"
 )
 BGP6_ALL = [BGP6, BGP6_UNNUMBERED, BGP6_ACTIVE, BGP6_NO_PEERS]
-DOMAINS = ["bgp", "routes", "vrrp", "interfaces"]
-REAL = {"bgp": [BGP, BGP_UNNUMBERED], "routes": [ROUTES, ROUTES_EVPN], "interfaces": [INTERFACES]}
+BGP_DETAIL_ECMP = fixture("arista_eos/show_ip_bgp_detail_vrf_all/napalm_iss736_confed_ecmp.json")
+BGP_DETAIL_PEER = fixture("arista_eos/show_ip_bgp_detail_vrf_all/napalm_iss1069_peer_entry.json")
+BGP_NOT_DETAIL = fixture(
+    "arista_eos/show_ip_bgp_vrf_all/lab_validation_eos_bgp_aggregate_EOS-1.json"
+)
+DOMAINS = ["bgp", "routes", "vrrp", "interfaces", "bgp_routes"]
+REAL = {
+    "bgp": [BGP, BGP_UNNUMBERED],
+    "routes": [ROUTES, ROUTES_EVPN],
+    "interfaces": [INTERFACES],
+    "bgp_routes": [BGP_DETAIL_ECMP, BGP_DETAIL_PEER],
+}
 
 
 def test_commands() -> None:
@@ -153,7 +174,7 @@ def test_garbage_raises_parse_error(domain: Domain, garbage: str) -> None:
     assert_parse_error_mentions_command(PARSER, domain, garbage)
 
 
-@pytest.mark.parametrize("domain", ["bgp", "routes", "interfaces"])
+@pytest.mark.parametrize("domain", ["bgp", "routes", "interfaces", "bgp_routes"])
 def test_truncated_json_raises(domain: Domain) -> None:
     text = REAL[domain][0]
     exc = assert_parse_error_mentions_command(PARSER, domain, text[: len(text) // 2])
@@ -178,7 +199,7 @@ def test_random_text_only_raises_parse_error(domain: Domain, text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(data=st.data(), domain=st.sampled_from(["bgp", "routes", "interfaces"]))
+@given(data=st.data(), domain=st.sampled_from(["bgp", "routes", "interfaces", "bgp_routes"]))
 def test_damaged_captures_only_raise_parse_error(data: st.DataObject, domain: Domain) -> None:
     source = data.draw(st.sampled_from(REAL[domain]))
     parse_or_parse_error(PARSER, domain, data.draw(damaged_json(source)))
@@ -290,3 +311,71 @@ def test_damaged_ipv6_summaries_only_raise_parse_error(data: st.DataObject) -> N
     except ParseError:
         return
     assert isinstance(result, list)
+
+
+def _paths(text: str) -> list[BgpRoute]:
+    return [p for p in PARSER.parse("bgp_routes", text) if isinstance(p, BgpRoute)]
+
+
+def _raw_paths(text: str) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (vrf, prefix, path)
+        for vrf, table in json.loads(text)["vrfs"].items()
+        for prefix, entry in table["bgpRouteEntries"].items()
+        for path in entry["bgpRoutePaths"]
+    ]
+
+
+@pytest.mark.parametrize("text", [BGP_DETAIL_ECMP, BGP_DETAIL_PEER])
+def test_bgp_paths_carry_the_attributes_of_the_capture(text: str) -> None:
+    raw = _raw_paths(text)
+    paths = _paths(text)
+    assert len(paths) == len(raw)
+    for path, (vrf, prefix, want) in zip(paths, raw, strict=True):
+        detail = want["routeDetail"]
+        peer = (want.get("peerEntry") or detail["peerEntry"])["peerAddr"]
+        assert (path.vrf, path.prefix, path.peer) == (vrf, prefix, peer)
+        assert path.next_hop == want["nextHop"]
+        assert (path.best, path.valid) == (want["routeType"]["active"], want["routeType"]["valid"])
+        assert (path.med, path.local_pref) == (want["med"], want["localPreference"])
+        assert path.origin == detail["origin"].lower()
+        assert path.communities == detail["communityList"]
+        assert path.extended_communities == detail["extCommunityList"]
+        assert path.large_communities == detail.get("largeCommunityList", [])
+        # "(20901 21149)": a confederation sequence; each AS of it is on the path
+        assert path.as_path == [int(a) for a in want["asPathEntry"]["asPath"].strip("()").split()]
+
+
+def test_ecmp_paths_are_multipath_and_one_is_best() -> None:
+    paths = {p.peer: p for p in _paths(BGP_DETAIL_ECMP)}
+    assert set(paths) == {"1.0.4.221", "1.0.4.223"}
+    assert paths["1.0.4.221"].best and not paths["1.0.4.223"].best
+    assert paths["1.0.4.221"].multipath and paths["1.0.4.223"].multipath
+    assert not _paths(BGP_DETAIL_PEER)[0].multipath
+
+
+def test_bgp_route_check_on_eos_paths() -> None:
+    state = State(
+        source="observed",
+        nodes={"r1": NodeState(name="r1", bgp_routes=_paths(BGP_DETAIL_ECMP))},
+    )
+
+    def judge(**keys: Any) -> Any:
+        spec = BgpRouteCheck.model_validate({"kind": "bgp_route", "prefix": "1.0.4.0/24", **keys})
+        return spec.evaluate(state, "r1", ["r1"])
+
+    best = judge(as_path=[20901, 21149], local_pref=100, med=175, origin="igp")
+    assert best.status is Status.PASS
+    other = judge(peer="1.0.4.223", best=True)
+    assert other.status is Status.FAIL and "is not the best path" in other.message
+    tagged = judge(communities=["65000:1"])
+    assert tagged.status is Status.FAIL and "lacks communit(ies) 65000:1 (has: none)" in (
+        tagged.message
+    )
+
+
+def test_the_table_without_detail_is_refused() -> None:
+    # `show ip bgp vrf all` leaves the communities out: reading it as having none would
+    # pass a `no_communities` check on data that was never shown
+    with pytest.raises(ParseError, match="routeDetail"):
+        PARSER.parse("bgp_routes", BGP_NOT_DETAIL)

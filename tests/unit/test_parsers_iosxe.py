@@ -50,8 +50,9 @@ def by_key(items: Sequence[Any], attr: str) -> dict[str, Any]:
     return {getattr(item, attr): item for item in items}
 
 
-def test_commands_cover_all_four_domains() -> None:
-    assert set(PARSER.commands) == {"bgp", "routes", "vrrp", "interfaces"}
+def test_commands_cover_its_domains() -> None:
+    # bfd: tests/unit/test_bfd_platforms.py
+    assert set(PARSER.commands) == {"bgp", "routes", "vrrp", "interfaces", "bfd"}
     assert PARSER.platform == "cisco_iosxe"
 
 

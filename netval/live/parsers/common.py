@@ -233,6 +233,25 @@ def merge_sessions(peers: Iterable[BgpPeer]) -> list[BgpPeer]:
     return list(merged.values())
 
 
+# RFC 5880's diagnostic codes, in the words FRR's bfdd prints them
+BFD_DIAGNOSTICS = {
+    1: "control detection time expired",
+    2: "echo function failed",
+    3: "neighbor signaled session down",
+    4: "forwarding plane reset",
+    5: "path down",
+    6: "concatenated path down",
+    7: "administratively down",
+    8: "reverse concatenated path down",
+}
+
+
+def bfd_status(raw: str) -> str:
+    """up, down, init, or shutdown (administratively down), as BfdPeer spells them."""
+    key = raw.strip().lower().replace(" ", "").replace("_", "")
+    return "shutdown" if key in ("admindown", "admin", "adminshut") else key
+
+
 def bgp_state(raw: str | None) -> BgpState:
     """BgpState.normalize, plus the admin-shutdown spellings it does not know."""
     key = (raw or "").strip().lower()

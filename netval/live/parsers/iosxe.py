@@ -14,8 +14,10 @@ from typing import Any, ClassVar
 
 from netval.live.parsers.base import ParsedItems, ParseError
 from netval.live.parsers.common import (
+    BFD_DIAGNOSTICS,
     TextFsmParser,
     bad_output,
+    bfd_status,
     bgp_state,
     check_output,
     guard,
@@ -27,6 +29,7 @@ from netval.live.parsers.common import (
     to_int,
 )
 from netval.state import (
+    BfdPeer,
     BgpPeer,
     BgpState,
     Domain,
@@ -136,6 +139,7 @@ class IosxeParser(TextFsmParser):
         "routes": "show ip route",
         "vrrp": "show vrrp brief",
         "interfaces": "show interfaces",
+        "bfd": "show bfd neighbors details",
     }
     # the IPv6 routing table is its own command; ntc-templates has no template that reads
     # IPv6 neighbors in a BGP summary, so BGP stays with the IPv4 one
@@ -194,6 +198,9 @@ class IosxeParser(TextFsmParser):
             )
         return groups
 
+    def _bfd(self, output: str) -> list[BfdPeer]:
+        return _bfd(self.commands["bfd"], output)
+
     def _interfaces(self, output: str) -> list[Interface]:
         cmd = self.commands["interfaces"]
         check_output(cmd, output)
@@ -215,6 +222,35 @@ class IosxeParser(TextFsmParser):
                 )
             )
         return result
+
+
+def _bfd(cmd: str, output: str) -> list[BfdPeer]:
+    """IPv4 and IPv6 sessions. The answer does not name a session's VRF: every session
+    is filed under the default VRF."""
+    check_output(cmd, output)
+    require(cmd, output, r"^\s*(?:\S+\s+)?NeighAddr\s", "'NeighAddr' table header")
+    sessions = []
+    for row in run_template("cisco_ios_show_bfd_neighbors_details", cmd, output):
+        diagnostic = to_int(row["diagnostic_bit"])
+        sessions.append(
+            BfdPeer(
+                peer=ip_spelling(row["neighbor_addr"]),
+                local=ip_spelling(row["our_addr"]) if row["our_addr"] else None,
+                interface=full_interface_name(row["interface"]) if row["interface"] else None,
+                status=bfd_status(row["state"]),
+                diagnostic=BFD_DIAGNOSTICS.get(diagnostic or 0),
+                detect_multiplier=to_int(row["multiplier"]),
+                # IOS prints the intervals in microseconds
+                receive_interval_ms=_ms(row["min_rx_interval"]),
+                transmit_interval_ms=_ms(row["min_tx_interval"]),
+            )
+        )
+    return sessions
+
+
+def _ms(microseconds: str) -> int | None:
+    value = to_int(microseconds)
+    return None if value is None else value // 1000
 
 
 def _routes6(cmd: str, output: str) -> list[Route]:

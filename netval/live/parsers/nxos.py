@@ -7,22 +7,27 @@ json`` capture was found to build and test a parser on (see tests/data/parsers/S
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from netval.live.parsers.common import (
     DomainParser,
     as_list,
     bad_output,
+    bfd_status,
     bgp_state,
+    check_output,
     load_json,
     merge_sessions,
     need_dict,
     parse_asn,
     parse_uptime,
+    require,
+    run_template,
     to_int,
 )
 from netval.protocols import normalize_protocol
-from netval.state import BgpPeer, Domain, Interface, NextHop, Route
+from netval.state import BfdPeer, BgpPeer, Domain, Interface, NextHop, Route
 
 
 def _rows(node: Any, table: str) -> list[dict[str, Any]]:
@@ -41,6 +46,9 @@ class NxosParser(DomainParser):
         "bgp": "show bgp all summary vrf all | json",
         "routes": "show ip route vrf all | json",
         "interfaces": "show interface | json",
+        # no public capture of `show bfd neighbors | json` was found; the text form has an
+        # ntc-templates template and test capture
+        "bfd": "show bfd neighbors",
     }
 
     def _bgp(self, output: str) -> list[BgpPeer]:
@@ -81,6 +89,40 @@ class NxosParser(DomainParser):
             # Every NX-OS box has interfaces (mgmt0 at least): none means bad output.
             raise bad_output(cmd, output, "no TABLE_interface rows")
         return [_interface(cmd, output, row) for row in rows]
+
+    def _bfd(self, output: str) -> list[BfdPeer]:
+        cmd = self.commands["bfd"]
+        text = output.replace("\r\n", "\n").replace("\r", "\n")
+        check_output(cmd, text)
+        require(cmd, text, r"^OurAddr\s+NeighAddr\s", "'OurAddr NeighAddr' table header")
+        # the template reads IPv4 sessions only and rejects any other line: an IPv6
+        # session is an error here, never a session left out
+        sessions = []
+        for row in run_template("cisco_nxos_show_bfd_neighbors", cmd, text):
+            multiplier = re.search(r"\((\d+)\)", row["holddown"])
+            sessions.append(
+                BfdPeer(
+                    peer=row["neighbor_address"],
+                    vrf=row["vrf"] or "default",
+                    local=row["our_address"] or None,
+                    interface=_long_name(row["interface"]),
+                    multihop=row["type"].upper() == "MH",
+                    status=bfd_status(row["state"]),
+                    detect_multiplier=int(multiplier.group(1)) if multiplier else None,
+                )
+            )
+        return sessions
+
+
+# `show bfd neighbors` abbreviates the names every other command prints in full
+_SHORT_NAMES = {"Eth": "Ethernet", "Po": "port-channel", "Lo": "loopback"}
+
+
+def _long_name(name: str) -> str | None:
+    match = re.fullmatch(r"([A-Za-z]+)(\d.*)", name)
+    if match and match.group(1) in _SHORT_NAMES:
+        return _SHORT_NAMES[match.group(1)] + match.group(2)
+    return name or None
 
 
 def _peer(cmd: str, output: str, vrf: str, local_as: int | None, row: dict[str, Any]) -> BgpPeer:

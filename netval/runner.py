@@ -54,7 +54,7 @@ class Target:
         return self.entry.spec
 
     def needs(self) -> dict[str, set[Domain]]:
-        return {d: set(self.spec.domains) for d in self.devices}
+        return {d: set(self.spec.needed_domains()) for d in self.devices}
 
 
 @dataclass
@@ -376,7 +376,7 @@ class Runner:
             node = self.state.nodes.get(device)
             if node is None:
                 continue
-            for key in ("device", *target.spec.domains):
+            for key in ("device", *target.spec.needed_domains()):
                 problem = node.problems.get(key)
                 if problem is not None and not problem.retryable:
                     return True

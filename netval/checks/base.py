@@ -53,6 +53,10 @@ class CheckSpec(BaseModel):
     def label(self) -> str:
         return self.name or self.kind
 
+    def needed_domains(self) -> tuple[Domain, ...]:
+        """The domains this check, as written, reads (some keys turn a domain off)."""
+        return self.domains
+
     def group_target(self) -> str:
         """The item id suffix of a group or network check."""
         return self.kind
@@ -90,9 +94,9 @@ def evaluate(spec: CheckSpec, state: State, target: str, devices: list[str]) -> 
     """Run a check with the rule that missing data is an error, never a pass or a fail."""
     if spec.scope == "device":
         node = state.nodes.get(target)
-        why = missing_data(node, target, spec.domains)
+        why = missing_data(node, target, spec.needed_domains())
         if why:
-            return Outcome.error(why, problem=data_problem(node, spec.domains))
+            return Outcome.error(why, problem=data_problem(node, spec.needed_domains()))
     try:
         return spec.evaluate(state, target, devices)
     except NotImplementedError:

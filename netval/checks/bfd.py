@@ -24,13 +24,18 @@ class BfdPeers(CheckSpec):
     )
     min_peers: int = Field(default=1, ge=0, description="at least this many sessions up")
     bgp: bool = Field(
-        default=True, description="every BGP neighbor with BFD configured has its session up"
+        default=True,
+        description="every BGP neighbor with BFD configured has its session up (FRR; other "
+        "platforms do not report BGP's view of BFD: set false there)",
     )
     vrf: str = "default"
 
     domains: ClassVar[tuple[Domain, ...]] = ("bfd", "bgp_neighbors")
     # neither engine models BFD: a prediction would claim more than was checked
     gates: ClassVar[frozenset[Literal["live", "static"]]] = frozenset({"live"})
+
+    def needed_domains(self) -> tuple[Domain, ...]:
+        return self.domains if self.bgp else ("bfd",)
 
     def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
         node = state.nodes[target]

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netval.live.parsers.eos import EosParser
-from netval.state import BgpState, Domain, NextHop, Route
+from netval.checks.bgp import BgpSessions
+from netval.checks.bgp_route import BgpRoute as BgpRouteCheck
+from netval.live.parsers.base import ParseError
+from netval.live.parsers.eos import CMD_BGP6, EosParser
+from netval.results import Status
+from netval.state import (
+    BgpPeer,
+    BgpRoute,
+    BgpState,
+    Domain,
+    NextHop,
+    NodeState,
+    Route,
+    State,
+)
 from tests.unit.parser_helpers import (
     GARBAGE,
     assert_parse_error_mentions_command,
@@ -31,8 +45,27 @@ ROUTES_EVPN = fixture(
     "arista_eos/show_ip_route_vrf_all/lab_validation_eos_evpn_l3_design_guide_DC1-LEAF2A.json"
 )
 INTERFACES = fixture("arista_eos/show_interfaces/lab_validation_eos_ceos_ebgp_r1.json")
-DOMAINS = ["bgp", "routes", "vrrp", "interfaces"]
-REAL = {"bgp": [BGP, BGP_UNNUMBERED], "routes": [ROUTES, ROUTES_EVPN], "interfaces": [INTERFACES]}
+BGP6 = fixture("arista_eos/show_ipv6_bgp_summary_vrf_all/napalm_normal.json")
+BGP6_UNNUMBERED = fixture(
+    "arista_eos/show_ipv6_bgp_summary_vrf_all/napalm_issue1759_unnumbered_asdot.json"
+)
+BGP6_ACTIVE = fixture("arista_eos/show_ipv6_bgp_summary_vrf_all/napalm_issue1168_active.json")
+BGP6_NO_PEERS = fixture(
+    "arista_eos/show_ipv6_bgp_summary_vrf_all/napalm_issue1356_vrfs_without_peers.json"
+)
+BGP6_ALL = [BGP6, BGP6_UNNUMBERED, BGP6_ACTIVE, BGP6_NO_PEERS]
+BGP_DETAIL_ECMP = fixture("arista_eos/show_ip_bgp_detail_vrf_all/napalm_iss736_confed_ecmp.json")
+BGP_DETAIL_PEER = fixture("arista_eos/show_ip_bgp_detail_vrf_all/napalm_iss1069_peer_entry.json")
+BGP_NOT_DETAIL = fixture(
+    "arista_eos/show_ip_bgp_vrf_all/lab_validation_eos_bgp_aggregate_EOS-1.json"
+)
+DOMAINS = ["bgp", "routes", "vrrp", "interfaces", "bgp_routes"]
+REAL = {
+    "bgp": [BGP, BGP_UNNUMBERED],
+    "routes": [ROUTES, ROUTES_EVPN],
+    "interfaces": [INTERFACES],
+    "bgp_routes": [BGP_DETAIL_ECMP, BGP_DETAIL_PEER],
+}
 
 
 def test_commands() -> None:
@@ -141,7 +174,7 @@ def test_garbage_raises_parse_error(domain: Domain, garbage: str) -> None:
     assert_parse_error_mentions_command(PARSER, domain, garbage)
 
 
-@pytest.mark.parametrize("domain", ["bgp", "routes", "interfaces"])
+@pytest.mark.parametrize("domain", ["bgp", "routes", "interfaces", "bgp_routes"])
 def test_truncated_json_raises(domain: Domain) -> None:
     text = REAL[domain][0]
     exc = assert_parse_error_mentions_command(PARSER, domain, text[: len(text) // 2])
@@ -166,7 +199,183 @@ def test_random_text_only_raises_parse_error(domain: Domain, text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(data=st.data(), domain=st.sampled_from(["bgp", "routes", "interfaces"]))
+@given(data=st.data(), domain=st.sampled_from(["bgp", "routes", "interfaces", "bgp_routes"]))
 def test_damaged_captures_only_raise_parse_error(data: st.DataObject, domain: Domain) -> None:
     source = data.draw(st.sampled_from(REAL[domain]))
     parse_or_parse_error(PARSER, domain, data.draw(damaged_json(source)))
+
+
+def _peers6(text: str) -> list[BgpPeer]:
+    return [p for p in PARSER.parse_command("bgp", CMD_BGP6, text) if isinstance(p, BgpPeer)]
+
+
+def _combined(*parts: list[BgpPeer]) -> list[BgpPeer]:
+    merged = PARSER.merge("bgp", [peer for part in parts for peer in part])
+    return [p for p in merged if isinstance(p, BgpPeer)]
+
+
+def test_ipv6_sessions_come_from_the_ipv6_summary() -> None:
+    assert PARSER.extra_commands["bgp"] == (CMD_BGP6,)
+    raw = json.loads(BGP6)["vrfs"]["default"]
+    peers = {p.peer: p for p in _peers6(BGP6)}
+    assert set(peers) == set(raw["peers"])
+    for address, info in raw["peers"].items():
+        peer = peers[address]
+        assert (peer.vrf, peer.local_as, peer.remote_as) == (
+            "default",
+            int(raw["asn"]),
+            int(info["asn"]),
+        )
+        assert peer.state is BgpState.ESTABLISHED
+        assert peer.prefixes_received == info["prefixReceived"]
+        assert peer.uptime_seconds == pytest.approx(NOW - info["upDownTime"])
+
+
+def test_ipv6_summary_of_an_older_release_with_string_times() -> None:
+    raw = json.loads(BGP6_ACTIVE)["vrfs"]["default"]["peers"]
+    peers = {p.peer: p for p in _peers6(BGP6_ACTIVE)}
+    up, down = peers["2001:7f8::f10:0:2"], peers["2001:7f8::f10:0:3"]
+    assert (up.state, up.remote_as) == (BgpState.ESTABLISHED, raw["2001:7f8::f10:0:2"]["asn"])
+    assert up.uptime_seconds == pytest.approx(NOW - float(raw["2001:7f8::f10:0:2"]["upDownTime"]))
+    assert down.state is BgpState.ACTIVE and down.uptime_seconds is None
+
+
+def test_ipv6_summary_of_vrfs_without_peers_is_empty() -> None:
+    assert _peers6(BGP6_NO_PEERS) == []
+
+
+def test_both_families_make_one_list_of_sessions() -> None:
+    peers = _combined(
+        [p for p in PARSER.parse("bgp", BGP) if isinstance(p, BgpPeer)], _peers6(BGP6)
+    )
+    expected = set(json.loads(BGP)["vrfs"]["default"]["peers"])
+    expected |= set(json.loads(BGP6)["vrfs"]["default"]["peers"])
+    assert sorted(p.peer for p in peers) == sorted(expected)
+
+
+def test_a_session_carrying_both_families_is_one_session() -> None:
+    # RFC 5549 sessions over link-local addresses carry IPv4 and IPv6 unicast: EOS lists
+    # each in both summaries; it is one session that received the sum
+    v4_raw = json.loads(BGP_UNNUMBERED)["vrfs"]["default"]["peers"]
+    v6_raw = json.loads(BGP6_UNNUMBERED)["vrfs"]["default"]["peers"]
+    assert set(v4_raw) == set(v6_raw)
+    v4 = [p for p in PARSER.parse("bgp", BGP_UNNUMBERED) if isinstance(p, BgpPeer)]
+    peers = {p.peer: p for p in _combined(v4, _peers6(BGP6_UNNUMBERED))}
+    assert len(peers) == len(v4_raw)
+    for address in v4_raw:
+        total = v4_raw[address]["prefixReceived"] + v6_raw[address]["prefixReceived"]
+        assert peers[address].prefixes_received == total
+        assert peers[address].state is BgpState.ESTABLISHED
+
+
+def test_bgp_sessions_check_on_an_ipv6_peer() -> None:
+    peers = _combined(
+        [p for p in PARSER.parse("bgp", BGP) if isinstance(p, BgpPeer)], _peers6(BGP6)
+    )
+    state = State(source="observed", nodes={"r1": NodeState(name="r1", bgp_peers=peers)})
+    # a catalog may spell the address in capitals; 2001:fb8:100::2 sent 3 prefixes
+    check = BgpSessions.model_validate(
+        {
+            "kind": "bgp_sessions",
+            "peers": ["2001:FB8:100::2"],
+            "remote_as": {"2001:FB8:100::2": 65002},
+            "expect": {"min_prefixes_received": 3},
+        }
+    )
+    assert check.evaluate(state, "r1", ["r1"]).status is Status.PASS
+    more = check.model_copy(
+        update={"expect": check.expect.model_copy(update={"min_prefixes_received": 4})}
+    )
+    outcome = more.evaluate(state, "r1", ["r1"])
+    assert outcome.status is Status.FAIL
+    assert "2001:fb8:100::2 (AS 65002) sent 3 prefixes, expected at least 4" in outcome.message
+
+
+@pytest.mark.parametrize("garbage", GARBAGE)
+def test_ipv6_summary_garbage_raises_parse_error_naming_it(garbage: str) -> None:
+    with pytest.raises(ParseError, match=r"show ipv6 bgp summary vrf all \| json"):
+        PARSER.parse_command("bgp", CMD_BGP6, garbage)
+
+
+def test_a_command_the_platform_does_not_ask_is_refused() -> None:
+    with pytest.raises(ParseError, match="does not ask"):
+        PARSER.parse_command("routes", CMD_BGP6, BGP6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_damaged_ipv6_summaries_only_raise_parse_error(data: st.DataObject) -> None:
+    source = data.draw(st.sampled_from(BGP6_ALL))
+    try:
+        result = PARSER.parse_command("bgp", CMD_BGP6, data.draw(damaged_json(source)))
+    except ParseError:
+        return
+    assert isinstance(result, list)
+
+
+def _paths(text: str) -> list[BgpRoute]:
+    return [p for p in PARSER.parse("bgp_routes", text) if isinstance(p, BgpRoute)]
+
+
+def _raw_paths(text: str) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (vrf, prefix, path)
+        for vrf, table in json.loads(text)["vrfs"].items()
+        for prefix, entry in table["bgpRouteEntries"].items()
+        for path in entry["bgpRoutePaths"]
+    ]
+
+
+@pytest.mark.parametrize("text", [BGP_DETAIL_ECMP, BGP_DETAIL_PEER])
+def test_bgp_paths_carry_the_attributes_of_the_capture(text: str) -> None:
+    raw = _raw_paths(text)
+    paths = _paths(text)
+    assert len(paths) == len(raw)
+    for path, (vrf, prefix, want) in zip(paths, raw, strict=True):
+        detail = want["routeDetail"]
+        peer = (want.get("peerEntry") or detail["peerEntry"])["peerAddr"]
+        assert (path.vrf, path.prefix, path.peer) == (vrf, prefix, peer)
+        assert path.next_hop == want["nextHop"]
+        assert (path.best, path.valid) == (want["routeType"]["active"], want["routeType"]["valid"])
+        assert (path.med, path.local_pref) == (want["med"], want["localPreference"])
+        assert path.origin == detail["origin"].lower()
+        assert path.communities == detail["communityList"]
+        assert path.extended_communities == detail["extCommunityList"]
+        assert path.large_communities == detail.get("largeCommunityList", [])
+        # "(20901 21149)": a confederation sequence; each AS of it is on the path
+        assert path.as_path == [int(a) for a in want["asPathEntry"]["asPath"].strip("()").split()]
+
+
+def test_ecmp_paths_are_multipath_and_one_is_best() -> None:
+    paths = {p.peer: p for p in _paths(BGP_DETAIL_ECMP)}
+    assert set(paths) == {"1.0.4.221", "1.0.4.223"}
+    assert paths["1.0.4.221"].best and not paths["1.0.4.223"].best
+    assert paths["1.0.4.221"].multipath and paths["1.0.4.223"].multipath
+    assert not _paths(BGP_DETAIL_PEER)[0].multipath
+
+
+def test_bgp_route_check_on_eos_paths() -> None:
+    state = State(
+        source="observed",
+        nodes={"r1": NodeState(name="r1", bgp_routes=_paths(BGP_DETAIL_ECMP))},
+    )
+
+    def judge(**keys: Any) -> Any:
+        spec = BgpRouteCheck.model_validate({"kind": "bgp_route", "prefix": "1.0.4.0/24", **keys})
+        return spec.evaluate(state, "r1", ["r1"])
+
+    best = judge(as_path=[20901, 21149], local_pref=100, med=175, origin="igp")
+    assert best.status is Status.PASS
+    other = judge(peer="1.0.4.223", best=True)
+    assert other.status is Status.FAIL and "is not the best path" in other.message
+    tagged = judge(communities=["65000:1"])
+    assert tagged.status is Status.FAIL and "lacks communit(ies) 65000:1 (has: none)" in (
+        tagged.message
+    )
+
+
+def test_the_table_without_detail_is_refused() -> None:
+    # `show ip bgp vrf all` leaves the communities out: reading it as having none would
+    # pass a `no_communities` check on data that was never shown
+    with pytest.raises(ParseError, match="routeDetail"):
+        PARSER.parse("bgp_routes", BGP_NOT_DETAIL)

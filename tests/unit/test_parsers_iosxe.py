@@ -6,15 +6,21 @@ Expected values are read from the captures and from ntc-templates' own expected 
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Sequence
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
-from netval.live.parsers.iosxe import IosxeParser
-from netval.state import BgpState, Domain, NextHop, Route, VrrpRole
+from netval.checks.ecmp import Ecmp
+from netval.checks.routes import Routes
+from netval.live.parsers.base import ParseError
+from netval.live.parsers.iosxe import CMD_ROUTES6, IosxeParser
+from netval.results import Status
+from netval.state import BgpState, Domain, NextHop, NodeState, Route, State, VrrpRole
 from tests.unit.parser_helpers import (
     GARBAGE,
     assert_parse_error_mentions_command,
@@ -44,8 +50,9 @@ def by_key(items: Sequence[Any], attr: str) -> dict[str, Any]:
     return {getattr(item, attr): item for item in items}
 
 
-def test_commands_cover_all_four_domains() -> None:
-    assert set(PARSER.commands) == {"bgp", "routes", "vrrp", "interfaces"}
+def test_commands_cover_its_domains() -> None:
+    # bfd: tests/unit/test_bfd_platforms.py
+    assert set(PARSER.commands) == {"bgp", "routes", "vrrp", "interfaces", "bfd"}
     assert PARSER.platform == "cisco_iosxe"
 
 
@@ -191,3 +198,83 @@ def test_damaged_captures_only_raise_parse_error(data: st.DataObject, domain: Do
 def test_crlf_line_endings_parse_the_same() -> None:
     assert PARSER.parse("bgp", BGP.replace("\n", "\r\n")) == PARSER.parse("bgp", BGP)
     assert PARSER.parse("routes", ROUTES.replace("\n", "\r\n")) == PARSER.parse("routes", ROUTES)
+
+
+ROUTES6_DIR = "cisco_iosxe/show_ipv6_route/"
+ROUTES6 = fixture(ROUTES6_DIR + "cisco_ios_show_ipv6_route.raw")
+# ntc-templates' own expected parse of that capture, kept beside it
+ROUTES6_EXPECTED: list[dict[str, str]] = YAML(typ="safe").load(
+    fixture(ROUTES6_DIR + "cisco_ios_show_ipv6_route.yml")
+)["parsed_sample"]
+
+
+def _routes6(text: str) -> list[Route]:
+    return [r for r in PARSER.parse_command("routes", CMD_ROUTES6, text) if isinstance(r, Route)]
+
+
+def test_ipv6_routes_follow_the_expected_parse() -> None:
+    assert PARSER.extra_commands["routes"] == (CMD_ROUTES6,)
+    routes = {r.prefix: r for r in _routes6(ROUTES6)}
+    # IOS prints IPv6 in capitals; State holds it as the catalog writes it
+    by_prefix: dict[str, list[dict[str, str]]] = {}
+    for row in ROUTES6_EXPECTED:
+        by_prefix.setdefault(str(ipaddress.ip_interface(row["network"])), []).append(row)
+    assert set(routes) == set(by_prefix)
+    for prefix, rows in by_prefix.items():
+        route = routes[prefix]
+        assert route.vrf == "default"
+        assert (route.admin_distance, route.metric) == (
+            int(rows[0]["distance"]),
+            int(rows[0]["metric"]),
+        )
+        hops = [
+            NextHop(discard=True)
+            if row["nexthop_if"].lower().startswith("null")
+            else NextHop(
+                ip=str(ipaddress.ip_address(row["nexthop_ip"])) if row["nexthop_ip"] else None,
+                interface=row["nexthop_if"] or None,
+            )
+            for row in rows
+        ]
+        assert route.next_hops == hops
+    assert routes["2a05:c100:2a::/64"].protocol == "connected"
+    assert routes["2001:db8:4::2/48"].protocol == "bgp"
+    assert len(routes["2001:db8:4::2/48"].next_hops) == 2  # ECMP over two links
+    assert routes["ff00::/8"].protocol == "local"
+    assert routes["5555:4444::4/128"].protocol == "static"
+
+
+def test_routes_check_on_an_ipv6_prefix_of_both_tables() -> None:
+    routes = PARSER.parse("routes", ROUTES) + _routes6(ROUTES6)
+    state = State(source="observed", nodes={"r1": NodeState(name="r1", routes=routes)})  # type: ignore[arg-type]
+    present = Routes.model_validate(
+        {"kind": "routes", "prefix": "2A05:C100:2A::/64", "protocol": "connected"}
+    )
+    assert present.evaluate(state, "r1", ["r1"]).status is Status.PASS
+    ecmp = Ecmp.model_validate({"kind": "ecmp", "prefix": "5555:4444::4/128", "min_paths": 5})
+    outcome = ecmp.evaluate(state, "r1", ["r1"])
+    assert outcome.status is Status.FAIL and "4 path(s)" in outcome.message
+
+
+def test_ipv6_routes_need_the_table_header() -> None:
+    body = ROUTES6.split("\n", 1)[1]  # the capture without its first line
+    with pytest.raises(ParseError, match="IPv6 Routing Table"):
+        PARSER.parse_command("routes", CMD_ROUTES6, body)
+    with pytest.raises(ParseError, match="show ipv6 route"):
+        PARSER.parse_command("routes", CMD_ROUTES6, ROUTES)  # the IPv4 table's answer
+
+
+@pytest.mark.parametrize("garbage", GARBAGE)
+def test_ipv6_route_garbage_raises_parse_error_naming_it(garbage: str) -> None:
+    with pytest.raises(ParseError, match="`show ipv6 route`"):
+        PARSER.parse_command("routes", CMD_ROUTES6, garbage)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_damaged_ipv6_tables_only_raise_parse_error(data: st.DataObject) -> None:
+    try:
+        result = PARSER.parse_command("routes", CMD_ROUTES6, data.draw(damaged_text(ROUTES6)))
+    except ParseError:
+        return
+    assert isinstance(result, list)

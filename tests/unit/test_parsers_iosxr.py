@@ -31,7 +31,8 @@ def test_commands() -> None:
     assert PARSER.platform == "cisco_iosxr"
     # No ntc-templates template exists for IOS-XR VRRP: not offered, the collector
     # reports "not supported on this platform".
-    assert set(PARSER.commands) == {"bgp", "routes", "interfaces"}
+    # bfd: tests/unit/test_bfd_platforms.py
+    assert set(PARSER.commands) == {"bgp", "routes", "interfaces", "bfd"}
 
 
 def test_bgp_summary() -> None:

@@ -29,7 +29,7 @@ REAL = {"bgp": [BGP], "interfaces": [INTERFACES, INTERFACE_ONE_ROW]}
 def test_commands() -> None:
     assert PARSER.platform == "cisco_nxos"
     # VRRP is not offered: no real `show vrrp | json` capture to build it on.
-    assert set(PARSER.commands) == set(DOMAINS)
+    assert set(PARSER.commands) == {*DOMAINS, "bfd"}  # bfd: tests/unit/test_bfd_platforms.py
 
 
 def test_bgp_summary_all_vrfs() -> None:

@@ -66,6 +66,11 @@ class ExtraCommands(Protocol):
         """Parse the answer of one of the domain's extra commands."""
         ...
 
+    def merge(self, domain: Domain, items: ParsedItems) -> ParsedItems:
+        """The domain's items from all its commands, each fact once: a BGP session that
+        carries both families is listed in the IPv4 and in the IPv6 summary."""
+        ...
+
 
 class PeerCommands(Protocol):
     """A platform that answers some domains with one command per BGP peer (the routes

@@ -8,6 +8,7 @@ vendor-neutral: checks compare ``"bgp"`` with ``"bgp"``, never ``"B"`` with ``"e
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
@@ -19,7 +20,7 @@ from typing import Any, ClassVar, TypeVar
 import textfsm
 
 from netval.live.parsers.base import ParsedItems, ParseError
-from netval.state import BgpState, Domain
+from netval.state import BgpPeer, BgpState, Domain
 
 SNIPPET_CHARS = 80
 
@@ -189,6 +190,66 @@ def parse_uptime(value: Any) -> float | None:
             seconds = int(parts["a"] or 0) * 3600 + int(parts["b"] or 0) * 60 + float(parts["c"])
         return seconds + _sum_parts({k: parts[k] for k in ("y", "w", "d")})
     return None
+
+
+def ip_spelling(text: str) -> str:
+    """An address or prefix as the catalog writes it (``2001:DB8::0/64`` is
+    ``2001:db8::/64``); host bits stay, and anything that is not an address is unchanged."""
+    try:
+        if "/" in text:
+            return str(ipaddress.ip_interface(text))
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return text
+
+
+def add_counts(first: int | None, other: int | None) -> int | None:
+    """A total of two counts where either may be unknown (None): the known one stands."""
+    if first is None or other is None:
+        return other if first is None else first
+    return first + other
+
+
+def merge_sessions(peers: Iterable[BgpPeer]) -> list[BgpPeer]:
+    """One BgpPeer per (vrf, peer): a session listed once per address family is one
+    session, and what it received and sent is the sum over its families."""
+    merged: dict[tuple[str, str], BgpPeer] = {}
+    for peer in peers:
+        key = (peer.vrf, peer.peer)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = peer
+            continue
+        merged[key] = first.model_copy(
+            update={
+                "prefixes_received": add_counts(first.prefixes_received, peer.prefixes_received),
+                "prefixes_sent": add_counts(first.prefixes_sent, peer.prefixes_sent),
+                "uptime_seconds": first.uptime_seconds
+                if first.uptime_seconds is not None
+                else peer.uptime_seconds,
+                "description": first.description or peer.description,
+            }
+        )
+    return list(merged.values())
+
+
+# RFC 5880's diagnostic codes, in the words FRR's bfdd prints them
+BFD_DIAGNOSTICS = {
+    1: "control detection time expired",
+    2: "echo function failed",
+    3: "neighbor signaled session down",
+    4: "forwarding plane reset",
+    5: "path down",
+    6: "concatenated path down",
+    7: "administratively down",
+    8: "reverse concatenated path down",
+}
+
+
+def bfd_status(raw: str) -> str:
+    """up, down, init, or shutdown (administratively down), as BfdPeer spells them."""
+    key = raw.strip().lower().replace(" ", "").replace("_", "")
+    return "shutdown" if key in ("admindown", "admin", "adminshut") else key
 
 
 def bgp_state(raw: str | None) -> BgpState:

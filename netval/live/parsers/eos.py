@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import math
+import re
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar, Literal
 
+from netval.live.parsers.base import ParsedItems, ParseError
 from netval.live.parsers.common import (
     DomainParser,
     as_list,
     bad_output,
     bgp_state,
+    guard,
+    ip_spelling,
     load_json,
+    merge_sessions,
     need_dict,
     parse_asn,
     to_int,
@@ -19,6 +25,7 @@ from netval.live.parsers.common import (
 from netval.protocols import normalize_protocol
 from netval.state import (
     BgpPeer,
+    BgpRoute,
     BgpState,
     Domain,
     Interface,
@@ -27,6 +34,9 @@ from netval.state import (
     VrrpGroup,
     VrrpRole,
 )
+from netval.types import WELL_KNOWN_COMMUNITIES
+
+CMD_BGP6 = "show ipv6 bgp summary vrf all | json"
 
 
 class EosParser(DomainParser):
@@ -36,15 +46,34 @@ class EosParser(DomainParser):
         "routes": "show ip route vrf all | json",
         "vrrp": "show vrrp | json",
         "interfaces": "show interfaces | json",
+        # `detail` adds the communities of every path (routeDetail)
+        "bgp_routes": "show ip bgp detail vrf all | json",
     }
+    # `show ip bgp summary` lists the sessions with IPv4 unicast active; those that carry
+    # IPv6 unicast are in the IPv6 summary, in the same JSON shape
+    extra_commands: ClassVar[dict[Domain, tuple[str, ...]]] = {"bgp": (CMD_BGP6,)}
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         # EOS reports when a session last changed state (epoch seconds), not for how
         # long; the clock turns that into an uptime and is injectable for tests.
         self._clock = clock
 
-    def _bgp(self, output: str) -> list[BgpPeer]:
-        cmd = self.commands["bgp"]
+    def parse_command(self, domain: Domain, command: str, output: str) -> ParsedItems:
+        """Parse the answer of ``command`` (the domain's own, or one of its extra ones)."""
+        if command == self.commands.get(domain):
+            return self.parse(domain, output)
+        if command not in self.extra_commands.get(domain, ()):
+            raise ParseError(f"{self.platform} does not ask `{command}` for {domain}")
+        return guard(command, output, lambda: self._bgp(output, command))
+
+    def merge(self, domain: Domain, items: ParsedItems) -> ParsedItems:
+        if domain == "bgp":
+            # an unnumbered (IPv6 link-local) session that carries both families is in both
+            return merge_sessions(item for item in items if isinstance(item, BgpPeer))
+        return items
+
+    def _bgp(self, output: str, cmd: str | None = None) -> list[BgpPeer]:
+        cmd = cmd or self.commands["bgp"]
         data = need_dict(cmd, output, load_json(cmd, output), "the answer")
         vrfs = need_dict(cmd, output, data.get("vrfs"), "'vrfs'")
         peers: list[BgpPeer] = []
@@ -64,9 +93,9 @@ class EosParser(DomainParser):
         if state is BgpState.IDLE and str(peer.get("peerStateIdleReason", "")).lower() == "admin":
             state = BgpState.ADMIN_DOWN
         uptime = None
-        changed = peer.get("upDownTime")
-        if state is BgpState.ESTABLISHED and isinstance(changed, int | float):
-            uptime = max(0.0, self._clock() - float(changed))
+        changed = _epoch(peer.get("upDownTime"))
+        if state is BgpState.ESTABLISHED and changed is not None:
+            uptime = max(0.0, self._clock() - changed)
         return BgpPeer(
             peer=address,
             vrf=vrf,
@@ -114,6 +143,21 @@ class EosParser(DomainParser):
             )
         return groups
 
+    def _bgp_routes(self, output: str) -> list[BgpRoute]:
+        cmd = self.commands["bgp_routes"]
+        data = need_dict(cmd, output, load_json(cmd, output), "the answer")
+        vrfs = need_dict(cmd, output, data.get("vrfs"), "'vrfs'")
+        out: list[BgpRoute] = []
+        for vrf_name, vrf in vrfs.items():
+            vrf = need_dict(cmd, output, vrf, f"vrf {vrf_name!r}")
+            entries = need_dict(cmd, output, vrf.get("bgpRouteEntries", {}), "'bgpRouteEntries'")
+            for prefix, entry in entries.items():
+                paths = need_dict(cmd, output, entry, f"route {prefix}").get("bgpRoutePaths")
+                if not isinstance(paths, list):
+                    raise bad_output(cmd, output, f"route {prefix} has no 'bgpRoutePaths' list")
+                out.extend(_bgp_path(cmd, output, str(vrf_name), prefix, p) for p in paths)
+        return out
+
     def _interfaces(self, output: str) -> list[Interface]:
         cmd = self.commands["interfaces"]
         data = need_dict(cmd, output, load_json(cmd, output), "the answer")
@@ -141,6 +185,56 @@ class EosParser(DomainParser):
 
 
 _BGP_KINDS: dict[str, Literal["ebgp", "ibgp"]] = {"ebgp": "ebgp", "ibgp": "ibgp"}
+
+
+def _bgp_path(cmd: str, output: str, vrf: str, prefix: str, path: Any) -> BgpRoute:
+    path = need_dict(cmd, output, path, f"a path of {prefix}")
+    detail = path.get("routeDetail")
+    if not isinstance(detail, dict):
+        # without `detail` EOS leaves the communities out: an empty list would be a guess
+        raise bad_output(cmd, output, f"a path of {prefix} has no 'routeDetail' (not `detail`)")
+    kind = need_dict(cmd, output, path.get("routeType"), f"'routeType' of a path of {prefix}")
+    # releases put the peer beside the attributes or inside routeDetail; a path this
+    # router originates (network, aggregate, redistributed) has none
+    peer_entry = path.get("peerEntry") or detail.get("peerEntry") or {}
+    peer = peer_entry.get("peerAddr") if isinstance(peer_entry, dict) else None
+    local = peer in (None, "", "0.0.0.0", "::")
+    origin = detail.get("origin") or kind.get("origin")
+    as_path = str((path.get("asPathEntry") or {}).get("asPath") or "")
+    return BgpRoute(
+        prefix=prefix,
+        vrf=vrf,
+        peer=None if local else ip_spelling(str(peer)),
+        best=bool(kind.get("active")),
+        multipath=bool(kind.get("ecmp")),
+        valid=bool(kind.get("valid")),
+        next_hop=None if local or not path.get("nextHop") else ip_spelling(str(path["nextHop"])),
+        # confederation segments print in parentheses, AS sets in braces: every AS counts
+        as_path=[a for a in map(parse_asn, re.findall(r"\d+(?:\.\d+)?", as_path)) if a],
+        origin=str(origin).lower() if origin else None,
+        med=to_int(path.get("med")),
+        local_pref=to_int(path.get("localPreference")),
+        communities=[_community(c) for c in as_list(detail.get("communityList"))],
+        large_communities=[str(c) for c in as_list(detail.get("largeCommunityList"))],
+        extended_communities=[str(c) for c in as_list(detail.get("extCommunityList"))],
+    )
+
+
+def _community(raw: Any) -> str:
+    """Well-known communities in the catalog's spelling (FRR's), any case on the device."""
+    text = str(raw).strip()
+    return WELL_KNOWN_COMMUNITIES.get(text.lower(), text)
+
+
+def _epoch(value: Any) -> float | None:
+    """Epoch seconds; older EOS releases print them as a string ("1452681618.167685")."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value) if isinstance(value, int | float) else float(str(value))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _route(cmd: str, output: str, vrf: str, prefix: str, entry: Any) -> Route:

@@ -75,6 +75,11 @@ class FrrParser:
     # scrapli's cumulus_vtysh platform does not flag these as failed commands
     failed_when_contains = ["% Unknown command", "% Command incomplete", "% Ambiguous command"]
 
+    def merge(self, domain: Domain, items: ParsedItems) -> ParsedItems:
+        # the BGP summary covers every family in one answer, and each family's table holds
+        # only its own prefixes: nothing is listed twice
+        return items
+
     def peer_command(self, domain: Domain, peer: str) -> str:
         """An IPv6 neighbor's routes are in the ipv6 unicast family; an IPv4 (or an
         interface, unnumbered) neighbor's in ipv4 unicast."""

@@ -12,11 +12,16 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+from netval.live.parsers.base import ParsedItems, ParseError
 from netval.live.parsers.common import (
+    BFD_DIAGNOSTICS,
     TextFsmParser,
     bad_output,
+    bfd_status,
     bgp_state,
     check_output,
+    guard,
+    ip_spelling,
     parse_asn,
     parse_uptime,
     require,
@@ -24,6 +29,7 @@ from netval.live.parsers.common import (
     to_int,
 )
 from netval.state import (
+    BfdPeer,
     BgpPeer,
     BgpState,
     Domain,
@@ -88,6 +94,44 @@ _INTERFACE_LINE = r"^\S+ is .+, line protocol is "
 _HEADER_INDENT = re.compile(r"^[ \t]+(?=\S+ is .+, line protocol is )", re.MULTILINE)
 
 
+# The route codes of `show ipv6 route`'s legend.
+ROUTE6_CODES = {
+    "C": "connected",
+    "L": "local",
+    "S": "static",
+    "U": "static",  # per-user static
+    "B": "bgp",
+    "R": "rip",
+    "D": "eigrp",
+    "EX": "eigrp",
+    "H": "nhrp",
+    "HA": "mobile",  # home agent
+    "MR": "mobile",
+    "ND": "nd",  # default route learned from router advertisements
+    "NDp": "nd",
+    "NDr": "redirect",
+    "DCE": "destination",
+    "I1": "isis",
+    "I2": "isis",
+    "IA": "isis",
+    "IS": "isis",
+    "l": "lisp",
+    "lr": "lisp",
+    "ls": "lisp",
+    "a": "application",
+    "m": "omp",
+    "O": "ospf",
+    "OI": "ospf",
+    "OE1": "ospf",
+    "OE2": "ospf",
+    "ON1": "ospf",
+    "ON2": "ospf",
+}
+
+CMD_ROUTES6 = "show ipv6 route"
+_ROUTE6_HEADER = re.compile(r"^IPv6 Routing Table - (?P<vrf>\S+) - \d+ entries", re.MULTILINE)
+
+
 class IosxeParser(TextFsmParser):
     platform = "cisco_iosxe"
     commands: ClassVar[dict[Domain, str]] = {
@@ -95,7 +139,23 @@ class IosxeParser(TextFsmParser):
         "routes": "show ip route",
         "vrrp": "show vrrp brief",
         "interfaces": "show interfaces",
+        "bfd": "show bfd neighbors details",
     }
+    # the IPv6 routing table is its own command; ntc-templates has no template that reads
+    # IPv6 neighbors in a BGP summary, so BGP stays with the IPv4 one
+    extra_commands: ClassVar[dict[Domain, tuple[str, ...]]] = {"routes": (CMD_ROUTES6,)}
+
+    def parse_command(self, domain: Domain, command: str, output: str) -> ParsedItems:
+        """Parse the answer of ``command`` (the domain's own, or one of its extra ones)."""
+        if command == self.commands.get(domain):
+            return self.parse(domain, output)
+        if command not in self.extra_commands.get(domain, ()):
+            raise ParseError(f"{self.platform} does not ask `{command}` for {domain}")
+        text = self.prepare(output)
+        return guard(command, text, lambda: _routes6(command, text))
+
+    def merge(self, domain: Domain, items: ParsedItems) -> ParsedItems:
+        return items  # the IPv4 and IPv6 tables hold different prefixes
 
     def _bgp(self, output: str) -> list[BgpPeer]:
         cmd = self.commands["bgp"]
@@ -138,6 +198,9 @@ class IosxeParser(TextFsmParser):
             )
         return groups
 
+    def _bfd(self, output: str) -> list[BfdPeer]:
+        return _bfd(self.commands["bfd"], output)
+
     def _interfaces(self, output: str) -> list[Interface]:
         cmd = self.commands["interfaces"]
         check_output(cmd, output)
@@ -159,6 +222,70 @@ class IosxeParser(TextFsmParser):
                 )
             )
         return result
+
+
+def _bfd(cmd: str, output: str) -> list[BfdPeer]:
+    """IPv4 and IPv6 sessions. The answer does not name a session's VRF: every session
+    is filed under the default VRF."""
+    check_output(cmd, output)
+    require(cmd, output, r"^\s*(?:\S+\s+)?NeighAddr\s", "'NeighAddr' table header")
+    sessions = []
+    for row in run_template("cisco_ios_show_bfd_neighbors_details", cmd, output):
+        diagnostic = to_int(row["diagnostic_bit"])
+        sessions.append(
+            BfdPeer(
+                peer=ip_spelling(row["neighbor_addr"]),
+                local=ip_spelling(row["our_addr"]) if row["our_addr"] else None,
+                interface=full_interface_name(row["interface"]) if row["interface"] else None,
+                status=bfd_status(row["state"]),
+                diagnostic=BFD_DIAGNOSTICS.get(diagnostic or 0),
+                detect_multiplier=to_int(row["multiplier"]),
+                # IOS prints the intervals in microseconds
+                receive_interval_ms=_ms(row["min_rx_interval"]),
+                transmit_interval_ms=_ms(row["min_tx_interval"]),
+            )
+        )
+    return sessions
+
+
+def _ms(microseconds: str) -> int | None:
+    value = to_int(microseconds)
+    return None if value is None else value // 1000
+
+
+def _routes6(cmd: str, output: str) -> list[Route]:
+    check_output(cmd, output)
+    header = _ROUTE6_HEADER.search(output)
+    if header is None:
+        raise bad_output(cmd, output, "no 'IPv6 Routing Table - <vrf> - N entries' header")
+    vrf = header.group("vrf")
+    routes: dict[tuple[str, str], Route] = {}
+    for row in run_template("cisco_ios_show_ipv6_route", cmd, output):
+        code = row["protocol"]
+        if code not in ROUTE6_CODES:
+            raise bad_output(cmd, output, f"unknown IPv6 route code {code!r}")
+        # IOS prints IPv6 in upper case; the catalog and other platforms in lower case
+        prefix = ip_spelling(row["network"])
+        protocol = ROUTE6_CODES[code]
+        interface = row["nexthop_if"].strip() or None
+        if interface and interface.lower().startswith("null"):
+            hop = NextHop(discard=True)
+        else:
+            ip = ip_spelling(row["nexthop_ip"]) if row["nexthop_ip"] else None
+            hop = NextHop(ip=ip, interface=interface)
+        key = (prefix, protocol)
+        if key in routes:
+            routes[key].next_hops.append(hop)
+            continue
+        routes[key] = Route(
+            prefix=prefix,
+            vrf="default" if vrf.lower() == "default" else vrf,
+            protocol=protocol,
+            next_hops=[hop],
+            admin_distance=to_int(row["distance"]),
+            metric=to_int(row["metric"]),
+        )
+    return list(routes.values())
 
 
 def _peer(row: dict[str, Any]) -> BgpPeer:

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from netval.live.parsers.common import (
     TextFsmParser,
     bad_output,
+    bfd_status,
     bgp_state,
     check_output,
     parse_asn,
@@ -21,7 +22,7 @@ from netval.live.parsers.common import (
     run_template,
     to_int,
 )
-from netval.state import BgpPeer, BgpState, Domain, Interface, NextHop, Route
+from netval.state import BfdPeer, BgpPeer, BgpState, Domain, Interface, NextHop, Route
 
 # The route codes of `show route`'s legend (first letter; "O E2", "i L2" add a type).
 ROUTE_CODES = {
@@ -60,6 +61,7 @@ class IosxrParser(TextFsmParser):
         "bgp": "show bgp summary",
         "routes": "show route",
         "interfaces": "show interfaces",
+        "bfd": "show bfd sessions",
     }
 
     def _bgp(self, output: str) -> list[BgpPeer]:
@@ -80,6 +82,26 @@ class IosxrParser(TextFsmParser):
         )
         rows = run_template("cisco_xr_show_ip_route", cmd, output)
         return _group_routes(cmd, output, rows, _backup_flags(output))
+
+    def _bfd(self, output: str) -> list[BfdPeer]:
+        cmd = self.commands["bfd"]
+        check_output(cmd, output)
+        require(cmd, output, r"^Interface\s+Dest Addr\s", "'Interface Dest Addr' table header")
+        rows = run_template("cisco_xr_show_bfd_sessions", cmd, output)
+        # the template reads IPv4 sessions and skips other lines without a word: a session
+        # line it did not read (IPv6) must not leave a session out unseen
+        body = output.split("\n-", 1)[1].split("\n", 1)[1] if "\n-" in output else ""
+        listed = [line for line in body.splitlines() if line[:1].strip()]
+        if len(listed) != len(rows):
+            raise bad_output(cmd, output, "a session line the template does not read (IPv6?)")
+        return [
+            BfdPeer(
+                peer=row["dstaddress"],
+                interface=_xr_name(row["interface"].strip()),
+                status=bfd_status(row["state"]),
+            )
+            for row in rows
+        ]
 
     def _interfaces(self, output: str) -> list[Interface]:
         cmd = self.commands["interfaces"]
@@ -104,6 +126,23 @@ class IosxrParser(TextFsmParser):
                 )
             )
         return result
+
+
+# `show bfd sessions` abbreviates the names `show interfaces` prints in full
+_SHORT_NAMES = {
+    "Gi": "GigabitEthernet",
+    "Te": "TenGigE",
+    "Fo": "FortyGigE",
+    "Hu": "HundredGigE",
+    "BE": "Bundle-Ether",
+}
+
+
+def _xr_name(name: str) -> str | None:
+    match = re.fullmatch(r"([A-Za-z]+)(\d.*)", name)
+    if match and match.group(1) in _SHORT_NAMES:
+        return _SHORT_NAMES[match.group(1)] + match.group(2)
+    return name or None
 
 
 def _peer(row: dict[str, Any]) -> BgpPeer:

@@ -7,21 +7,27 @@ json`` capture was found to build and test a parser on (see tests/data/parsers/S
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from netval.live.parsers.common import (
     DomainParser,
     as_list,
     bad_output,
+    bfd_status,
     bgp_state,
+    check_output,
     load_json,
+    merge_sessions,
     need_dict,
     parse_asn,
     parse_uptime,
+    require,
+    run_template,
     to_int,
 )
 from netval.protocols import normalize_protocol
-from netval.state import BgpPeer, Domain, Interface, NextHop, Route
+from netval.state import BfdPeer, BgpPeer, Domain, Interface, NextHop, Route
 
 
 def _rows(node: Any, table: str) -> list[dict[str, Any]]:
@@ -40,28 +46,28 @@ class NxosParser(DomainParser):
         "bgp": "show bgp all summary vrf all | json",
         "routes": "show ip route vrf all | json",
         "interfaces": "show interface | json",
+        # no public capture of `show bfd neighbors | json` was found; the text form has an
+        # ntc-templates template and test capture
+        "bfd": "show bfd neighbors",
     }
 
     def _bgp(self, output: str) -> list[BgpPeer]:
         cmd = self.commands["bgp"]
         data = need_dict(cmd, output, load_json(cmd, output), "the answer")
         need_dict(cmd, output, data.get("TABLE_vrf"), "'TABLE_vrf'")
-        # One peer appears once per address family; merge them into one session and
-        # add up what it received across families.
-        peers: dict[tuple[str, str], BgpPeer] = {}
+        # One peer appears once per address family (IPv4, IPv6, EVPN...); merge them into
+        # one session and add up what it received across families.
+        peers: list[BgpPeer] = []
         for vrf in _rows(data, "vrf"):
             vrf_name = str(vrf.get("vrf-name-out") or "default")
             local_as = parse_asn(vrf.get("vrf-local-as"))
             for af in _rows(vrf, "af"):
                 for saf in _rows(af, "saf"):
-                    for row in _rows(saf, "neighbor"):
-                        peer = _peer(cmd, output, vrf_name, local_as, row)
-                        key = (vrf_name, peer.peer)
-                        if key in peers:
-                            peers[key] = _merge(peers[key], peer)
-                        else:
-                            peers[key] = peer
-        return list(peers.values())
+                    peers.extend(
+                        _peer(cmd, output, vrf_name, local_as, row)
+                        for row in _rows(saf, "neighbor")
+                    )
+        return merge_sessions(peers)
 
     def _routes(self, output: str) -> list[Route]:
         cmd = self.commands["routes"]
@@ -84,6 +90,40 @@ class NxosParser(DomainParser):
             raise bad_output(cmd, output, "no TABLE_interface rows")
         return [_interface(cmd, output, row) for row in rows]
 
+    def _bfd(self, output: str) -> list[BfdPeer]:
+        cmd = self.commands["bfd"]
+        text = output.replace("\r\n", "\n").replace("\r", "\n")
+        check_output(cmd, text)
+        require(cmd, text, r"^OurAddr\s+NeighAddr\s", "'OurAddr NeighAddr' table header")
+        # the template reads IPv4 sessions only and rejects any other line: an IPv6
+        # session is an error here, never a session left out
+        sessions = []
+        for row in run_template("cisco_nxos_show_bfd_neighbors", cmd, text):
+            multiplier = re.search(r"\((\d+)\)", row["holddown"])
+            sessions.append(
+                BfdPeer(
+                    peer=row["neighbor_address"],
+                    vrf=row["vrf"] or "default",
+                    local=row["our_address"] or None,
+                    interface=_long_name(row["interface"]),
+                    multihop=row["type"].upper() == "MH",
+                    status=bfd_status(row["state"]),
+                    detect_multiplier=int(multiplier.group(1)) if multiplier else None,
+                )
+            )
+        return sessions
+
+
+# `show bfd neighbors` abbreviates the names every other command prints in full
+_SHORT_NAMES = {"Eth": "Ethernet", "Po": "port-channel", "Lo": "loopback"}
+
+
+def _long_name(name: str) -> str | None:
+    match = re.fullmatch(r"([A-Za-z]+)(\d.*)", name)
+    if match and match.group(1) in _SHORT_NAMES:
+        return _SHORT_NAMES[match.group(1)] + match.group(2)
+    return name or None
+
 
 def _peer(cmd: str, output: str, vrf: str, local_as: int | None, row: dict[str, Any]) -> BgpPeer:
     if not row.get("neighborid") or "state" not in row:
@@ -97,16 +137,6 @@ def _peer(cmd: str, output: str, vrf: str, local_as: int | None, row: dict[str, 
         prefixes_received=to_int(row.get("prefixreceived")),
         uptime_seconds=parse_uptime(row.get("time")),
     )
-
-
-def _merge(first: BgpPeer, other: BgpPeer) -> BgpPeer:
-    if first.prefixes_received is None or other.prefixes_received is None:
-        total = (
-            first.prefixes_received if other.prefixes_received is None else other.prefixes_received
-        )
-    else:
-        total = first.prefixes_received + other.prefixes_received
-    return first.model_copy(update={"prefixes_received": total})
 
 
 def _prefix_routes(cmd: str, output: str, vrf: str, row: dict[str, Any]) -> list[Route]:

@@ -331,6 +331,9 @@ def collect_host(
             parsed.setdefault(d, []).extend(items)
     for d, items in parsed.items():
         if d not in node.errors:
+            if d in extra:
+                # one session seen in both families' summaries is one session
+                items = cast(ExtraCommands, parser).merge(d, items)
             setattr(node, DOMAIN_FIELDS[d], items)
     if stopped is None or not stopped.is_set():
         _collect_per_peer(task, parser, domains, node, secrets, failed_when)

@@ -608,6 +608,15 @@ InventoryOpt = Annotated[
 LabOpt = Annotated[
     str | None, typer.Option("--lab", help="check the running lab with this id (its inventory)")
 ]
+NornirConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--nornir-config",
+        help="your nornir config.yaml, loaded by nornir's InitNornir: its inventory plugin "
+        "(SimpleInventory, NetBox, Nautobot, ...), transform function, runner plugin and "
+        "their options; instead of --inventory",
+    ),
+]
 LimitOpt = Annotated[
     str | None,
     typer.Option("--limit", help="only these devices: leaf1,leaf2 (globs allowed) or role=leaf"),
@@ -623,6 +632,7 @@ def check(
     catalog: Catalogs = None,
     inventory: InventoryOpt = None,
     lab: LabOpt = None,
+    nornir_config: NornirConfigOpt = None,
     limit: LimitOpt = None,
     baseline: Annotated[
         Path | None,
@@ -648,13 +658,12 @@ def check(
         try:
             from netval.catalog import load_catalogs
             from netval.live.inventory import parse_limit
-            from netval.live.source import LiveSource
             from netval.runner import plan_catalog
 
             _check_reports(junitxml, html, json_path, md, pytest_html)
             files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
             cat = load_catalogs(files)
-            source = LiveSource(inventory, lab)
+            source = _live_source(inventory, lab, nornir_config)
             planned = plan_catalog(cat, source.hosts(), "live", parse_limit(limit))
             source.check_platforms({d for ts in planned.values() for t in ts for d in t.devices})
             if baseline is not None:
@@ -666,6 +675,8 @@ def check(
         args = [str(f) for f in cat.files] + ["--netval", "live", "-q", "--no-header"]
         if lab:
             args += ["--netval-lab", lab]
+        elif nornir_config:
+            args += ["--netval-nornir-config", str(nornir_config)]
         elif inventory:
             args += ["--netval-inventory", str(inventory)]
         if limit:
@@ -976,6 +987,12 @@ def ask_cmd(
         sys.stderr.write(f"incomplete answer: {note}\n")
 
 
+def _live_source(inventory: Path | None, lab: str | None, nornir_config: Path | None) -> Any:
+    from netval.live.source import LiveSource
+
+    return LiveSource(inventory, lab, nornir_config=nornir_config)
+
+
 ALL_DOMAINS: tuple[Domain, ...] = ("bgp", "routes", "vrrp", "interfaces", "ospf")
 
 
@@ -1011,15 +1028,15 @@ def capture(
     output: Annotated[Path, typer.Option("--output", "-o", help="where to write the state")],
     inventory: InventoryOpt = None,
     lab: LabOpt = None,
+    nornir_config: NornirConfigOpt = None,
     limit: LimitOpt = None,
 ) -> None:
     """Collect the observed state (BGP, routes, VRRP, interfaces) of every device into a JSON file, to check against after the change with `netval check --baseline`."""
-    from netval.live.source import LiveSource
     from netval.state import Problem
 
     try:
         _check_output(output, "--output")
-        source = LiveSource(inventory, lab)
+        source = _live_source(inventory, lab, nornir_config)
         state = _collect(source, _limited(source, limit), ALL_DOMAINS)
     except NetvalError as exc:
         raise _fail(exc) from None
@@ -1057,6 +1074,7 @@ def compare_cmd(
     snapshot: Annotated[Path, typer.Argument(help="the snapshot the devices should be running")],
     inventory: InventoryOpt = None,
     lab: LabOpt = None,
+    nornir_config: NornirConfigOpt = None,
     engine: EngineOpt = "auto",
     limit: LimitOpt = None,
     json_path: JsonOpt = None,
@@ -1065,12 +1083,11 @@ def compare_cmd(
     import json
 
     from netval.compare import compare_states
-    from netval.live.source import LiveSource
     from netval.static import open_engine
 
     try:
         _check_output(json_path, "--json")
-        source = LiveSource(inventory, lab)
+        source = _live_source(inventory, lab, nornir_config)
         names = _limited(source, limit)
         _progress(f"predicting {snapshot} with the {engine} engine")
         predicted = open_engine(snapshot, engine).state()

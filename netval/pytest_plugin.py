@@ -103,8 +103,13 @@ class RunContext:
             if self.mode == "live":
                 from netval.live.source import LiveSource
 
-                inv = opt("netval_inventory")
-                self._source = LiveSource(Path(inv) if inv else None, opt("netval_lab"))
+                inv, config = opt("netval_inventory"), opt("netval_nornir_config")
+                self._source = LiveSource(
+                    Path(inv) if inv else None,
+                    opt("netval_lab"),
+                    None,
+                    Path(config) if config else None,
+                )
             else:
                 from netval.static.source import PredictedSource
 
@@ -132,6 +137,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="netval_inventory",
         default=None,
         help="Nornir SimpleInventory folder (default: ./inventory)",
+    )
+    group.addoption(
+        "--netval-nornir-config",
+        dest="netval_nornir_config",
+        default=None,
+        help="a nornir config.yaml (InitNornir: any inventory, transform and runner plugin)",
     )
     group.addoption(
         "--netval-lab",

@@ -358,8 +358,10 @@ def collect(
 ) -> State:
     """Collect the given domains from the given devices, in parallel.
 
-    On Ctrl-C or SIGTERM no further device is started and the ones in flight are abandoned:
-    the interrupt propagates at once (the caller keeps what ``on_host_done`` reported).
+    Nornir's threaded runner is replaced by one that keeps its worker count and stops on
+    Ctrl-C or SIGTERM: no further device is started, the ones in flight are abandoned, and
+    the interrupt propagates at once (the caller keeps what ``on_host_done`` reported). Any
+    other runner a nornir config chose runs the collection as it is.
     """
     state = State(source="observed", origin=origin)
     targets = {name: doms for name, doms in needs.items() if doms}
@@ -367,11 +369,17 @@ def collect(
         return state
     started = time.monotonic()
 
-    runner = StoppableRunner(getattr(nr.runner, "num_workers", 20))
+    from nornir.plugins.runners import ThreadedRunner
+
+    runner: Any = nr.runner
+    stopped: threading.Event | None = None
+    if isinstance(runner, ThreadedRunner):
+        runner = StoppableRunner(runner.num_workers)
+        stopped = runner.stopped
     register_connections(nr.inventory.hosts[name] for name in targets)
 
     def task(task: Any) -> NodeState:
-        node = collect_host(task, targets[task.host.name], runner.stopped)
+        node = collect_host(task, targets[task.host.name], stopped)
         if on_host_done is not None:
             on_host_done(task.host.name, node)
         return node

@@ -16,10 +16,19 @@ from netval.state import Domain, NodeState, Problem, State
 
 class LiveSource:
     def __init__(
-        self, inventory: Path | None = None, lab: str | None = None, workers: int = 32
+        self,
+        inventory: Path | None = None,
+        lab: str | None = None,
+        workers: int | None = None,
+        nornir_config: Path | None = None,
     ) -> None:
-        self.nr = open_nornir(inventory, lab, workers)
-        self.description = f"lab {lab}" if lab else f"inventory {inventory or 'inventory'}"
+        self.nr = open_nornir(inventory, lab, workers, nornir_config)
+        if lab:
+            self.description = f"lab {lab}"
+        elif nornir_config is not None:
+            self.description = f"nornir config {nornir_config}"
+        else:
+            self.description = f"inventory {inventory or 'inventory'}"
         self.interrupted = False
 
     def check_platforms(self, devices: set[str]) -> None:

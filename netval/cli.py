@@ -617,6 +617,15 @@ NornirConfigOpt = Annotated[
         "their options; instead of --inventory",
     ),
 ]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="devices collected from at once (default 32, or the num_workers of the nornir "
+        "config's runner)",
+    ),
+]
 LimitOpt = Annotated[
     str | None,
     typer.Option("--limit", help="only these devices: leaf1,leaf2 (globs allowed) or role=leaf"),
@@ -633,6 +642,7 @@ def check(
     inventory: InventoryOpt = None,
     lab: LabOpt = None,
     nornir_config: NornirConfigOpt = None,
+    workers: WorkersOpt = None,
     limit: LimitOpt = None,
     baseline: Annotated[
         Path | None,
@@ -663,7 +673,7 @@ def check(
             _check_reports(junitxml, html, json_path, md, pytest_html)
             files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
             cat = load_catalogs(files)
-            source = _live_source(inventory, lab, nornir_config)
+            source = _live_source(inventory, lab, nornir_config, workers)
             planned = plan_catalog(cat, source.hosts(), "live", parse_limit(limit))
             source.check_platforms({d for ts in planned.values() for t in ts for d in t.devices})
             if baseline is not None:
@@ -679,6 +689,8 @@ def check(
             args += ["--netval-nornir-config", str(nornir_config)]
         elif inventory:
             args += ["--netval-inventory", str(inventory)]
+        if workers:
+            args += ["--netval-workers", str(workers)]
         if limit:
             args += ["--netval-limit", limit]
         if baseline:
@@ -987,10 +999,12 @@ def ask_cmd(
         sys.stderr.write(f"incomplete answer: {note}\n")
 
 
-def _live_source(inventory: Path | None, lab: str | None, nornir_config: Path | None) -> Any:
+def _live_source(
+    inventory: Path | None, lab: str | None, nornir_config: Path | None, workers: int | None
+) -> Any:
     from netval.live.source import LiveSource
 
-    return LiveSource(inventory, lab, nornir_config=nornir_config)
+    return LiveSource(inventory, lab, workers, nornir_config)
 
 
 ALL_DOMAINS: tuple[Domain, ...] = ("bgp", "routes", "vrrp", "interfaces", "ospf")
@@ -1029,6 +1043,7 @@ def capture(
     inventory: InventoryOpt = None,
     lab: LabOpt = None,
     nornir_config: NornirConfigOpt = None,
+    workers: WorkersOpt = None,
     limit: LimitOpt = None,
 ) -> None:
     """Collect the observed state (BGP, routes, VRRP, interfaces) of every device into a JSON file, to check against after the change with `netval check --baseline`."""
@@ -1036,7 +1051,7 @@ def capture(
 
     try:
         _check_output(output, "--output")
-        source = _live_source(inventory, lab, nornir_config)
+        source = _live_source(inventory, lab, nornir_config, workers)
         state = _collect(source, _limited(source, limit), ALL_DOMAINS)
     except NetvalError as exc:
         raise _fail(exc) from None
@@ -1075,6 +1090,7 @@ def compare_cmd(
     inventory: InventoryOpt = None,
     lab: LabOpt = None,
     nornir_config: NornirConfigOpt = None,
+    workers: WorkersOpt = None,
     engine: EngineOpt = "auto",
     limit: LimitOpt = None,
     json_path: JsonOpt = None,
@@ -1087,7 +1103,7 @@ def compare_cmd(
 
     try:
         _check_output(json_path, "--json")
-        source = _live_source(inventory, lab, nornir_config)
+        source = _live_source(inventory, lab, nornir_config, workers)
         names = _limited(source, limit)
         _progress(f"predicting {snapshot} with the {engine} engine")
         predicted = open_engine(snapshot, engine).state()

@@ -107,7 +107,7 @@ class RunContext:
                 self._source = LiveSource(
                     Path(inv) if inv else None,
                     opt("netval_lab"),
-                    None,
+                    opt("netval_workers"),
                     Path(config) if config else None,
                 )
             else:
@@ -143,6 +143,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="netval_nornir_config",
         default=None,
         help="a nornir config.yaml (InitNornir: any inventory, transform and runner plugin)",
+    )
+    group.addoption(
+        "--netval-workers",
+        dest="netval_workers",
+        type=int,
+        default=None,
+        help="devices collected from at once (default 32, or the nornir config's num_workers)",
     )
     group.addoption(
         "--netval-lab",

@@ -218,3 +218,26 @@ def test_the_configs_num_workers_holds_unless_workers_is_given(tmp_path: Path) -
             assert _capture_logins_at_once(device, work, *options, config_workers=2) == want
         finally:
             device.close()
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("platform", ["cisco_ios", "eos", "cisco_xr"])
+def test_a_netmiko_or_napalm_platform_name_opens_a_scrapli_session(
+    tmp_path: Path, platform: str
+) -> None:
+    """Scrapli knows none of these names: the session reaches the device (here a port
+    nobody listens on) only when the connection got scrapli's name for the platform."""
+    if not have("ssh"):
+        pytest.skip("needs the ssh client (openssh-client)")
+    hosts = {"d1": {"hostname": "127.0.0.1", "port": _free_port(), "platform": platform}}
+    defaults = {
+        "username": "nobody",
+        "password": "not-used",
+        "connection_options": {
+            "scrapli": {"extras": {"transport": "system", "auth_strict_key": False}}
+        },
+    }
+    (tmp_path / "hosts.yaml").write_text(yaml.safe_dump(hosts))
+    (tmp_path / "defaults.yaml").write_text(yaml.safe_dump(defaults))
+    node = collect(open_nornir(tmp_path), {"d1": {"bgp"}}).nodes["d1"]
+    assert node.problems["device"] is Problem.UNREACHABLE, node.errors

@@ -1007,7 +1007,6 @@ def _live_source(
     return LiveSource(inventory, lab, workers, nornir_config)
 
 
-ALL_DOMAINS: tuple[Domain, ...] = ("bgp", "routes", "vrrp", "interfaces", "ospf")
 
 
 def _limited(source: Any, limit: str | None) -> list[str]:
@@ -1052,7 +1051,9 @@ def capture(
     try:
         _check_output(output, "--output")
         source = _live_source(inventory, lab, nornir_config, workers)
-        state = _collect(source, _limited(source, limit), ALL_DOMAINS)
+        from netval.state import CAPTURED_DOMAINS
+
+        state = _collect(source, _limited(source, limit), CAPTURED_DOMAINS)
     except NetvalError as exc:
         raise _fail(exc) from None
     try:

@@ -23,11 +23,14 @@ import pytest
 
 from netval.catalog import CatalogEntry, load_catalog_file
 from netval.errors import NetvalError
+from netval.pytest_fixtures import netval_engine, netval_nornir, netval_source, netval_state
 from netval.report.escape import printable
 from netval.results import Result, Status
 from netval.runner import Evaluation, Runner, StateSource, Target, plan
 from netval.state import Problem
 
+#: fixtures for users' own tests, offered wherever the plugin is loaded
+FIXTURES = (netval_engine, netval_nornir, netval_source, netval_state)
 CONTEXT_KEY = pytest.StashKey["RunContext"]()
 _MARKERS_KEY = pytest.StashKey[set[str]]()
 #: status counts of the last run in this process (the command line reads them)

@@ -176,6 +176,9 @@ class OspfNeighbor(_Model):
 
 
 Domain = Literal["bgp", "routes", "vrrp", "interfaces", "ospf", "bgp_routes"]
+#: what `netval capture` and the netval_state fixture collect from every device (bgp_routes
+#: are asked per prefix by the checks that need them)
+CAPTURED_DOMAINS: tuple[Domain, ...] = ("bgp", "routes", "vrrp", "interfaces", "ospf")
 
 
 class Problem(StrEnum):

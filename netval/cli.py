@@ -1010,7 +1010,8 @@ def _live_source(
 
 
 def _limited(source: Any, limit: str | None) -> list[str]:
-    """The source's devices that --limit selects (all without it); none is an input error."""
+    """The source's devices that --limit selects (all without it); none, or one whose
+    platform netval cannot collect from, is an input error."""
     from netval.live.inventory import parse_limit, select
 
     hosts = source.hosts()
@@ -1021,6 +1022,7 @@ def _limited(source: Any, limit: str | None) -> list[str]:
             f"--limit {limit} selects no device of the {source.description}",
             hint="check the names (globs allowed) or key=value against the inventory",
         )
+    source.check_platforms(set(names))
     return names
 
 

@@ -1,10 +1,13 @@
 """pytest plugin: catalog entries x targets become pytest items.
 
-Active only with ``--netval live`` (or ``static``): then every catalog YAML given on the
-command line is collected, and each check on each device is one item with a readable id
-(``bgp_sessions[leaf1]``). A check that had no usable data is reported as a pytest
+Active only with ``--netval live`` (or ``static``): then every YAML file given on the
+command line is collected as a catalog, and so is YAML whose top level has a ``checks:`` key
+in a folder pytest walks. Each check on each device is one item with a readable id
+(``bgp_sessions[leaf1]``) that carries its kind and its devices as markers and keywords
+(``-m bgp_sessions``, ``-k leaf1``). A check that had no usable data is reported as a pytest
 *error* (raised in setup), a check that saw the wrong thing as a *failure*; JUnit XML,
-pytest-html, ``-k``, ``-x`` and ``--lf`` work as usual. ``--netval-json`` writes a JSON
+pytest-html, ``-m``, ``-k``, ``-x``, ``--lf``, ``--ff`` and ``--sw`` work as usual. The
+fixtures of ``netval.pytest_fixtures`` serve users' own tests. ``--netval-json`` writes a JSON
 report, also when the run is interrupted.
 """
 

@@ -55,12 +55,13 @@ def test_napalm_hosts_get_the_napalm_driver(written: str, driver: str) -> None:
     assert napalm_driver(written) == driver
 
 
-def _check(tmp_path: Path, hosts: str) -> subprocess.CompletedProcess[str]:
+def _check(tmp_path: Path, hosts: str, command: str = "check") -> subprocess.CompletedProcess[str]:
     (tmp_path / "inv").mkdir()
     (tmp_path / "inv" / "hosts.yaml").write_text(hosts)
     (tmp_path / "catalog.yaml").write_text("checks:\n  - kind: bgp_sessions\n")
+    then = ["-c", "catalog.yaml"] if command == "check" else ["-o", "state.json"]
     return subprocess.run(
-        [*CLI, "check", "-i", "inv", "-c", "catalog.yaml"],
+        [*CLI, command, "-i", "inv", *then],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -69,12 +70,19 @@ def _check(tmp_path: Path, hosts: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize(
-    ("napalm", "words"),
-    [(False, "no parser for platform 'procurve_x'"), (True, "'procurve_x' names no NAPALM driver")],
+    ("napalm", "words", "command"),
+    [
+        (False, "no parser for platform 'procurve_x'", "check"),
+        (False, "no parser for platform 'procurve_x'", "capture"),
+        (True, "'procurve_x' names no NAPALM driver", "check"),
+    ],
 )
-def test_an_unknown_platform_names_host_and_value(tmp_path: Path, napalm: bool, words: str) -> None:
+def test_an_unknown_platform_names_host_and_value(
+    tmp_path: Path, napalm: bool, words: str, command: str
+) -> None:
     data = "  data: {collector: napalm}\n" if napalm else ""
-    proc = _check(tmp_path, f"r1:\n  hostname: 192.0.2.1\n  platform: procurve_x\n{data}")
+    hosts = f"r1:\n  hostname: 192.0.2.1\n  platform: procurve_x\n{data}"
+    proc = _check(tmp_path, hosts, command)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     assert "host 'r1'" in proc.stderr and words in proc.stderr

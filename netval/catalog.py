@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from netval.checks import CHECK_KINDS, CheckSpec
 from netval.errors import InputError
-from netval.places import key_path, line_of
+from netval.places import key_path, line_of, plain
 from netval.userfiles import load_yaml, read_text
 
 AnyCheck = Annotated[
@@ -79,7 +79,7 @@ def load_catalog_file(path: Path) -> list[CatalogEntry]:
             hint="start the file with 'checks:'",
         )
     try:
-        model = TypeAdapter(CatalogModel).validate_python(_plain(data))
+        model = TypeAdapter(CatalogModel).validate_python(plain(data))
     except ValidationError as exc:
         lines = []
         for err in exc.errors()[:12]:
@@ -100,14 +100,6 @@ def load_catalog_file(path: Path) -> list[CatalogEntry]:
         line = line_of(data, ("checks", index))
         entries.append(CatalogEntry(spec=spec, file=path, line=line, index=index))
     return entries
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
 
 
 def load_catalogs(paths: list[Path]) -> Catalog:

@@ -55,3 +55,12 @@ def key_path(loc: tuple[int | str, ...], data: Any) -> str:
             out += f".{part}" if out else str(part)
             node = None
     return out
+
+
+def plain(node: Any) -> Any:
+    """ruamel's tree as plain dicts and lists with string keys, for pydantic."""
+    if isinstance(node, dict):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    return node

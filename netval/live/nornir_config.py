@@ -17,8 +17,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from netval.errors import InputError
-from netval.places import key_path, line_of
+from netval.errors import EnvironmentProblem, InputError
+from netval.places import key_path, line_of, plain
 from netval.userfiles import load_yaml, read_text
 
 HINT = "see https://nornir.readthedocs.io/en/latest/configuration/ for the keys of config.yaml"
@@ -81,7 +81,7 @@ def _validated(path: Path) -> tuple[NornirConfigFile, Any]:
     if not isinstance(data, dict):
         raise InputError(f"{path}:1: a nornir config is a mapping of sections", hint=HINT)
     try:
-        return NornirConfigFile.model_validate(_plain(data)), data
+        return NornirConfigFile.model_validate(plain(data)), data
     except ValidationError as exc:
         lines = []
         for err in exc.errors()[:8]:
@@ -93,14 +93,6 @@ def _validated(path: Path) -> tuple[NornirConfigFile, Any]:
             )
             lines.append(f"{path}:{line_of(data, loc)}: {key_path(loc, data)}: {what}")
         raise InputError("invalid nornir config:\n  " + "\n  ".join(lines), hint=HINT) from exc
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
 
 
 GROUPS = {
@@ -132,7 +124,7 @@ def _register_all(register: Any, what: str) -> None:
             register.register(entry.name, entry.load())
         except Exception as exc:
             dist = getattr(entry.dist, "name", "?")
-            raise InputError(
+            raise EnvironmentProblem(
                 f"the installed {what} {entry.name!r} (package {dist}) cannot be loaded: "
                 f"{type(exc).__name__}: {exc}",
                 hint=f"repair or uninstall {dist}",

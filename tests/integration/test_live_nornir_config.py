@@ -182,3 +182,44 @@ def test_the_configs_runner_plugin_and_its_options_run_the_collection(
         for name, node in state.nodes.items()
     }
     assert seen == _established(lab)
+
+
+def test_pytest_itself_takes_the_nornir_config(
+    lab: manager.UpResult, catalog: Path, tmp_path: Path
+) -> None:
+    """`pytest --netval live --netval-nornir-config`, without the netval command, and with
+    --netval-workers: the same checks pass."""
+    import os
+    import subprocess
+    import sys
+
+    inv = _inventory(lab)
+    config = tmp_path / "config.yaml"
+    options = {"host_file": str(inv / "hosts.yaml"), "defaults_file": str(inv / "defaults.yaml")}
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "inventory": {"plugin": "SimpleInventory", "options": options},
+                "logging": {"enabled": False},
+            }
+        )
+    )
+    report = tmp_path / "report.json"
+    command = [sys.executable, "-m", "pytest", "-p", "netval.pytest_plugin", "-c", os.devnull]
+    command += ["--rootdir", str(tmp_path), "-p", "no:cacheprovider", "--netval", "live"]
+    command += ["--netval-nornir-config", str(config), "--netval-workers", "1"]
+    command += ["--netval-json", str(report), str(catalog)]
+    proc = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = json.loads(report.read_text())["results"]
+    assert {r["id"]: r["status"] for r in results} == {
+        f"bgp_sessions[{n}]": "pass" for n in lab.record.router_names()
+    }
+    assert all(r["source"] == f"nornir config {config}" for r in results)

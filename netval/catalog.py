@@ -6,16 +6,15 @@ Every problem is an ``InputError`` naming the file, the line and the key, e.g.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from netval.checks import CHECK_KINDS, CheckSpec
 from netval.errors import InputError
+from netval.places import key_path, line_of, plain
 from netval.userfiles import load_yaml, read_text
 
 AnyCheck = Annotated[
@@ -44,51 +43,6 @@ class CatalogEntry:
 class Catalog:
     entries: list[CatalogEntry]
     files: list[Path]
-
-
-def _line_of(data: Any, loc: tuple[int | str, ...]) -> int:
-    """Best line (1-based) for a pydantic error location, walking the ruamel tree."""
-    node = data
-    line = 1
-    for part in loc:
-        if isinstance(node, CommentedMap) and isinstance(part, str):
-            if part in node:
-                with contextlib.suppress(KeyError, TypeError):
-                    line = node.lc.key(part)[0] + 1
-                node = node[part]
-                continue
-            if part == "from_" and "from" in node:
-                line = node.lc.key("from")[0] + 1
-                node = node["from"]
-            # a discriminator tag or a missing key: stay on the enclosing mapping
-            continue
-        if isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
-            with contextlib.suppress(KeyError, TypeError):
-                line = node.lc.item(part)[0] + 1
-            node = node[part]
-            continue
-    if isinstance(node, CommentedMap | CommentedSeq) and line == 1:
-        line = node.lc.line + 1
-    return line
-
-
-def _path_text(loc: tuple[int | str, ...], data: Any) -> str:
-    out = ""
-    node = data
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-        elif isinstance(node, dict) and (part in node or part == "from_"):
-            key = "from" if part == "from_" and "from" in node else part
-            out += f".{key}" if out else key
-            node = node.get(key)
-        elif isinstance(node, dict) and "kind" in node and part == node.get("kind"):
-            continue  # the union's tag, not a key the user wrote
-        else:
-            out += f".{part}" if out else str(part)
-            node = None
-    return out
 
 
 def _message(err: Any, data: Any, loc: tuple[int | str, ...]) -> str:
@@ -125,13 +79,13 @@ def load_catalog_file(path: Path) -> list[CatalogEntry]:
             hint="start the file with 'checks:'",
         )
     try:
-        model = TypeAdapter(CatalogModel).validate_python(_plain(data))
+        model = TypeAdapter(CatalogModel).validate_python(plain(data))
     except ValidationError as exc:
         lines = []
         for err in exc.errors()[:12]:
             loc = tuple(err["loc"])
             lines.append(
-                f"{path}:{_line_of(data, loc)}: {_path_text(loc, data) or 'catalog'}: "
+                f"{path}:{line_of(data, loc)}: {key_path(loc, data) or 'catalog'}: "
                 f"{_message(err, data, loc)}"
             )
         more = exc.error_count() - len(lines)
@@ -143,17 +97,9 @@ def load_catalog_file(path: Path) -> list[CatalogEntry]:
         ) from exc
     entries = []
     for index, spec in enumerate(model.checks):
-        line = _line_of(data, ("checks", index))
+        line = line_of(data, ("checks", index))
         entries.append(CatalogEntry(spec=spec, file=path, line=line, index=index))
     return entries
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
 
 
 def load_catalogs(paths: list[Path]) -> Catalog:

@@ -608,6 +608,24 @@ InventoryOpt = Annotated[
 LabOpt = Annotated[
     str | None, typer.Option("--lab", help="check the running lab with this id (its inventory)")
 ]
+NornirConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--nornir-config",
+        help="your nornir config.yaml, loaded by nornir's InitNornir: its inventory plugin "
+        "(SimpleInventory, NetBox, Nautobot, ...), transform function, runner plugin and "
+        "their options; instead of --inventory",
+    ),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="devices collected from at once (default 32, or the num_workers of the nornir "
+        "config's runner)",
+    ),
+]
 LimitOpt = Annotated[
     str | None,
     typer.Option("--limit", help="only these devices: leaf1,leaf2 (globs allowed) or role=leaf"),
@@ -623,6 +641,8 @@ def check(
     catalog: Catalogs = None,
     inventory: InventoryOpt = None,
     lab: LabOpt = None,
+    nornir_config: NornirConfigOpt = None,
+    workers: WorkersOpt = None,
     limit: LimitOpt = None,
     baseline: Annotated[
         Path | None,
@@ -648,13 +668,12 @@ def check(
         try:
             from netval.catalog import load_catalogs
             from netval.live.inventory import parse_limit
-            from netval.live.source import LiveSource
             from netval.runner import plan_catalog
 
             _check_reports(junitxml, html, json_path, md, pytest_html)
             files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
             cat = load_catalogs(files)
-            source = LiveSource(inventory, lab)
+            source = _live_source(inventory, lab, nornir_config, workers)
             planned = plan_catalog(
                 cat, source.hosts(), "live", parse_limit(limit), origins=source.probe_origins()
             )
@@ -668,8 +687,12 @@ def check(
         args = [str(f) for f in cat.files] + ["--netval", "live", "-q", "--no-header"]
         if lab:
             args += ["--netval-lab", lab]
+        elif nornir_config:
+            args += ["--netval-nornir-config", str(nornir_config)]
         elif inventory:
             args += ["--netval-inventory", str(inventory)]
+        if workers:
+            args += ["--netval-workers", str(workers)]
         if limit:
             args += ["--netval-limit", limit]
         if baseline:
@@ -1227,11 +1250,17 @@ def ask_cmd(
         sys.stderr.write(f"incomplete answer: {note}\n")
 
 
-ALL_DOMAINS: tuple[Domain, ...] = ("bgp", "routes", "vrrp", "interfaces", "ospf")
+def _live_source(
+    inventory: Path | None, lab: str | None, nornir_config: Path | None, workers: int | None
+) -> Any:
+    from netval.live.source import LiveSource
+
+    return LiveSource(inventory, lab, workers, nornir_config)
 
 
 def _limited(source: Any, limit: str | None) -> list[str]:
-    """The source's devices that --limit selects (all without it); none is an input error."""
+    """The source's devices that --limit selects (all without it); none, or one whose
+    platform netval cannot collect from, is an input error."""
     from netval.live.inventory import parse_limit, select
 
     hosts = source.hosts()
@@ -1242,6 +1271,7 @@ def _limited(source: Any, limit: str | None) -> list[str]:
             f"--limit {limit} selects no device of the {source.description}",
             hint="check the names (globs allowed) or key=value against the inventory",
         )
+    source.check_platforms(set(names))
     return names
 
 
@@ -1262,16 +1292,19 @@ def capture(
     output: Annotated[Path, typer.Option("--output", "-o", help="where to write the state")],
     inventory: InventoryOpt = None,
     lab: LabOpt = None,
+    nornir_config: NornirConfigOpt = None,
+    workers: WorkersOpt = None,
     limit: LimitOpt = None,
 ) -> None:
     """Collect the observed state (BGP, routes, VRRP, interfaces) of every device into a JSON file, to check against after the change with `netval check --baseline`."""
-    from netval.live.source import LiveSource
     from netval.state import Problem
 
     try:
         _check_output(output, "--output")
-        source = LiveSource(inventory, lab)
-        state = _collect(source, _limited(source, limit), ALL_DOMAINS)
+        source = _live_source(inventory, lab, nornir_config, workers)
+        from netval.state import CAPTURED_DOMAINS
+
+        state = _collect(source, _limited(source, limit), CAPTURED_DOMAINS)
     except NetvalError as exc:
         raise _fail(exc) from None
     try:
@@ -1308,6 +1341,8 @@ def compare_cmd(
     snapshot: Annotated[Path, typer.Argument(help="the snapshot the devices should be running")],
     inventory: InventoryOpt = None,
     lab: LabOpt = None,
+    nornir_config: NornirConfigOpt = None,
+    workers: WorkersOpt = None,
     engine: EngineOpt = "auto",
     limit: LimitOpt = None,
     json_path: JsonOpt = None,
@@ -1325,7 +1360,6 @@ def compare_cmd(
     import json
 
     from netval.compare import compare_states
-    from netval.live.source import LiveSource
     from netval.static import open_engine
 
     batfish = _batfish_options(
@@ -1341,7 +1375,7 @@ def compare_cmd(
     )
     try:
         _check_output(json_path, "--json")
-        source = LiveSource(inventory, lab)
+        source = _live_source(inventory, lab, nornir_config, workers)
         names = _limited(source, limit)
         _progress(f"predicting {snapshot} with the {engine} engine")
         eng = open_engine(snapshot, engine, batfish)

@@ -1,10 +1,13 @@
 """pytest plugin: catalog entries x targets become pytest items.
 
-Active only with ``--netval live`` (or ``static``): then every catalog YAML given on the
-command line is collected, and each check on each device is one item with a readable id
-(``bgp_sessions[leaf1]``). A check that had no usable data is reported as a pytest
+Active only with ``--netval live`` (or ``static``): then every YAML file given on the
+command line is collected as a catalog, and so is YAML whose top level has a ``checks:`` key
+in a folder pytest walks. Each check on each device is one item with a readable id
+(``bgp_sessions[leaf1]``) that carries its kind and its devices as markers and keywords
+(``-m bgp_sessions``, ``-k leaf1``). A check that had no usable data is reported as a pytest
 *error* (raised in setup), a check that saw the wrong thing as a *failure*; JUnit XML,
-pytest-html, ``-k``, ``-x`` and ``--lf`` work as usual. ``--netval-json`` writes a JSON
+pytest-html, ``-m``, ``-k``, ``-x``, ``--lf``, ``--ff`` and ``--sw`` work as usual. The
+fixtures of ``netval.pytest_fixtures`` serve users' own tests. ``--netval-json`` writes a JSON
 report, also when the run is interrupted.
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -23,12 +27,16 @@ import pytest
 
 from netval.catalog import CatalogEntry, load_catalog_file
 from netval.errors import NetvalError
+from netval.pytest_fixtures import netval_engine, netval_nornir, netval_source, netval_state
 from netval.report.escape import printable
 from netval.results import Result, Status
 from netval.runner import Evaluation, Runner, StateSource, Target, plan
 from netval.state import Problem
 
+#: fixtures for users' own tests, offered wherever the plugin is loaded
+FIXTURES = (netval_engine, netval_nornir, netval_source, netval_state)
 CONTEXT_KEY = pytest.StashKey["RunContext"]()
+_MARKERS_KEY = pytest.StashKey[set[str]]()
 #: status counts of the last run in this process (the command line reads them)
 LAST_RUN: dict[str, int] | None = None
 
@@ -106,8 +114,13 @@ class RunContext:
             if self.mode == "live":
                 from netval.live.source import LiveSource
 
-                inv = opt("netval_inventory")
-                self._source = LiveSource(Path(inv) if inv else None, opt("netval_lab"))
+                inv, config = opt("netval_inventory"), opt("netval_nornir_config")
+                self._source = LiveSource(
+                    Path(inv) if inv else None,
+                    opt("netval_lab"),
+                    opt("netval_workers"),
+                    Path(config) if config else None,
+                )
             else:
                 from netval.static.source import PredictedSource
 
@@ -136,6 +149,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="netval_inventory",
         default=None,
         help="Nornir SimpleInventory folder (default: ./inventory)",
+    )
+    group.addoption(
+        "--netval-nornir-config",
+        dest="netval_nornir_config",
+        default=None,
+        help="a nornir config.yaml (InitNornir: any inventory, transform and runner plugin)",
+    )
+    group.addoption(
+        "--netval-workers",
+        dest="netval_workers",
+        type=int,
+        default=None,
+        help="devices collected from at once (default 32, or the nornir config's num_workers)",
     )
     group.addoption(
         "--netval-lab",
@@ -227,11 +253,27 @@ def _context(config: pytest.Config) -> RunContext | None:
     return config.stash.get(CONTEXT_KEY, None)
 
 
+#: a catalog's top level holds a `checks:` list; other YAML (an inventory) is no catalog
+_CATALOG_KEY = re.compile(rb"^checks[ \t]*:", re.M)
+
+
+def is_catalog(path: Path, limit: int = 1 << 20) -> bool:
+    """Whether YAML found in a folder pytest walks is a catalog: its top level has a
+    ``checks:`` key. A broken catalog still is one (its error becomes an item)."""
+    try:
+        with path.open("rb") as f:
+            return _CATALOG_KEY.search(f.read(limit)) is not None
+    except OSError:
+        return False
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     ctx = _context(parent.config)
     if ctx is None:
         return None
-    if file_path.suffix in (".yaml", ".yml"):
+    if file_path.suffix in (".yaml", ".yml") and (
+        parent.session.isinitpath(file_path) or is_catalog(file_path)
+    ):
         return _collector(CatalogFile, parent, file_path)
     baseline = parent.config.getoption("netval_baseline")
     if baseline and file_path.resolve() == Path(baseline).resolve():
@@ -379,11 +421,38 @@ class InterruptedItem(pytest.Item):
         return self.path, 0, self.name
 
 
+#: markers pytest and common plugins act on: a device of that name gets only a keyword
+_ACTING_MARKERS = frozenset(
+    {"skip", "skipif", "xfail", "parametrize", "usefixtures", "filterwarnings", "timeout"}
+    | {"flaky", "order", "dependency", "asyncio", "django_db", "no_cover", "tryfirst", "trylast"}
+)
+
+
+def _selectable(item: pytest.Item, name: str, meaning: str) -> None:
+    """``name`` as a marker (``-m name``) and a keyword (``-k name``) of the item."""
+    item.extra_keyword_matches.add(name)
+    if not name or name.startswith("_") or name in _ACTING_MARKERS:
+        return
+    registered = {
+        line.split(":")[0].split("(")[0].strip() for line in item.config.getini("markers")
+    }
+    if name not in registered:
+        # registered so that --strict-markers accepts it
+        item.config.addinivalue_line("markers", f"{name}: {meaning}")
+    item.add_marker(name)
+
+
 class CheckItem(pytest.Item):
     def __init__(self, *, target: Target, **kw: Any) -> None:
         super().__init__(**kw)
         self.target = target
         spec = target.spec
+        # -m bgp_sessions, -k leaf1: a check's kind and the devices it judges select it; a
+        # network-wide check judges no device of its own
+        _selectable(self, spec.kind, f"netval check kind {spec.kind}")
+        if spec.scope != "network":
+            for device in dict.fromkeys(target.devices):
+                _selectable(self, printable(device, lines=False), f"netval device {device}")
         self.user_properties += [
             ("kind", spec.kind),
             ("target", printable(target.target, lines=False)),
@@ -589,17 +658,33 @@ def _junit_case_details(item: pytest.Item, report: pytest.TestReport) -> None:
     report.user_properties = []
 
 
+def _stopped_by_pytest(excinfo: pytest.ExceptionInfo[BaseException]) -> bool:
+    """pytest's own stop after a failure (``--sw``): not a signal, though pytest reports it
+    through the same hook as one."""
+    return type(excinfo.value) is pytest.Session.Interrupted
+
+
 def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
     from netval.report import json_report
 
-    json_report.INTERRUPTED = True
+    if not _stopped_by_pytest(excinfo):
+        json_report.INTERRUPTED = True
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     ctx = _context(session.config)
     if ctx is None:
         return
     from netval.report import json_report
+
+    if (
+        exitstatus == pytest.ExitCode.INTERRUPTED
+        and session.shouldstop
+        and not json_report.INTERRUPTED
+    ):
+        # --sw stopped at a failure: the run failed, it was not interrupted
+        session.exitstatus = exitstatus = pytest.ExitCode.TESTS_FAILED
 
     global LAST_RUN
     LAST_RUN = {s.value: 0 for s in Status}

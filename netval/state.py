@@ -270,6 +270,9 @@ DOMAIN_FIELDS: dict[Domain, str] = {
     "bgp_neighbors": "bgp_neighbors",
     "bgp_advertised": "bgp_advertised",
 }
+#: what `netval capture` and the netval_state fixture collect from every device (a BGP table
+#: with every path's attributes, or one command per peer, only for the checks that read them)
+CAPTURED_DOMAINS: tuple[Domain, ...] = ("bgp", "routes", "vrrp", "interfaces", "ospf")
 
 
 class Problem(StrEnum):

@@ -261,7 +261,7 @@ def _yaml_error(path: Path, text: str, exc: Exception, hint: str | None) -> Inpu
         line = lines[mark.line] if mark and mark.line < len(lines) else ""
         if "::" in line or re.search(r"[0-9a-fA-F]+:[0-9a-fA-F]*:", line):
             # `peer: 2001:db8::` is a mapping inside a mapping to YAML
-            hint = "quote IPv6 addresses and prefixes, e.g. peer: \"2001:db8::1\""
+            hint = 'quote IPv6 addresses and prefixes, e.g. peer: "2001:db8::1"'
         return InputError(f"{where}: invalid YAML: {exc.problem or exc.context}", hint=hint)
     return InputError(f"{path}: invalid YAML: {exc}", hint=hint)
 

@@ -2,9 +2,11 @@
 
 Host data and groups come from a base inventory (the example's ``inventory/``) when it
 names the same devices; the hostname becomes the router's management address in this lab.
-Nothing that says how to log in is copied from the base inventory (a production inventory's
-username, password, port or connection options must not reach a lab, nor leak into its
-files): the lab logs in with its own account and key pair, and holds no password.
+Nothing that says how to log in is copied from the base inventory, at any level (a production
+inventory's username, password, port, platform or connection options must not reach a lab,
+nor leak into its files): the lab logs in with its own account and key pair, and holds no
+password. The groups the hosts are in come along with the groups those inherit from, so the
+lab's inventory loads as the base one does.
 """
 
 from __future__ import annotations
@@ -43,8 +45,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-# keys of a host or group that say how to log in; the lab sets its own
-_LOGIN_KEYS = ("hostname", "port", "username", "password", "connection_options")
+# keys of a host or group that say how to log in (the platform picks the driver); the lab
+# sets its own
+_LOGIN_KEYS = ("hostname", "port", "username", "password", "platform", "connection_options")
 
 
 def scrapli_options(key: Path) -> dict[str, Any]:
@@ -64,6 +67,20 @@ def scrapli_options(key: Path) -> dict[str, Any]:
     }
 
 
+def _with_parents(names: set[str], groups: dict[str, Any]) -> set[str]:
+    """The groups named and every group they inherit from."""
+    found: set[str] = set()
+    pending = sorted(names)
+    while pending:
+        name = pending.pop()
+        if name in found or name not in groups:
+            continue
+        found.add(name)
+        spec = groups[name]
+        pending += list(spec.get("groups") or []) if isinstance(spec, dict) else []
+    return found
+
+
 def write(plan: LabPlan, directory: Path, creds: Credentials, base: Path | None) -> Path:
     base_hosts = _read_yaml(base / "hosts.yaml") if base else {}
     base_groups = _read_yaml(base / "groups.yaml") if base else {}
@@ -74,12 +91,13 @@ def write(plan: LabPlan, directory: Path, creds: Credentials, base: Path | None)
         data.update({"lab_id": plan.lab_id, "namespace": node.namespace})
         entry: dict[str, Any] = {
             "hostname": node.mgmt_ip,
-            "platform": src.get("platform", "cumulus_vtysh"),
+            # a lab router is FRR whatever the production device is
+            "platform": "cumulus_vtysh",
             "groups": list(src.get("groups") or []),
             "data": data,
         }
         hosts[node.name] = entry
-    used_groups = {g for h in hosts.values() for g in h["groups"]}
+    used_groups = _with_parents({g for h in hosts.values() for g in h["groups"]}, base_groups)
     groups = {
         name: {k: v for k, v in spec.items() if k not in _LOGIN_KEYS}
         if isinstance(spec, dict)

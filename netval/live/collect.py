@@ -19,8 +19,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
-from netval.errors import NetvalError
-from netval.live.parsers.base import ExtraCommands, ParseError
+from netval.errors import InputError, NetvalError
+from netval.live.parsers.base import ExtraCommands, ParseError, PlatformParser
 from netval.live.parsers.registry import get_parser
 from netval.live.workers import StoppableRunner
 from netval.state import DOMAIN_FIELDS, Domain, NodeState, Problem, State
@@ -196,6 +196,59 @@ def _logged_in(task: Any, was_open: bool) -> bool:
     return was_open or "scrapli" in task.host.connections
 
 
+def _use_platform(host: Any, connection: str, platform: str) -> None:
+    """Make the host's ``connection`` log in with ``platform`` (its library's own name), on
+    the host's own connection options: groups' and defaults' other options still apply."""
+    from nornir.core.inventory import ConnectionOptions
+
+    if host.get_connection_parameters(connection).platform == platform:
+        return
+    options = host.connection_options.get(connection)
+    if options is None:
+        host.connection_options[connection] = ConnectionOptions(platform=platform)
+    else:
+        options.platform = platform
+
+
+def scrapli_parser(host: Any) -> PlatformParser:
+    """The parser for the host's platform, named in scrapli's, netutils', NAPALM's or
+    netmiko's terms; the scrapli connection gets scrapli's name for the platform it uses."""
+    from netval.live.platforms import scrapli_platform
+
+    connection = host.get_connection_parameters("scrapli").platform
+    parser = get_parser(host.platform or connection)
+    if connection:
+        _use_platform(host, "scrapli", scrapli_platform(connection) or connection)
+    return parser
+
+
+def _napalm_has(driver: str) -> bool:
+    try:
+        from napalm import get_network_driver
+
+        get_network_driver(driver)
+    except Exception:  # napalm raises its own ModuleImportError for a name it has no driver for
+        return False
+    return True
+
+
+def napalm_platform(host: Any) -> str:
+    """The NAPALM driver for a `collector: napalm` host, set on its napalm connection: a
+    driver napalm has (``eos``, ``nxos_ssh``, a community driver), or one that netutils
+    maps the name to (``arista_eos`` -> ``eos``)."""
+    from netval.live.platforms import napalm_driver
+
+    written = host.get_connection_parameters("napalm").platform
+    hint = "use a NAPALM driver name (eos, ios, nxos, nxos_ssh, junos, iosxr) or a name of one"
+    if not written:
+        raise InputError("has no platform", hint=hint)
+    driver = napalm_driver(written) or (written if _napalm_has(written) else None)
+    if driver is None:
+        raise InputError(f"platform {written!r} names no NAPALM driver", hint=hint)
+    _use_platform(host, "napalm", driver)
+    return driver
+
+
 NAPALM_GETTERS: dict[Domain, tuple[str, ...]] = {
     "bgp": ("get_bgp_neighbors",),
     "interfaces": ("get_interfaces", "get_interfaces_ip"),
@@ -210,6 +263,11 @@ def _collect_napalm(task: Any, domains: set[Domain], node: NodeState, secrets: l
     from netval.live.parsers.napalm_getters import bgp_peers_from_getter, interfaces_from_getter
 
     host = task.host
+    try:
+        napalm_platform(host)
+    except NetvalError as exc:
+        node.fail("device", Problem.PLATFORM, f"host {host.name!r}: {exc.message}")
+        return
     wanted = sorted({g for d in domains for g in NAPALM_GETTERS.get(d, ())})
     for d in sorted(domains):
         if d not in NAPALM_GETTERS:
@@ -260,9 +318,9 @@ def collect_host(
         _collect_napalm(task, domains, node, secrets)
         return node
     try:
-        parser = get_parser(host.platform or "")
+        parser = scrapli_parser(host)
     except NetvalError as exc:
-        node.fail("device", Problem.PLATFORM, exc.message)
+        node.fail("device", Problem.PLATFORM, f"host {host.name!r}: {exc.message}")
         return node
     by_command: dict[str, list[Domain]] = {}
     extra: dict[Domain, tuple[str, ...]] = getattr(parser, "extra_commands", {})
@@ -414,8 +472,10 @@ def collect(
 ) -> State:
     """Collect the given domains from the given devices, in parallel.
 
-    On Ctrl-C or SIGTERM no further device is started and the ones in flight are abandoned:
-    the interrupt propagates at once (the caller keeps what ``on_host_done`` reported).
+    Nornir's threaded runner is replaced by one that keeps its worker count and stops on
+    Ctrl-C or SIGTERM: no further device is started, the ones in flight are abandoned, and
+    the interrupt propagates at once (the caller keeps what ``on_host_done`` reported). Any
+    other runner a nornir config chose runs the collection as it is.
     """
     state = State(source="observed", origin=origin)
     targets = {name: doms for name, doms in needs.items() if doms}
@@ -423,11 +483,17 @@ def collect(
         return state
     started = time.monotonic()
 
-    runner = StoppableRunner(getattr(nr.runner, "num_workers", 20))
+    from nornir.plugins.runners import ThreadedRunner
+
+    runner: Any = nr.runner
+    stopped: threading.Event | None = None
+    if isinstance(runner, ThreadedRunner):
+        runner = StoppableRunner(runner.num_workers)
+        stopped = runner.stopped
     register_connections(nr.inventory.hosts[name] for name in targets)
 
     def task(task: Any) -> NodeState:
-        node = collect_host(task, targets[task.host.name], runner.stopped)
+        node = collect_host(task, targets[task.host.name], stopped)
         if on_host_done is not None:
             on_host_done(task.host.name, node)
         return node

@@ -11,6 +11,8 @@ from netval.errors import InputError
 from netval.userfiles import load_yaml_file
 
 DEFAULT_INVENTORY = Path("inventory")
+#: parallel device sessions when neither --workers nor the nornir config says
+DEFAULT_WORKERS = 32
 
 
 def _check_yaml(path: Path) -> None:
@@ -41,9 +43,44 @@ def _check_yaml(path: Path) -> None:
                     )
 
 
-def open_nornir(inventory: Path | None = None, lab: str | None = None, workers: int = 32) -> Any:
-    """A Nornir on a SimpleInventory folder; NETVAL_USERNAME/NETVAL_PASSWORD override
-    the default credentials.
+def open_nornir(
+    inventory: Path | None = None,
+    lab: str | None = None,
+    workers: int | None = None,
+    nornir_config: Path | None = None,
+) -> Any:
+    """The Nornir a run collects with: a SimpleInventory folder, a running lab's inventory,
+    or the user's own nornir ``config.yaml`` (any inventory, transform and runner plugin).
+
+    NETVAL_USERNAME/NETVAL_PASSWORD, when set, override the credentials of every host,
+    whatever level of the inventory set them; a lab's inventory keeps its own account and
+    key, always. ``workers`` (default 32, or the nornir config's ``num_workers``) is how
+    many devices are collected from at once.
+    """
+    if nornir_config is not None:
+        if lab is not None or inventory is not None:
+            raise InputError(
+                f"--nornir-config {nornir_config} names the inventory already; "
+                f"--{'lab' if lab is not None else 'inventory'} cannot be given with it",
+                hint="pass one of --nornir-config, --inventory or --lab",
+            )
+        from netval.live.nornir_config import init_nornir
+
+        nr = init_nornir(nornir_config, workers)
+        apply_env_credentials(nr)
+        return nr
+    if lab is not None:
+        from netval.lab import manager, record
+
+        manager.require(lab)
+        return _simple_nornir(record.inventory_dir(lab), workers or DEFAULT_WORKERS)
+    nr = _simple_nornir(inventory or DEFAULT_INVENTORY, workers or DEFAULT_WORKERS)
+    apply_env_credentials(nr)
+    return nr
+
+
+def _simple_nornir(folder: Path, workers: int) -> Any:
+    """A Nornir on a SimpleInventory folder.
 
     Built as InitNornir builds it, but without loading every installed connection plugin:
     that imports NAPALM and all its drivers (half a second) on every run. ``collect``
@@ -55,18 +92,12 @@ def open_nornir(inventory: Path | None = None, lab: str | None = None, workers: 
     from nornir.plugins.inventory.simple import SimpleInventory
     from nornir.plugins.runners import ThreadedRunner
 
-    if lab is not None:
-        from netval.lab import manager, record
-
-        manager.require(lab)
-        inventory = record.inventory_dir(lab)
-    folder = inventory or DEFAULT_INVENTORY
     hosts = folder / "hosts.yaml"
     if not hosts.is_file():
         raise InputError(
             f"no Nornir inventory at {folder} (missing {hosts})",
-            hint="pass -i INVENTORY_DIR (hosts.yaml, groups.yaml, defaults.yaml) or "
-            "--lab ID for a running lab",
+            hint="pass -i INVENTORY_DIR (hosts.yaml, groups.yaml, defaults.yaml), "
+            "--nornir-config config.yaml, or --lab ID for a running lab",
         )
     for name in ("hosts.yaml", "groups.yaml", "defaults.yaml"):
         if (folder / name).is_file():
@@ -82,7 +113,7 @@ def open_nornir(inventory: Path | None = None, lab: str | None = None, workers: 
             logging={"enabled": False},
         )
         config.logging.configure()
-        nr = Nornir(
+        return Nornir(
             inventory=SimpleInventory(**options).load(),
             runner=ThreadedRunner(num_workers=workers),
             config=config,
@@ -93,13 +124,31 @@ def open_nornir(inventory: Path | None = None, lab: str | None = None, workers: 
             f"the inventory in {folder} cannot be loaded: {type(exc).__name__}: {exc}",
             hint="check that every group a host names exists in groups.yaml",
         ) from exc
-    user = os.environ.get("NETVAL_USERNAME")
-    password = os.environ.get("NETVAL_PASSWORD")
-    if user:
-        nr.inventory.defaults.username = user
-    if password:
-        nr.inventory.defaults.password = password
-    return nr
+
+
+def apply_env_credentials(nr: Any) -> None:
+    """NETVAL_USERNAME/NETVAL_PASSWORD win over every level of the inventory.
+
+    Nornir resolves a host's username from the host, then its groups, then the defaults,
+    and a connection's own options come before all of them: the value from the environment
+    is set on each of those places that holds one, and on every host.
+    """
+    env = {
+        "username": os.environ.get("NETVAL_USERNAME"),
+        "password": os.environ.get("NETVAL_PASSWORD"),
+    }
+    env = {k: v for k, v in env.items() if v}
+    if not env:
+        return
+    inv = nr.inventory
+    levels = [inv.defaults, *inv.groups.values(), *inv.hosts.values()]
+    for level in levels:
+        for key, value in env.items():
+            setattr(level, key, value)
+        for options in (level.connection_options or {}).values():
+            for key, value in env.items():
+                if getattr(options, key, None) is not None:
+                    setattr(options, key, value)
 
 
 def _matches(host: Any, key: str, want: Any) -> bool:

@@ -16,24 +16,35 @@ from netval.state import Domain, NodeState, Probe, Problem, State
 
 class LiveSource:
     def __init__(
-        self, inventory: Path | None = None, lab: str | None = None, workers: int = 32
+        self,
+        inventory: Path | None = None,
+        lab: str | None = None,
+        workers: int | None = None,
+        nornir_config: Path | None = None,
     ) -> None:
-        self.nr = open_nornir(inventory, lab, workers)
+        self.nr = open_nornir(inventory, lab, workers, nornir_config)
         self.lab = lab
-        self.description = f"lab {lab}" if lab else f"inventory {inventory or 'inventory'}"
+        if lab:
+            self.description = f"lab {lab}"
+        elif nornir_config is not None:
+            self.description = f"nornir config {nornir_config}"
+        else:
+            self.description = f"inventory {inventory or 'inventory'}"
         self.interrupted = False
 
     def check_platforms(self, devices: set[str]) -> None:
-        """Every selected host has a platform netval can parse (else an input error)."""
-        from netval.live.parsers.registry import get_parser
+        """Every selected host names a platform netval can collect from, in scrapli's,
+        netutils', NAPALM's or netmiko's terms (else an input error naming host and value)."""
+        from netval.live.collect import napalm_platform, scrapli_parser
 
         for name in sorted(devices):
             host = self.nr.inventory.hosts[name]
-            if host.get("collector") == "napalm":
-                require_extra("napalm", "nornir_napalm", f"host {name!r} (collector: napalm)")
-                continue
             try:
-                get_parser(host.platform or "")
+                if host.get("collector") == "napalm":
+                    require_extra("napalm", "nornir_napalm", f"host {name!r} (collector: napalm)")
+                    napalm_platform(host)
+                else:
+                    scrapli_parser(host)
             except InputError as exc:
                 raise InputError(
                     f"{self.description}: host {name!r}: {exc.message}", hint=exc.hint

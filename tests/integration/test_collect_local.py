@@ -159,3 +159,85 @@ def _own_ssh_children() -> list[int]:
         if int(parent) == os.getpid() and name == "ssh" and state != "Z":
             found.append(int(entry.name))
     return found
+
+
+def _capture_logins_at_once(
+    hung: HungDevice, tmp: Path, *options: str, config_workers: int | None = None
+) -> int:
+    """How many of eight devices `netval capture` logs in to at the same time: each login
+    hangs, so the count of connections the device accepted stops at the worker count."""
+    import subprocess
+    import sys
+
+    _nornir(tmp, {f"d{n}": hung.port for n in range(8)}, timeout=20, socket_timeout=20)
+    args = ["-i", str(tmp)]
+    if config_workers is not None:
+        config = {
+            "inventory": {
+                "plugin": "SimpleInventory",
+                "options": {
+                    "host_file": str(tmp / "hosts.yaml"),
+                    "defaults_file": str(tmp / "defaults.yaml"),
+                },
+            },
+            "runner": {"plugin": "threaded", "options": {"num_workers": config_workers}},
+            "logging": {"enabled": False},
+        }
+        (tmp / "config.yaml").write_text(yaml.safe_dump(config))
+        args = ["--nornir-config", str(tmp / "config.yaml")]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netval.cli", "capture", "-o", str(tmp / "s.json"), *args, *options],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        poll(lambda: len(hung.accepted) > 0, timeout=30)
+        time.sleep(2)  # every worker has begun its login by now; none has timed out
+        return len(hung.accepted)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.timeout(120)
+def test_workers_sets_how_many_devices_are_logged_in_to_at_once(
+    hung: HungDevice, tmp_path: Path
+) -> None:
+    assert _capture_logins_at_once(hung, tmp_path, "--workers", "3") == 3
+
+
+@pytest.mark.timeout(120)
+def test_the_configs_num_workers_holds_unless_workers_is_given(tmp_path: Path) -> None:
+    if not have("ssh"):
+        pytest.skip("needs the ssh client (openssh-client)")
+    for options, want in (((), 2), (("--workers", "5"), 5)):
+        device = HungDevice()
+        try:
+            work = tmp_path / str(want)
+            work.mkdir()
+            assert _capture_logins_at_once(device, work, *options, config_workers=2) == want
+        finally:
+            device.close()
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("platform", ["cisco_ios", "eos", "cisco_xr"])
+def test_a_netmiko_or_napalm_platform_name_opens_a_scrapli_session(
+    tmp_path: Path, platform: str
+) -> None:
+    """Scrapli knows none of these names: the session reaches the device (here a port
+    nobody listens on) only when the connection got scrapli's name for the platform."""
+    if not have("ssh"):
+        pytest.skip("needs the ssh client (openssh-client)")
+    hosts = {"d1": {"hostname": "127.0.0.1", "port": _free_port(), "platform": platform}}
+    defaults = {
+        "username": "nobody",
+        "password": "not-used",
+        "connection_options": {
+            "scrapli": {"extras": {"transport": "system", "auth_strict_key": False}}
+        },
+    }
+    (tmp_path / "hosts.yaml").write_text(yaml.safe_dump(hosts))
+    (tmp_path / "defaults.yaml").write_text(yaml.safe_dump(defaults))
+    node = collect(open_nornir(tmp_path), {"d1": {"bgp"}}).nodes["d1"]
+    assert node.problems["device"] is Problem.UNREACHABLE, node.errors

@@ -66,16 +66,18 @@ def run_check(
     tmp_path: Path,
     *extra: str,
     env: dict[str, str] | None = None,
+    inventory: Path | None = None,
 ) -> tuple[int, dict[str, Any], str]:
+    """`netval check` on the lab (``inventory``: through that folder instead of --lab)."""
     report = tmp_path / "report.json"
+    where = ["-i", str(inventory)] if inventory else ["--lab", lab.record.lab_id]
     proc = subprocess.run(
         [
             *CLI,
             "check",
             "-c",
             str(catalog),
-            "--lab",
-            lab.record.lab_id,
+            *where,
             "--json",
             str(report),
             "--junitxml",
@@ -303,6 +305,7 @@ def test_stopped_sshd_errors_that_device_only(lab: manager.UpResult, tmp_path: P
 
 
 def test_wrong_login_and_password_never_leak(lab: manager.UpResult, tmp_path: Path) -> None:
+    # the lab's inventory as a plain folder: unlike --lab, -i takes the environment's login
     secret = "Sup3r-Secret-pw"
     code, report, output = run_check(
         lab,
@@ -311,6 +314,7 @@ def test_wrong_login_and_password_never_leak(lab: manager.UpResult, tmp_path: Pa
         "--limit",
         "leaf1",
         env={"NETVAL_USERNAME": "nv-nosuchuser", "NETVAL_PASSWORD": secret},
+        inventory=lab.inventory,
     )
     assert code == 1
     # vrrp[eth3/10] needs leaf2 too, which --limit leaves out: it is skipped, the rest error

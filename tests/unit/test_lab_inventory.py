@@ -62,3 +62,36 @@ def test_lab_inventory_holds_no_password_and_no_production_login(tmp_path: Path)
     assert defaults["connection_options"]["scrapli"]["extras"]["auth_private_key"] == str(key)
     for path in out.glob("*.yaml"):
         assert path.stat().st_mode & 0o077 == 0
+
+
+def test_inherited_groups_come_along_without_their_login(tmp_path: Path) -> None:
+    """A group's parent group holds the production login: the lab's inventory keeps the
+    parent (it must load in Nornir) and none of its login; a production platform does not
+    reach the lab's FRR routers either."""
+    from netval.live.inventory import open_nornir
+
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "hosts.yaml").write_text(
+        yaml.safe_dump({"r1": {"groups": ["edge"], "platform": "eos"}, "r2": {"groups": ["edge"]}})
+    )
+    (base / "groups.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "edge": {"groups": ["prod"], "data": {"role": "edge"}},
+                "prod": {**PROD, "platform": "eos", "data": {"site": "ams1"}},
+            }
+        )
+    )
+    plan = build_plan(load_snapshot(MINI), "t1", slot=0)
+    out = inventory.write(plan, tmp_path / "inv", Credentials("nv-t1", tmp_path / "key"), base)
+    everything = _values([yaml.safe_load(p.read_text()) for p in out.glob("*.yaml")])
+    for secret in ("Pr0d-Secret", "prod-admin", 2200, "eos"):
+        assert secret not in everything, secret
+    nr = open_nornir(out)
+    for name in ("r1", "r2"):
+        host = nr.inventory.hosts[name]
+        assert (host["role"], host["site"]) == ("edge", "ams1")
+        params = host.get_connection_parameters("scrapli")
+        assert (params.username, params.password, params.port) == ("nv-t1", None, None)
+        assert params.platform == "cumulus_vtysh"

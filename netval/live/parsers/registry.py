@@ -59,12 +59,20 @@ def supported_platforms() -> list[str]:
     return sorted(all_parsers())
 
 
-def get_parser(platform: str) -> PlatformParser:
+def get_parser(platform: str | None) -> PlatformParser:
+    """The parser for a platform named in scrapli's, netutils', NAPALM's or netmiko's terms."""
+    from netval.live.platforms import scrapli_platform
+
     parsers = all_parsers()
-    if platform in parsers:
-        return parsers[platform]
     supported = ", ".join(sorted(parsers))
-    raise InputError(
-        f"no parser for platform {platform!r}; supported platforms: {supported}",
-        hint="set the host's platform in the inventory to one of the supported platforms",
+    hint = (
+        f"set the host's platform to one of {supported}, or a NAPALM or netmiko name of "
+        "one (eos, nxos, junos, ios, iosxr, cisco_ios, cisco_xr, ...)"
     )
+    if not platform:
+        raise InputError("has no platform", hint=hint)
+    resolved = scrapli_platform(platform)
+    if resolved in parsers:
+        return parsers[resolved]
+    known = f" (scrapli's {resolved})" if resolved else ""
+    raise InputError(f"no parser for platform {platform!r}{known}", hint=hint)

@@ -30,6 +30,7 @@ EOS = Dialect(
     use_match_acl="route-map match ipv4 access-list",
     use_set_community_list="route-map set community community-list",
     acl_types=V4,
+    vendor_name="Arista EOS",
 )
 
 EOS_RULES: tuple[Rule, ...] = (

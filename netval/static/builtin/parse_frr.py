@@ -33,6 +33,7 @@ from netval.static.builtin.model import (
 )
 from netval.static.builtin.syntax import (
     Dialect,
+    InvalidLine,
     Line,
     as_int,
     as_path_statement,
@@ -57,6 +58,9 @@ FRR = Dialect(
     acl_abstract="ip access-list",
     use_match_acl="route-map match ip address",
     acl_types=("ip access-list",),
+    match_names_max=1,
+    vendor_name="FRR",
+    comm_list_delete=("comm-list",),
 )
 
 # Lines FRR writes that carry nothing the engine answers about.
@@ -143,6 +147,9 @@ class FrrParser:
                 continue
             try:
                 self._line(line)
+            except InvalidLine as exc:
+                context = self.block_name if line.indented else "top level"
+                self.dev.unrecognized_line(line.number, line.text, context or "top level", str(exc))
             except (ValueError, IndexError) as exc:
                 self.dev.unrecognized_line(line.number, line.text, f"{self.block_name}: {exc}")
 

@@ -37,6 +37,7 @@ from netval.static.builtin.model import (
 )
 from netval.static.builtin.syntax import (
     Dialect,
+    InvalidLine,
     Line,
     as_int,
     as_path_statement,
@@ -68,6 +69,7 @@ IOS = Dialect(
     use_set_community_list="route-map set community community-list",
     use_call="route-map continue",
     acl_types=("standard ipv4 access-list", "extended ipv4 access-list"),
+    vendor_name="Cisco IOS",
 )
 
 V4_ACLS = ("standard ipv4 access-list", "extended ipv4 access-list")
@@ -140,6 +142,9 @@ class CiscoParser:
         for st in all_stanzas:
             try:
                 handled = self.stanza(st)
+            except InvalidLine as exc:
+                self.dev.unrecognized_line(st.head.number, st.head.text, st.words[0], str(exc))
+                continue
             except (ValueError, IndexError, KeyError) as exc:
                 self.dev.unrecognized_line(st.head.number, st.head.text, f"{st.words[0]}: {exc}")
                 continue
@@ -186,9 +191,16 @@ class CiscoParser:
             for line in st.body:
                 if is_comment(line):
                     continue
-                if not route_map_statement(dev, d, w[1], entry, line.words, line.number):
+                try:
+                    understood = route_map_statement(dev, d, w[1], entry, line.words, line.number)
+                except InvalidLine as exc:
+                    dev.unrecognized_line(line.number, line.text, "route-map", str(exc))
+                    continue
+                if not understood:
                     entry.lines.append(line.number)
                     dev.define(d.route_map, w[1], line.number)
+                    if line.words[0] in ("match", "set"):
+                        dev.unrecognized_line(line.number, line.text, "route-map")
             return True
         if head in ("ip", "ipv6") and len(w) > 3 and w[1] == "prefix-list":
             return prefix_list_statement(
@@ -198,8 +210,12 @@ class CiscoParser:
             family = 6 if head == "ipv6" else 4
             dev.define(d.prefix_list if family == 4 else d.prefix6_list, w[2], st.head.number)
             for line in st.body:
-                if not is_comment(line):
+                if is_comment(line):
+                    continue
+                try:
                     prefix_list_statement(dev, d, w[2], line.words, line.number, family)
+                except InvalidLine as exc:
+                    dev.unrecognized_line(line.number, line.text, "prefix-list", str(exc))
             return True
         if head == "prefix-list" and len(w) >= 3:
             return prefix_list_statement(dev, d, w[1], w[2:], st.head.number, 4)

@@ -945,8 +945,21 @@ class BgpReader:
         elif head == "maximum-paths" and len(w) >= 2:
             if w[1] == "ibgp" and len(w) > 2:
                 proc.maximum_paths_ibgp = int(w[2])
+            elif w[1] == "eibgp" and len(w) > 2:
+                proc.maximum_paths_eibgp = int(w[2])
             elif w[1].isdigit():
                 proc.maximum_paths = int(w[1])
+        elif w == ["bgp", "always-compare-med"]:
+            proc.always_compare_med = True
+        elif w == ["bgp", "bestpath", "compare-routerid"]:
+            proc.compare_router_id = True
+        elif w[:2] == ["bgp", "cluster-id"] and len(w) == 3:
+            proc.cluster_id = (
+                str(ipaddress.IPv4Address(int(w[2]))) if w[2].isdigit() else ipv4_address(w[2])
+            )
+        elif w[:2] == ["distance", "bgp"] and len(w) == 5:
+            e, i, local = (int(x) for x in w[2:5])
+            proc.distance = (e, i, local)
         elif head == "bgp" and w[1:3] == ["listen", "range"] and "peer-group" in w:
             g = w[w.index("peer-group") + 1]
             dev.refer("bgp peer-group", g, "bgp listen range peer-group", n)
@@ -1031,6 +1044,11 @@ class BgpReader:
                 peer.activate_evpn = True
         elif head == "next-hop-self":
             peer.next_hop_self = True
+            peer.next_hop_self_force = peer.next_hop_self_force or w[1:2] == ["force"]
+        elif head == "allowas-in":
+            peer.allowas_in = int(w[1]) if len(w) > 1 and w[1].isdigit() else 3
+        elif head == "weight" and len(w) == 2:
+            peer.weight = int(w[1])
         elif head == "route-reflector-client":
             peer.route_reflector_client = True
         elif head == "send-community":

@@ -17,6 +17,7 @@ from netval.snapshot import (
     ConfigFormat,
     DeviceConfig,
     Edge,
+    HostSpec,
     Snapshot,
     detect_format,
     load_snapshot,
@@ -46,6 +47,7 @@ class Loaded:
     devices: dict[str, DeviceModel]
     files: list[FileResult]
     edges: list[Edge]
+    hosts: dict[str, HostSpec] = field(default_factory=dict)
 
 
 def _config_files(root: Path) -> list[Path]:
@@ -94,7 +96,8 @@ def load(root_path: Path | str) -> Loaded:
             else:
                 devices[dev.hostname] = dev
         files.append(result)
-    return Loaded(root, devices, files, snap.edges if snap else [])
+    # a snapshot netval.snapshot refuses still computes, without links and hosts
+    return Loaded(root, devices, files, snap.edges if snap else [], snap.hosts if snap else {})
 
 
 def _load_file(

@@ -106,6 +106,7 @@ class Interface:
     ospf_cost: int | None = None
     ospf_passive: bool | None = None
     ospf_area: str | None = None
+    bandwidth_kbps: int | None = None  # `bandwidth N`: what OSPF's auto-cost divides
     vrrp: list[VrrpGroup] = field(default_factory=list)
 
     @property
@@ -158,6 +159,9 @@ class BgpPeer:
     shutdown: bool = False
     activate_ipv4: bool | None = None
     activate_evpn: bool = False
+    allowas_in: int | None = None  # how often the local AS may appear in a received path
+    weight: int | None = None
+    next_hop_self_force: bool | None = None  # also for reflected iBGP routes
     lines: list[int] = field(default_factory=list)
 
 
@@ -174,6 +178,7 @@ class BgpRedistribute:
     line: int
     route_map: str | None = None
     metric: int | None = None
+    metric_type: int | None = None  # OSPF external type (1 or 2)
 
 
 @dataclass
@@ -199,9 +204,18 @@ class BgpProcess:
     maximum_paths_ibgp: int | None = None
     multipath_relax: bool = False
     default_ipv4_unicast: bool = True
+    maximum_paths_eibgp: int | None = None
+    ebgp_requires_policy: bool | None = None  # None: the vendor profile decides
+    compare_router_id: bool = False
+    always_compare_med: bool = False
+    cluster_id: str | None = None
+    distance: tuple[int, int, int] | None = None  # external, internal, local
 
     def effective(self, peer: BgpPeer) -> BgpPeer:
-        """The peer with unset fields taken from its peer-group (one level, as vendors do)."""
+        """The peer with unset fields taken from its peer-group (one level, as vendors do).
+
+        Every field a group can carry is inherited the same way: a member's own value wins
+        when it set one (``None`` or ``False`` means it did not)."""
         group = self.groups.get(peer.peer_group) if peer.peer_group else None
         if group is None:
             return peer
@@ -210,7 +224,7 @@ class BgpProcess:
             if name in ("name", "line", "kind", "lines", "peer_group", "shutdown"):
                 continue
             mine = getattr(peer, name)
-            setattr(merged, name, mine if mine not in (None, False) else getattr(group, name))
+            setattr(merged, name, getattr(group, name) if mine is None or mine is False else mine)
         merged.peer_group = peer.peer_group
         merged.shutdown = peer.shutdown or group.shutdown
         merged.lines = peer.lines
@@ -239,6 +253,9 @@ class OspfProcess:
     passive: set[str] = field(default_factory=set)
     non_passive: set[str] = field(default_factory=set)
     redistribute: list[BgpRedistribute] = field(default_factory=list)
+    reference_bandwidth_mbps: int | None = None  # auto-cost reference-bandwidth
+    default_originate: tuple[bool, int, int] | None = None  # (always, metric, metric type)
+    distance: int | None = None
 
 
 # --- routing policy ----------------------------------------------------------------------
@@ -428,6 +445,7 @@ class DeviceModel:
     vendor: Vendor
     status: ParseStatus = ParseStatus.PASSED
     failure: str | None = None
+    defaults_profile: str | None = None  # FRR's `frr defaults NAME`
     interfaces: dict[str, Interface] = field(default_factory=dict)
     static_routes: list[StaticRoute] = field(default_factory=list)
     bgp: dict[str, BgpProcess] = field(default_factory=dict)  # by VRF

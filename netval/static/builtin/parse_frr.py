@@ -66,7 +66,6 @@ FRR = Dialect(
 # Lines FRR writes that carry nothing the engine answers about.
 _IGNORED_TOP = (
     "frr version",
-    "frr defaults",
     "log ",
     "service ",
     "password",
@@ -172,6 +171,10 @@ class FrrParser:
         head = w[0]
         if head == "hostname" and len(w) == 2:
             return True
+        if w[:2] == ["frr", "defaults"] and len(w) == 3:
+            self.block, self.block_name = None, ""
+            dev.defaults_profile = w[2]
+            return True
         if head == "interface" and len(w) >= 2:
             name = w[1]
             self.iface = dev.interfaces.setdefault(name, Interface(name, line.number))
@@ -243,6 +246,9 @@ class FrrParser:
             return True
         if head == "description":
             iface.description = " ".join(w[1:])
+            return True
+        if head == "bandwidth" and len(w) == 2:
+            iface.bandwidth_kbps = _positive(w[1], "bandwidth")
             return True
         if head == "shutdown":
             iface.shutdown = True
@@ -322,11 +328,33 @@ class FrrParser:
             ospf.non_passive.add(w[2])
             return True
         if head == "redistribute" and len(w) >= 2:
-            rmap = w[w.index("route-map") + 1] if "route-map" in w[:-1] else None
+            options = _options(w[2:], ("metric", "metric-type", "route-map"))
+            rmap = options.get("route-map")
             if rmap:
                 ctx = "connected" if w[1] == "static" else w[1]
                 self.dev.refer("route-map", rmap, f"ospf redistribute {ctx} route-map", line.number)
-            ospf.redistribute.append(BgpRedistribute(w[1], line.number, rmap))
+            ospf.redistribute.append(
+                BgpRedistribute(
+                    w[1],
+                    line.number,
+                    rmap,
+                    _number(options.get("metric")),
+                    _metric_type(options.get("metric-type")),
+                )
+            )
+            return True
+        if w[:2] == ["auto-cost", "reference-bandwidth"] and len(w) == 3:
+            ospf.reference_bandwidth_mbps = _positive(w[2], "reference bandwidth")
+            return True
+        if w[:2] == ["default-information", "originate"]:
+            always = "always" in w[2:]
+            options = _options([x for x in w[2:] if x != "always"], ("metric", "metric-type"))
+            metric = _number(options.get("metric"))
+            mtype = _metric_type(options.get("metric-type"))
+            ospf.default_originate = (always, 1 if metric is None else metric, mtype or 2)
+            return True
+        if head == "distance" and len(w) == 2:
+            ospf.distance = _positive(w[1], "distance")
             return True
         if head == "area" and len(w) >= 2:
             ospf.areas.add(ospf_area(w[1]))
@@ -389,6 +417,22 @@ class FrrParser:
             return True
         if w[:4] == ["no", "bgp", "default", "ipv4-unicast"]:
             bgp.default_ipv4_unicast = False
+            return True
+        if w == ["bgp", "ebgp-requires-policy"] or w == ["no", "bgp", "ebgp-requires-policy"]:
+            bgp.ebgp_requires_policy = head == "bgp"
+            return True
+        if w == ["bgp", "bestpath", "compare-routerid"]:
+            bgp.compare_router_id = True
+            return True
+        if w == ["bgp", "always-compare-med"]:
+            bgp.always_compare_med = True
+            return True
+        if w[:2] == ["bgp", "cluster-id"] and len(w) == 3:
+            bgp.cluster_id = _cluster_id(w[2])
+            return True
+        if w[:2] == ["distance", "bgp"] and len(w) == 5:
+            e, i, local = (_positive(x, "distance") for x in w[2:5])
+            bgp.distance = (e, i, local)
             return True
         if head == "bgp" and len(w) >= 4 and w[1] == "listen" and w[2] == "range":
             peer = bgp.peers.setdefault(w[3], BgpPeer(w[3], n, kind="dynamic"))
@@ -465,6 +509,10 @@ class FrrParser:
             "dup-addr-detection",
         )
 
+    def _ipv4_af(self) -> bool:
+        """Per-family neighbor settings are modelled for IPv4 unicast, the data plane's."""
+        return self.af in (None, "ipv4 unicast", "ipv4")
+
     def _neighbor(self, name: str, w: list[str], n: int) -> bool:
         bgp = self.bgp
         assert bgp is not None
@@ -537,8 +585,26 @@ class FrrParser:
             fam = "l2vpn evpn" if evpn else "ipv4 unicast"
             dev.refer("route-map", w[1], f"bgp {fam} neighbor route-map {w[2]}", n)
             return True
-        if head == "next-hop-self":
-            peer.next_hop_self = True
+        if head == "next-hop-self" and w[1:] in ([], ["force"]):
+            if self._ipv4_af():
+                peer.next_hop_self = True
+                peer.next_hop_self_force = peer.next_hop_self_force or w[1:] == ["force"]
+            return True
+        if head == "allowas-in" and len(w) <= 2:
+            # FRR: 1-10 times, 3 when no number is given; `origin` allows it as origin only
+            times = w[1] if len(w) == 2 else "3"
+            if times == "origin":
+                times = "3"
+            if not (times.isdigit() and 1 <= int(times) <= 10):
+                raise InvalidLine("allowas-in takes 1-10 or origin")
+            if self._ipv4_af():
+                peer.allowas_in = int(times)
+            return True
+        if head == "weight" and len(w) == 2:
+            if not (w[1].isdigit() and int(w[1]) <= 65535):
+                raise InvalidLine("weight takes 0-65535")
+            if self._ipv4_af():
+                peer.weight = int(w[1])
             return True
         if head == "route-reflector-client":
             peer.route_reflector_client = True
@@ -565,13 +631,11 @@ class FrrParser:
             "capability",
             "advertisement-interval",
             "soft-reconfiguration",
-            "allowas-in",
             "maximum-prefix",
             "remove-private-AS",
             "as-override",
             "addpath-tx-all-paths",
             "addpath-tx-bestpath-per-AS",
-            "weight",
             "attribute-unchanged",
             "ttl-security",
             "solo",
@@ -643,6 +707,48 @@ class FrrParser:
         acl.lines.append(AclLine(rest[0], number, " ".join(rest), src=src))
         self.dev.define("ip access-list", name, number)
         return True
+
+
+def _options(words: list[str], keys: tuple[str, ...]) -> dict[str, str]:
+    """``KEY VALUE`` pairs in any order; an unknown word is an unrecognized line."""
+    out: dict[str, str] = {}
+    i = 0
+    while i < len(words):
+        if words[i] not in keys or i + 1 >= len(words) or words[i] in out:
+            raise ValueError(f"unexpected {words[i]!r}")
+        out[words[i]] = words[i + 1]
+        i += 2
+    return out
+
+
+def _number(word: str | None) -> int | None:
+    if word is None:
+        return None
+    if not (word.isascii() and word.isdigit() and int(word) < 2**32):
+        raise ValueError(f"{word!r} is not a number")
+    return int(word)
+
+
+def _positive(word: str, what: str) -> int:
+    value = _number(word)
+    if value is None or value < 1:
+        raise ValueError(f"{what} {word!r} is not a positive number")
+    return value
+
+
+def _metric_type(word: str | None) -> int | None:
+    if word is None:
+        return None
+    if word not in ("1", "2"):
+        raise ValueError(f"metric-type {word!r} is not 1 or 2")
+    return int(word)
+
+
+def _cluster_id(word: str) -> str:
+    """A dotted id or a 32-bit number (FRR takes both), kept dotted."""
+    if word.isascii() and word.isdigit() and int(word) < 2**32:
+        return str(ipaddress.IPv4Address(int(word)))
+    return ipv4_address(word)
 
 
 def _peer_kind(name: str) -> str:

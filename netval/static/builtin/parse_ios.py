@@ -263,6 +263,8 @@ class CiscoParser:
                     iface.acl_out = w[2]
             elif w[:3] == ["ip", "ospf", "cost"] and len(w) == 4:
                 iface.ospf_cost = int(w[3])
+            elif w[0] == "bandwidth" and len(w) == 2 and w[1].isdigit():
+                iface.bandwidth_kbps = int(w[1])
             elif w[0] in ("vrf", "ip") and "forwarding" in w and w[-1] != "forwarding":
                 iface.vrf = w[-1]
                 dev.vrfs.add(w[-1])
@@ -444,6 +446,18 @@ class CiscoParser:
             proc.non_passive.add(canonical_interface(lw[2]))
         elif lw[0] == "area" and len(lw) >= 2:
             proc.areas.add(ospf_area(lw[1]))
+        elif lw[:2] == ["auto-cost", "reference-bandwidth"] and len(lw) >= 3:
+            proc.reference_bandwidth_mbps = int(lw[2])
+        elif lw[:2] == ["default-information", "originate"]:
+            metric, mtype = 1, 2
+            for i, word in enumerate(lw[:-1]):
+                if word == "metric":
+                    metric = int(lw[i + 1])
+                elif word == "metric-type":
+                    mtype = int(lw[i + 1])
+            proc.default_originate = ("always" in lw, metric, mtype)
+        elif lw[0] == "distance" and len(lw) == 2 and lw[1].isdigit():
+            proc.distance = int(lw[1])
 
 
 # --- small parsers -----------------------------------------------------------------------

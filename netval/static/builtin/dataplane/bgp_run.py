@@ -135,7 +135,7 @@ class BgpRun:
         self.selections = 0
         self._admin: dict[Speaker, tuple[int, int, int]] = {}
         for spk in speakers.values():
-            prof, dist = spk.node.profile, spk.node.extras.bgp_distance
+            prof, dist = spk.node.profile, spk.proc.distance
             self._admin[spk] = dist or (prof.ebgp, prof.ibgp, prof.bgp_local)
 
     # -- driver ---------------------------------------------------------------------------

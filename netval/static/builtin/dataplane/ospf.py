@@ -87,7 +87,7 @@ def area_id(text: str) -> int:
 
 
 def _default_mbps(node: Node, iface: Iface) -> float:
-    kbps = node.extras.bandwidth_kbps.get(iface.name)
+    kbps = iface.bandwidth_kbps
     if kbps:
         return kbps / 1000
     if node.vendor in (Vendor.CISCO_IOS,):
@@ -103,7 +103,9 @@ def _cost(node: Node, iface: Iface, configured: int | None) -> int:
         return configured
     if iface.loopback:
         return node.profile.ospf_loopback_cost
-    ref = node.extras.ospf_reference_mbps or node.profile.ospf_reference_mbps
+    proc = node.model.ospf.get(iface.vrf) if node.model is not None else None
+    configured = proc.reference_bandwidth_mbps if proc is not None else None
+    ref = configured or node.profile.ospf_reference_mbps
     return max(1, int(ref / _default_mbps(node, iface)))
 
 
@@ -482,16 +484,11 @@ def externals_for(
     if node.model is None or vrf not in node.model.ospf:
         return []
     proc = node.model.ospf[vrf]
-    ex = node.extras
     nets = ospf_networks or []
     wanted: dict[str, tuple[int | None, int, str | None]] = {}
     for red in proc.redistribute:
-        detail = ex.ospf_redistribute.get(red.protocol)
-        wanted[red.protocol] = (
-            detail.metric if detail else red.metric,
-            detail.metric_type if detail else 2,
-            red.route_map or (detail.route_map if detail else None),
-        )
+        # the last line for a protocol counts, as when FRR replaces it
+        wanted[red.protocol] = (red.metric, red.metric_type or 2, red.route_map)
     out: dict[int, External] = {}
     for proto, (metric, mtype, rmap) in sorted(wanted.items()):
         sources = _SOURCES.get(proto)
@@ -518,8 +515,8 @@ def externals_for(
                 if res.output.metric != route.metric:
                     m = res.output.metric
             out[key] = External(key, m, mtype, _forwarding(route, nets))
-    if ex.ospf_default_originate is not None:
-        always, metric, mtype = ex.ospf_default_originate
+    if proc.default_originate is not None:
+        always, metric, mtype = proc.default_originate
         if always or DEFAULT_KEY in rib_routes:
             out[DEFAULT_KEY] = External(DEFAULT_KEY, metric, mtype)
     return list(out.values())

@@ -9,9 +9,9 @@ a port whose speed the kernel does not report (veth, as in the lab) costs 10 at 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from netval.static.builtin.model import Vendor
+from netval.static.builtin.model import DeviceModel, Vendor
 
 # FRR's compiled-in multipath limit on Debian/Ubuntu builds: the default for maximum-paths.
 FRR_MULTIPATH = 64
@@ -35,6 +35,8 @@ class Profile:
     ospf_reference_mbps: int = 100
     ospf_default_mbps: int = 1000
     ospf_loopback_cost: int = 1
+    # eBGP exchanges nothing without a policy in that direction unless configured otherwise
+    ebgp_requires_policy: bool = False
     frr: bool = False
 
 
@@ -46,16 +48,21 @@ FRR_PROFILE = Profile(
     resolve_via_default=False,
     ospf_default_mbps=10,
     ospf_loopback_cost=0,
+    ebgp_requires_policy=True,
     frr=True,
 )
+# `frr defaults datacenter` turns the eBGP policy requirement off
+FRR_DATACENTER_PROFILE = replace(FRR_PROFILE, ebgp_requires_policy=False)
 EOS_PROFILE = Profile(ibgp_max_follows_ebgp=True, local_weight=0)
 IOS_PROFILE = Profile()
 HOST_PROFILE = Profile()
 
 
-def profile(vendor: Vendor | None) -> Profile:
+def profile(dev: DeviceModel | None) -> Profile:
+    vendor = dev.vendor if dev is not None else None
     if vendor in (Vendor.FRR, Vendor.CUMULUS_CONCATENATED):
-        return FRR_PROFILE
+        assert dev is not None
+        return FRR_DATACENTER_PROFILE if dev.defaults_profile == "datacenter" else FRR_PROFILE
     if vendor is Vendor.ARISTA:
         return EOS_PROFILE
     if vendor is Vendor.CISCO_IOS:

@@ -764,6 +764,11 @@ class BatfishEngine:
     def nodes(self) -> list[str]:
         return sorted({_name(r.get("Node")) for r in self.node_properties().rows} - {""})
 
+    def unparsed(self) -> dict[str, str]:
+        # Batfish names the devices of the files it parses; the parse check reads its
+        # fileParseStatus for the others
+        return {}
+
     def policies(self, node: str) -> list[str]:
         answer = self._ask("namedStructures", {"nodes": node, "structureTypes": "Routing_Policy"})
         names = {str(r.get("Structure_Name")) for r in answer.rows}

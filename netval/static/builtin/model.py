@@ -33,7 +33,18 @@ class ParseStatus(StrEnum):
     PARTIALLY_UNRECOGNIZED = "PARTIALLY_UNRECOGNIZED"
     FAILED = "FAILED"
     EMPTY = "EMPTY"
-    UNKNOWN = "UNKNOWN"
+    UNKNOWN = "UNKNOWN"  # the format could not be detected
+    UNSUPPORTED = "UNSUPPORTED"  # a vendor the built-in engine does not parse
+
+
+class ParserCrash(Exception):
+    """A parser failed on a line (a bug, never bad input): the loader turns it into a FAILED
+    file naming the line, so one file's crash never takes the snapshot or the run down."""
+
+    def __init__(self, line: int | None, text: str, cause: BaseException) -> None:
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.line = line
+        self.text = text
 
 
 @dataclass

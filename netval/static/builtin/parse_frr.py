@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable
 
-from netval.snapshot import DeviceConfig
+from netval.snapshot import DeviceConfig, IfaceStanza
 from netval.static.builtin.model import (
     Acl,
     AclLine,
@@ -25,6 +25,7 @@ from netval.static.builtin.model import (
     Interface,
     OspfNetwork,
     OspfProcess,
+    ParserCrash,
     RemoteAsKind,
     RouteMapEntry,
     StaticRoute,
@@ -105,24 +106,32 @@ def parse_device(cfg: DeviceConfig, filename: str) -> DeviceModel:
     for issue in cfg.issues:
         dev.unrecognized_line(issue.line, issue.text, f"interfaces: {issue.reason}")
     for stanza in cfg.interfaces.values():
-        iface = dev.interfaces.setdefault(stanza.name, Interface(stanza.name, stanza.line))
-        dev.define("interface", stanza.name, stanza.line)
-        for addr in stanza.addresses:
-            try:
-                net = ipaddress.ip_interface(addr)
-            except ValueError:
-                continue
-            if isinstance(net, ipaddress.IPv4Interface):
-                iface.addresses.append(net)
-        vrf = stanza.options.get("vrf")
-        if vrf:
-            iface.vrf = vrf[0]
-            dev.vrfs.add(vrf[0])
-        if "vrf-table" in stanza.options:
-            dev.vrfs.add(stanza.name)
+        try:
+            _interface_stanza(dev, stanza)
+        except Exception as exc:
+            raise ParserCrash(stanza.line, f"iface {stanza.name}", exc) from exc
     FrrParser(dev).parse(cfg.frr_text, cfg.frr_first_line or 1)
     dev.finish_status()
     return dev
+
+
+def _interface_stanza(dev: DeviceModel, stanza: IfaceStanza) -> None:
+    """An ifupdown2 stanza of the interfaces part: addresses and VRF."""
+    iface = dev.interfaces.setdefault(stanza.name, Interface(stanza.name, stanza.line))
+    dev.define("interface", stanza.name, stanza.line)
+    for addr in stanza.addresses:
+        try:
+            net = ipaddress.ip_interface(addr)
+        except ValueError:
+            continue
+        if isinstance(net, ipaddress.IPv4Interface):
+            iface.addresses.append(net)
+    vrf = stanza.options.get("vrf")
+    if vrf:
+        iface.vrf = vrf[0]
+        dev.vrfs.add(vrf[0])
+    if "vrf-table" in stanza.options:
+        dev.vrfs.add(stanza.name)
 
 
 class FrrParser:
@@ -151,6 +160,8 @@ class FrrParser:
                 self.dev.unrecognized_line(line.number, line.text, context or "top level", str(exc))
             except (ValueError, IndexError) as exc:
                 self.dev.unrecognized_line(line.number, line.text, f"{self.block_name}: {exc}")
+            except Exception as exc:
+                raise ParserCrash(line.number, line.text, exc) from exc
 
     def _line(self, line: Line) -> None:
         words = line.words

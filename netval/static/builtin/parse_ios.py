@@ -30,6 +30,7 @@ from netval.static.builtin.model import (
     Interface,
     OspfNetwork,
     OspfProcess,
+    ParserCrash,
     RemoteAsKind,
     StaticRoute,
     Vendor,
@@ -148,9 +149,14 @@ class CiscoParser:
             except (ValueError, IndexError, KeyError) as exc:
                 self.dev.unrecognized_line(st.head.number, st.head.text, f"{st.words[0]}: {exc}")
                 continue
+            except Exception as exc:
+                raise ParserCrash(st.head.number, st.head.text, exc) from exc
             if not handled and not ios_refs.known_top(st.words):
                 self.dev.unrecognized_line(st.head.number, st.head.text, "top level")
-            ios_refs.apply_rules(self, st)
+            try:
+                ios_refs.apply_rules(self, st)
+            except Exception as exc:
+                raise ParserCrash(st.head.number, st.head.text, exc) from exc
         self.finish()
         self.dev.finish_status()
         return self.dev

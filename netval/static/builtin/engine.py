@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from netval.errors import EngineError, InputError
-from netval.static.builtin import bgp, references, search
 from netval.static.builtin.dataplane.engine_glue import DataPlaneQuestions
 from netval.static.builtin.loader import Loaded, load
 from netval.static.builtin.model import DeviceModel, ParseStatus
-from netval.static.builtin.policy import Evaluator
-from netval.static.builtin.route_json import policy_row, route_from_input
+from netval.static.builtin.questions import bgp, references, search
+from netval.static.builtin.questions.policy import Evaluator
+from netval.static.builtin.questions.route_json import policy_row, route_from_input
 from netval.static.engine import Answer, RouteInput
 
 POLICY_COLUMNS = [

@@ -26,9 +26,9 @@ from netval.snapshot import (
     read_device,
 )
 from netval.static.builtin.model import DeviceModel, ParserCrash, ParseStatus
-from netval.static.builtin.parse_eos import parse_device as parse_eos_device
-from netval.static.builtin.parse_frr import parse_device as parse_frr_device
-from netval.static.builtin.parse_ios import parse_device as parse_ios_device
+from netval.static.builtin.vendors.arista_eos.parse import parse_device as parse_eos_device
+from netval.static.builtin.vendors.cisco_ios.parse import parse_device as parse_ios_device
+from netval.static.builtin.vendors.frr.parse import parse_device as parse_frr_device
 from netval.vendor_format import detect
 
 SUPPORTED = ("CUMULUS_CONCATENATED", "FRR", "ARISTA", "CISCO_IOS")

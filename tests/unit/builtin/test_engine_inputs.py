@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from netval.errors import EngineError, InputError
-from netval.static.builtin import BuiltinEngine, parse_frr
+from netval.static.builtin import BuiltinEngine
+from netval.static.builtin.vendors.frr import parse as parse_frr
 from netval.static.engine import Engine, RouteInput
 from tests.conftest import DATA
 from tests.unit.builtin.conftest import SNAPSHOTS, MakeEngine, frr_device

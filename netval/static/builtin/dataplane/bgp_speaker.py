@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from netval.static.builtin.bgp import PeerView
 from netval.static.builtin.dataplane.bgp_policy import Attrs, Policies, PolicySignature
 from netval.static.builtin.dataplane.network import Network, Node
 from netval.static.builtin.dataplane.prefix import PrefixTable, ip_int, key_of
 from netval.static.builtin.dataplane.types import Hop, RouterId
 from netval.static.builtin.model import BgpAggregate, BgpProcess, DeviceModel
+from netval.static.builtin.questions.bgp import PeerView
 
 # Above this many incoming sessions a speaker keeps an index of who offers each prefix
 # instead of asking every neighbour (a spine with hundreds of leaves).

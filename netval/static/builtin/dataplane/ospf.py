@@ -39,8 +39,8 @@ from netval.static.builtin.dataplane.types import (
     RouterId,
 )
 from netval.static.builtin.model import OspfProcess, Vendor
-from netval.static.builtin.policy import Evaluator
-from netval.static.builtin.policy import Route as PolicyRoute
+from netval.static.builtin.questions.policy import Evaluator
+from netval.static.builtin.questions.policy import Route as PolicyRoute
 
 Target = tuple[str, object]  # ("p", prefix key) or ("r", RouterId)
 FirstHops = frozenset[tuple[str, str]]  # (out interface, neighbour address)

@@ -32,7 +32,7 @@ from netval.static.builtin.model import (
     Vendor,
     VrrpGroup,
 )
-from netval.static.builtin.syntax import (
+from netval.static.builtin.vendors.common.syntax import (
     Dialect,
     InvalidLine,
     Line,

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from netval.static.builtin.cisco_names import canonical_interface
 from netval.static.builtin.model import (
     BgpAggregate,
     BgpNetwork,
@@ -20,10 +19,11 @@ from netval.static.builtin.model import (
     BgpRedistribute,
     RemoteAsKind,
 )
-from netval.static.builtin.syntax import Line, ipv4_address
+from netval.static.builtin.vendors.cisco_ios.names import canonical_interface
+from netval.static.builtin.vendors.common.syntax import Line, ipv4_address
 
 if TYPE_CHECKING:
-    from netval.static.builtin.parse_ios import CiscoParser, Stanza
+    from netval.static.builtin.vendors.cisco_ios.parse import CiscoParser, Stanza
 
 V4 = ("standard ipv4 access-list", "extended ipv4 access-list")
 V6 = ("standard ipv6 access-list", "extended ipv6 access-list")

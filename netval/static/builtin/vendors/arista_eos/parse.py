@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from netval.static.builtin.ios_refs import V4, Rule, _r
 from netval.static.builtin.model import DeviceModel, Vendor
-from netval.static.builtin.parse_ios import CiscoParser, Stanza
-from netval.static.builtin.syntax import Dialect
+from netval.static.builtin.vendors.cisco_ios.parse import CiscoParser, Stanza
+from netval.static.builtin.vendors.cisco_ios.refs import V4, Rule, _r
+from netval.static.builtin.vendors.common.syntax import Dialect
 
 EOS = Dialect(
     prefix_list="ip prefix-list",

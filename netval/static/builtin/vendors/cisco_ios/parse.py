@@ -1,4 +1,4 @@
-"""Cisco IOS / IOS-XE (and, with other names, Arista EOS: see parse_eos).
+"""Cisco IOS / IOS-XE (and, with other names, Arista EOS: see vendors/arista_eos).
 
 IOS configs are stanzas: a line at column 0 opens one and the indented lines after it
 belong to it. The parser reads the routing model (interfaces, static routes, BGP, OSPF,
@@ -16,8 +16,6 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
-from netval.static.builtin import ios_refs
-from netval.static.builtin.cisco_names import canonical_interface
 from netval.static.builtin.model import (
     Acl,
     AclLine,
@@ -36,7 +34,9 @@ from netval.static.builtin.model import (
     Vendor,
     VrrpGroup,
 )
-from netval.static.builtin.syntax import (
+from netval.static.builtin.vendors.cisco_ios import refs as ios_refs
+from netval.static.builtin.vendors.cisco_ios.names import canonical_interface
+from netval.static.builtin.vendors.common.syntax import (
     Dialect,
     InvalidLine,
     Line,

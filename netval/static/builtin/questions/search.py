@@ -24,8 +24,8 @@ from dataclasses import dataclass, field, replace
 from netval.errors import InputError
 from netval.static.builtin import regexes
 from netval.static.builtin.model import DeviceModel, Match
-from netval.static.builtin.policy import Evaluator, Result, Route
-from netval.static.builtin.witness import as_paths_from, communities_from, witnesses
+from netval.static.builtin.questions.policy import Evaluator, Result, Route
+from netval.static.builtin.questions.witness import as_paths_from, communities_from, witnesses
 
 _RANGE = re.compile(r"^(?P<prefix>[0-9.]+/\d+)(?::(?P<lo>\d+)(?:-(?P<hi>\d+))?)?$")
 _FULL = 0xFFFFFFFF

@@ -16,22 +16,16 @@ from pathlib import Path
 
 from netval.errors import InputError
 from netval.snapshot import (
-    ConfigFormat,
     DeviceConfig,
     Edge,
     HostSpec,
     Snapshot,
-    detect_format,
     load_snapshot,
     read_device,
 )
 from netval.static.builtin.model import DeviceModel, ParserCrash, ParseStatus
-from netval.static.builtin.vendors.arista_eos.parse import parse_device as parse_eos_device
-from netval.static.builtin.vendors.cisco_ios.parse import parse_device as parse_ios_device
-from netval.static.builtin.vendors.frr.parse import parse_device as parse_frr_device
-from netval.vendor_format import detect
-
-SUPPORTED = ("CUMULUS_CONCATENATED", "FRR", "ARISTA", "CISCO_IOS")
+from netval.static.builtin.vendors import registry
+from netval.static.builtin.vendors.common.support import Source, VendorSupport
 
 
 @dataclass
@@ -137,25 +131,24 @@ def _load_file(
     problem, text = _text(path)
     if problem is not None:
         return FileResult(rel, ParseStatus.FAILED, "UNKNOWN", reason=problem), None
-    # a bare frr.conf (what `show running-config` prints) is FRR, as for the lab; Batfish's
-    # detector would call it Cisco IOS and parse it with the wrong grammar
-    fmt = "FRR" if detect_format(text) is ConfigFormat.FRR else detect(text)
+    fmt = registry.detect(text)
     if fmt == "EMPTY":
         return FileResult(rel, ParseStatus.EMPTY, fmt), None
     if fmt == "UNKNOWN":
         reason = (
-            f"the format of {rel} could not be detected (not FRR, Cumulus, Arista EOS or "
-            "Cisco IOS text); the built-in engine does not parse it"
+            f"the format of {rel} could not be detected (not {registry.supported()} text); "
+            "the built-in engine does not parse it"
         )
         return FileResult(rel, ParseStatus.UNKNOWN, fmt, reason=reason), None
-    if fmt not in SUPPORTED:
+    vendor = registry.for_format(fmt)
+    if vendor is None:
         reason = (
             f"{rel} is a {fmt} configuration, which the built-in engine does not support "
-            "(it parses FRR/Cumulus, Arista EOS and Cisco IOS); use the Batfish engine"
+            f"(it parses {registry.supported()}); use the Batfish engine"
         )
         return FileResult(rel, ParseStatus.UNSUPPORTED, fmt, reason=reason), None
     try:
-        dev = _parse(path, rel, text, fmt, cfg)
+        dev = _parse(vendor, path, rel, text, cfg)
     except InputError as exc:
         return FileResult(rel, ParseStatus.FAILED, fmt, reason=exc.message), None
     except ParserCrash as exc:
@@ -201,17 +194,13 @@ def _text(path: Path) -> tuple[str | None, str]:
     return None, text
 
 
-def _parse(path: Path, rel: str, text: str, fmt: str, cfg: DeviceConfig | None) -> DeviceModel:
+def _parse(
+    vendor: VendorSupport, path: Path, rel: str, text: str, cfg: DeviceConfig | None
+) -> DeviceModel:
     cfg = cfg if cfg is not None else read_device(path)
     if cfg.unsafe:
         # such a value is refused by the lab and could reach a shell; never a parsed device
         raise InputError(
             "; ".join(f"line {i.line}: {i.text!r}: {i.reason}" for i in cfg.unsafe[:5])
         )
-    if fmt in ("CUMULUS_CONCATENATED", "FRR"):
-        return parse_frr_device(cfg, rel)
-    m = re.search(r"^hostname\s+(\S+)", text, re.M)
-    hostname = (m.group(1).strip('"') if m else path.name).lower()
-    if fmt == "ARISTA":
-        return parse_eos_device(text, rel, hostname)
-    return parse_ios_device(text, rel, hostname)
+    return vendor.parse(Source(path, rel, text, cfg))

@@ -39,7 +39,7 @@ def local_origins(spk: Speaker, igp: Rib | None, policies: Policies) -> dict[int
         for key, route in igp.items():
             if route.protocol not in sources or key in out:
                 continue
-            if key == DEFAULT_KEY and spk.node.profile.frr:
+            if key == DEFAULT_KEY and not spk.node.profile.redistribute_default:
                 continue  # FRR: a default route needs default-originate, not redistribute
             med = red.metric if red.metric is not None else route.metric
             attrs = intern(

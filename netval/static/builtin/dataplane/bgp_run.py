@@ -231,7 +231,7 @@ class BgpRun:
         rid, cluster = spk.router_id, spk.cluster_id
         own = self.own[spk]
         nh_cache = self.nh_cache[spk]
-        frr_host_route = spk.node.profile.frr and key & 63 == 32
+        frr_host_route = spk.node.profile.rejects_host_route_via_itself and key & 63 == 32
         for s in sessions:
             e: BgpRoute | None = None
             if key == DEFAULT_KEY and s.default_originate:

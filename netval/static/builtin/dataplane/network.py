@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from netval.snapshot import Edge, HostSpec
 from netval.static.builtin.dataplane.prefix import ip_int, key_of
-from netval.static.builtin.dataplane.vendor import Profile, profile
 from netval.static.builtin.model import DeviceModel, StaticRoute, Vendor
+from netval.static.builtin.vendors.common.profile import Profile
+from netval.static.builtin.vendors.registry import profile_for
 
 IfaceId = tuple[str, str]  # (node, interface)
 _VRRP_DEFAULT_PRIORITY = 100
@@ -122,7 +123,7 @@ def build_network(
 ) -> Network:
     nodes: dict[str, Node] = {}
     for name, dev in sorted(devices.items()):
-        node = Node(name, dev, profile(dev))
+        node = Node(name, dev, profile_for(dev))
         for iface in dev.interfaces.values():
             v4 = [a for a in iface.addresses if isinstance(a, ipaddress.IPv4Interface)]
             node.ifaces[iface.name] = Iface(
@@ -141,7 +142,7 @@ def build_network(
     for name, host in sorted(hosts.items()):
         if name in nodes:
             continue  # a config file wins over a host file of the same name
-        node = Node(name, None, profile(None))
+        node = Node(name, None, profile_for(None))
         for hif in host.interfaces.values():
             addr = ipaddress.IPv4Interface(hif.prefix)
             node.ifaces[hif.name] = Iface(name, hif.name, addresses=[addr])

@@ -38,7 +38,7 @@ from netval.static.builtin.dataplane.types import (
     RibRoute,
     RouterId,
 )
-from netval.static.builtin.model import OspfProcess, Vendor
+from netval.static.builtin.model import OspfProcess
 from netval.static.builtin.questions.policy import Evaluator
 from netval.static.builtin.questions.policy import Route as PolicyRoute
 
@@ -90,7 +90,7 @@ def _default_mbps(node: Node, iface: Iface) -> float:
     kbps = iface.bandwidth_kbps
     if kbps:
         return kbps / 1000
-    if node.vendor in (Vendor.CISCO_IOS,):
+    if node.profile.ospf_speed_from_name:
         low = iface.name.lower()
         for prefix, mbps in (("tengig", 10000), ("gig", 1000), ("fast", 100), ("eth", 10)):
             if low.startswith(prefix):
@@ -114,12 +114,12 @@ def _area_of(
 ) -> int | None:
     if explicit is not None:
         return area_id(explicit)
-    frr = node.profile.frr
+    must_cover = node.profile.ospf_network_must_cover_subnet
     best: tuple[int, str] | None = None
     for st in proc.networks:
         if addr.ip not in st.prefix:
             continue
-        if frr and st.prefix.prefixlen > addr.network.prefixlen:
+        if must_cover and st.prefix.prefixlen > addr.network.prefixlen:
             continue
         if best is None or st.prefix.prefixlen > best[0]:
             best = (st.prefix.prefixlen, st.area)

@@ -29,6 +29,7 @@ from netval.snapshot import ConfigFormat, detect_format
 from netval.state import BgpPeer, BgpState, Interface, NextHop, Route, State, VrrpGroup, VrrpRole
 from netval.static.engine import Answer, Headers, RouteInput, Row
 from netval.static.resolve import resolve_routes
+from netval.vendor_format import FRR_START as _FRR_START
 
 __all__ = [
     "DEFAULT_NETWORK",
@@ -60,7 +61,6 @@ _CONNECT_TIMEOUT = 5.0
 # Batfish's own limits on snapshot and network names (pybatfish.util.validate_name).
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
 _MAX_NAME = 150
-_FRR_START = re.compile(r"^frr (version|defaults)\b")
 _HOSTNAME = re.compile(r"^hostname (\S+)\s*$", re.M)
 # VRRP's default priority (RFC 5798), for groups whose priority Batfish leaves unset.
 _VRRP_DEFAULT_PRIORITY = 100

@@ -26,13 +26,14 @@ from netval.snapshot import (
 from netval.static.builtin.model import DeviceModel, ParserCrash, ParseStatus
 from netval.static.builtin.vendors import registry
 from netval.static.builtin.vendors.common.support import Source, VendorSupport
+from netval.vendor_format import ConfigFormat
 
 
 @dataclass
 class FileResult:
     filename: str  # relative to the snapshot root, as Batfish prints it
     status: ParseStatus
-    format: str
+    format: ConfigFormat
     nodes: list[str] = field(default_factory=list)
     reason: str | None = None
     lines: list[int] = field(default_factory=list)  # where the parse failed, when known
@@ -130,11 +131,11 @@ def _load_file(
 ) -> tuple[FileResult, DeviceModel | None]:
     problem, text = _text(path)
     if problem is not None:
-        return FileResult(rel, ParseStatus.FAILED, "UNKNOWN", reason=problem), None
+        return FileResult(rel, ParseStatus.FAILED, ConfigFormat.UNKNOWN, reason=problem), None
     fmt = registry.detect(text)
-    if fmt == "EMPTY":
+    if fmt is ConfigFormat.EMPTY:
         return FileResult(rel, ParseStatus.EMPTY, fmt), None
-    if fmt == "UNKNOWN":
+    if fmt is ConfigFormat.UNKNOWN:
         reason = (
             f"the format of {rel} could not be detected (not {registry.supported()} text); "
             "the built-in engine does not parse it"

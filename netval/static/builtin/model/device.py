@@ -20,18 +20,14 @@ from netval.static.builtin.model.bgp import BgpProcess
 from netval.static.builtin.model.ospf import OspfProcess
 from netval.static.builtin.model.policy import AsPathList, CommunityList, PrefixList, RouteMap
 from netval.static.builtin.model.refs import Reference, StructureDef
+from netval.vendor_format import ConfigFormat
 
 IPv4Net = ipaddress.IPv4Network
 IPv4If = ipaddress.IPv4Interface
 
 
-class Vendor(StrEnum):
-    """Batfish's ConfigurationFormat names for the formats this engine parses."""
-
-    CUMULUS_CONCATENATED = "CUMULUS_CONCATENATED"
-    FRR = "FRR"
-    ARISTA = "ARISTA"
-    CISCO_IOS = "CISCO_IOS"
+# one vocabulary for formats: a device's vendor is the format its file was read as
+Vendor = ConfigFormat
 
 
 class ParseStatus(StrEnum):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from netval.static.builtin.dataplane import DataPlane
-from netval.static.builtin.dataplane.prefix import parse_key
+from netval.static.builtin.prefix import parse_key
 from tests.unit.builtin.conftest import MakeEngine, frr_device
 
 

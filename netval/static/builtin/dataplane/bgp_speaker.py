@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from netval.static.builtin.dataplane.bgp_policy import Attrs, Policies, PolicySignature
 from netval.static.builtin.dataplane.network import Network, Node
-from netval.static.builtin.dataplane.prefix import PrefixTable, ip_int, key_of
 from netval.static.builtin.dataplane.types import Hop, RouterId
 from netval.static.builtin.model import BgpAggregate, BgpProcess, DeviceModel
+from netval.static.builtin.prefix import PrefixTable, ip_int, key_of
 from netval.static.builtin.questions.bgp import PeerView
 
 # Above this many incoming sessions a speaker keeps an index of who offers each prefix

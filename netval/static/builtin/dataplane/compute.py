@@ -23,11 +23,11 @@ from netval.static.builtin.dataplane.bgp_speaker import Speaker, build_speakers,
 from netval.static.builtin.dataplane.igp import Rib, connected_routes, merge, static_routes
 from netval.static.builtin.dataplane.network import Network, Node, build_network
 from netval.static.builtin.dataplane.ospf import External, Ospf, externals_for
-from netval.static.builtin.dataplane.prefix import PrefixTable
 from netval.static.builtin.dataplane.sessions import SessionSet, find_sessions
 from netval.static.builtin.dataplane.types import Issue, RibRoute, RouterId
 from netval.static.builtin.loader import Loaded
 from netval.static.builtin.model import DeviceModel
+from netval.static.builtin.prefix import PrefixTable, key_length
 
 MAX_OUTER = 8
 MAX_INNER = 10
@@ -47,8 +47,9 @@ class Layered:
         b = self.bgp.lookup(address, skip_default)
         if a is None or b is None:
             return a if b is None else b
-        if a[0] & 63 != b[0] & 63:
-            return a if a[0] & 63 > b[0] & 63 else b
+        la, lb = key_length(a[0]), key_length(b[0])
+        if la != lb:
+            return a if la > lb else b
         return a if a[1].admin <= b[1].admin else b
 
     def selected(self) -> dict[int, RibRoute]:

@@ -14,8 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from netval.snapshot import Edge, HostSpec
-from netval.static.builtin.dataplane.prefix import ip_int, key_of
 from netval.static.builtin.model import DeviceModel, StaticRoute, Vendor
+from netval.static.builtin.prefix import ip_int, key_of
 from netval.static.builtin.vendors.common.profile import Profile
 from netval.static.builtin.vendors.registry import profile_for
 

@@ -17,15 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from netval.static.builtin.dataplane.network import Iface, Network, Node
-from netval.static.builtin.dataplane.prefix import (
-    DEFAULT_KEY,
-    MASKS,
-    ip_int,
-    ip_text,
-    key_net,
-    key_of,
-    make_key,
-)
 from netval.static.builtin.dataplane.types import (
     BGP_PROTOCOLS,
     CONNECTED,
@@ -39,6 +30,17 @@ from netval.static.builtin.dataplane.types import (
     RouterId,
 )
 from netval.static.builtin.model import OspfProcess
+from netval.static.builtin.prefix import (
+    DEFAULT_KEY,
+    HOST_LENGTH,
+    covers,
+    ip_int,
+    ip_text,
+    key_length,
+    key_net,
+    key_of,
+    make_key,
+)
 from netval.static.builtin.questions.policy import Evaluator
 from netval.static.builtin.questions.policy import Route as PolicyRoute
 
@@ -196,7 +198,7 @@ class Ospf:
                     self.announce[o.area][seg].append((key_of(o.address.network), 0))
                 else:
                     net_key = (
-                        make_key(int(o.address.ip), 32)
+                        make_key(int(o.address.ip), HOST_LENGTH)
                         if o.iface.loopback
                         else key_of(o.address.network)
                     )
@@ -425,9 +427,9 @@ class Ospf:
                 continue
             key = tgt[1]
             assert isinstance(key, int)
-            length = key & 63
-            if (address & MASKS[length]) != key >> 6:
+            if not covers(key, address):
                 continue
+            length = key_length(key)
             if best is None or length > best[0]:
                 if not fh:
                     attached = self._attached.get(r, {}).get(key)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
+from netval.static.builtin.prefix import network as prefix_network
+
 
 @dataclass
 class PrefixListEntry:
@@ -24,9 +26,6 @@ class PrefixListEntry:
         low = self.ge if self.ge is not None else plen
         high = self.le if self.le is not None else top
         return low, high
-
-
-_HOST_MASKS = tuple((0xFFFFFFFF << (32 - k)) & 0xFFFFFFFF for k in range(33))
 
 
 class PrefixList:
@@ -78,7 +77,7 @@ class PrefixList:
         plen = net.prefixlen
         best: tuple[int, PrefixListEntry] | None = None
         for k in range(plen + 1):
-            bucket = index.get((addr & _HOST_MASKS[k], k))
+            bucket = index.get((prefix_network(addr, k), k))
             if bucket is None:
                 continue
             for pos, e in bucket:

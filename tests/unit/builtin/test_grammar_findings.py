@@ -27,11 +27,12 @@ def _line_of(engine: BuiltinEngine, name: str, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
-def _findings(engine: BuiltinEngine) -> dict[int, tuple[str, str]]:
+def _findings(engine: BuiltinEngine, name: str | None = None) -> dict[int, tuple[str, str]]:
     return {
         row["Source_Lines"][0]["lines"][0]: (row["Line_Text"], row["Details"])
         for row in engine.init_issues().rows
         if row["Type"] == "Parse warning"
+        and name in (None, row["Source_Lines"][0]["filename"].removeprefix("configs/"))
     }
 
 
@@ -189,3 +190,26 @@ def test_cisco_lines_are_findings_too(make_engine: MakeEngine) -> None:
     assert _line_of(e, "r2", "match ip adress") in found
     assert _line_of(e, "r2", "set bogus") in found
     assert _line_of(e, "r2", "OK SHORT") not in found  # IOS takes several names
+
+
+def test_one_acl_operand_parser_for_frr_and_cisco(make_engine: MakeEngine) -> None:
+    frr = frr_device(
+        "r1",
+        {},
+        "access-list WILD seq 5 permit 10.0.0.0 0.0.255.255\n"
+        "access-list BAD seq 5 permit 10.0.0.300/8\n"
+        "access-list EXACT seq 5 permit 10.0.0.0/8 exact-match\n"
+        "route-map RM permit 10\n match ip address WILD\n",
+    )
+    ios = (
+        IOS + "ip access-list standard STD\n permit host 10.1.1.1\n permit 10.300.0.0 0.0.255.255\n"
+    )
+    e = make_engine({"r1": frr, "r2": ios})
+    found = _findings(e, "r1")
+    assert "not an IPv4 prefix" in found[_line_of(e, "r1", "10.0.0.300/8")][1]
+    assert "does not model 'exact-match'" in found[_line_of(e, "r1", "exact-match")][1]
+    assert "not an IPv4 address" in _findings(e, "r2")[_line_of(e, "r2", "permit 10.300.0.0")][1]
+    # the wildcard form is an operand of its own, not a host address with a stray word
+    routes = [RouteInput("10.0.5.0/24"), RouteInput("11.0.0.0/8")]
+    rows = e.test_route_policies("r1", "RM", "in", routes).rows
+    assert [r["Action"] for r in rows] == ["PERMIT", "DENY"]

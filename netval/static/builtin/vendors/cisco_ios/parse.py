@@ -34,8 +34,10 @@ from netval.static.builtin.model import (
     Vendor,
     VrrpGroup,
 )
+from netval.static.builtin.vendors.cisco_ios import bgp as bgp_reader
 from netval.static.builtin.vendors.cisco_ios import refs as ios_refs
 from netval.static.builtin.vendors.cisco_ios.names import canonical_interface
+from netval.static.builtin.vendors.common.acl import acl_line
 from netval.static.builtin.vendors.common.syntax import (
     Dialect,
     InvalidLine,
@@ -164,7 +166,7 @@ class CiscoParser:
     def finish(self) -> None:
         """Hook for checks that need the whole file (undeclared BGP peers)."""
         for proc in self.dev.bgp.values():
-            ios_refs.undeclared_peers(self, proc)
+            bgp_reader.undeclared_peers(self, proc)
 
     # -- helpers used by the rules --------------------------------------------------------
 
@@ -358,9 +360,12 @@ class CiscoParser:
             if w[0] == "remark":
                 acl.lines.append(AclLine("remark", number, " ".join(w), remark=True))
                 continue
-            if w[0] not in ("permit", "deny"):
-                continue
-            acl.lines.append(_acl_line(w, number, acl.kind))
+            if w[0] not in ("permit", "deny") or acl.family != 4 or kind == "mac acl":
+                continue  # IPv6 and MAC access-lists are definitions only: routes are IPv4
+            try:
+                acl.lines.append(acl_line(w, number, acl.kind))
+            except InvalidLine as exc:
+                dev.unrecognized_line(number, " ".join(w), "access-list", str(exc))
 
     # -- static routes --------------------------------------------------------------------
 
@@ -406,7 +411,7 @@ class CiscoParser:
     # -- BGP ------------------------------------------------------------------------------
 
     def bgp(self, st: Stanza) -> None:
-        ios_refs.BgpReader(self, st).read()
+        bgp_reader.BgpReader(self, st).read()
 
     def bgp_process(self, asn: int | None, number: int, vrf: str) -> BgpProcess:
         self.dev.vrfs.add(vrf)
@@ -516,41 +521,6 @@ def _vrrp(iface: Interface, w: list[str], number: int) -> None:
         group.priority = int(w[3])
     elif w[2] == "preempt":
         group.preempt = True
-
-
-def _endpoint(w: list[str], i: int) -> tuple[tuple[int, int] | None, int]:
-    """An ACL address operand at ``w[i]``: (address, wildcard) or None for any."""
-    if i >= len(w):
-        return None, i
-    word = w[i]
-    if word == "any":
-        return None, i + 1
-    if word == "host" and i + 1 < len(w) and _is_ip(w[i + 1]):
-        return (int(ipaddress.IPv4Address(w[i + 1])), 0), i + 2
-    if "/" in word:
-        try:
-            net = ipaddress.IPv4Network(word, strict=False)
-            return (int(net.network_address), int(net.hostmask)), i + 1
-        except ValueError:
-            return None, i + 1
-    if _is_ip(word):
-        if i + 1 < len(w) and _is_ip(w[i + 1]):
-            return (int(ipaddress.IPv4Address(word)), int(ipaddress.IPv4Address(w[i + 1]))), i + 2
-        return (int(ipaddress.IPv4Address(word)), 0), i + 1
-    return None, i + 1
-
-
-def _acl_line(w: list[str], number: int, kind: str) -> AclLine:
-    action = w[0]
-    if kind == "standard":
-        src, _ = _endpoint(w, 1)
-        return AclLine(action, number, " ".join(w), src=src)
-    # extended: action protocol src [ports] dst ...
-    src, i = _endpoint(w, 2)
-    while i < len(w) and w[i] in ("eq", "neq", "gt", "lt", "range"):
-        i += 3 if w[i] == "range" else 2
-    dst, _ = _endpoint(w, i)
-    return AclLine(action, number, " ".join(w), src=src, dst=dst)
 
 
 def parse_device(text: str, filename: str, hostname: str) -> DeviceModel:

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from netval.snapshot import DeviceConfig, IfaceStanza
 from netval.static.builtin.model import (
     Acl,
-    AclLine,
     BgpAggregate,
     BgpNetwork,
     BgpPeer,
@@ -32,6 +31,7 @@ from netval.static.builtin.model import (
     Vendor,
     VrrpGroup,
 )
+from netval.static.builtin.vendors.common.acl import acl_line, endpoint
 from netval.static.builtin.vendors.common.syntax import (
     Dialect,
     InvalidLine,
@@ -710,13 +710,13 @@ class FrrParser:
         if not rest or rest[0] not in ("permit", "deny"):
             return False
         acl = self.dev.acls.setdefault(name, Acl(name, "standard"))
-        src: tuple[int, int] | None = None
-        if len(rest) >= 2 and rest[1] != "any":
-            net = ipaddress.ip_network(rest[1], strict=False)
-            if isinstance(net, ipaddress.IPv4Network):
-                src = (int(net.network_address), int(net.hostmask))
-        acl.lines.append(AclLine(rest[0], number, " ".join(rest), src=src))
         self.dev.define("ip access-list", name, number)
+        line = acl_line(rest, number, "standard")
+        _, end = endpoint(rest, 1)
+        if end < len(rest):
+            # `exact-match` and the extended forms: FRR syntax the engine does not evaluate
+            raise InvalidLine(f"the built-in engine does not model {' '.join(rest[end:])!r} here")
+        acl.lines.append(line)
         return True
 
 

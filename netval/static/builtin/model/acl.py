@@ -1,4 +1,4 @@
-"""Access lists, as route-map matches read them."""
+"""Access lists: what route-map matches and packet filters read."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ class AclLine:
     # also carry destination (Cisco matches a BGP route's mask against it).
     src: tuple[int, int] | None = None  # (address, wildcard) as ints; None = any
     dst: tuple[int, int] | None = None
+    protocol: int | None = None  # IP protocol number; None = any (``ip``)
+    src_ports: tuple[tuple[int, int], ...] | None = None  # inclusive ranges; None = any
+    dst_ports: tuple[tuple[int, int], ...] | None = None
     remark: bool = False
 
 

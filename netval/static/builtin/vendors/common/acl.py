@@ -14,7 +14,50 @@ from netval.static.builtin.model import AclLine
 from netval.static.builtin.vendors.common.syntax import InvalidLine
 
 Operand = tuple[int, int] | None  # (address, wildcard) as ints; None = any
-_PORT_OPERATORS = ("eq", "neq", "gt", "lt", "range")
+Ports = tuple[tuple[int, int], ...] | None  # inclusive ranges; None = any
+
+_PROTOCOLS = {
+    "ip": None,
+    "ipv4": None,
+    "tcp": 6,
+    "udp": 17,
+    "icmp": 1,
+    "gre": 47,
+    "esp": 50,
+    "ospf": 89,
+    "pim": 103,
+    "vrrp": 112,
+    "sctp": 132,
+}
+_PORTS = {
+    "ftp": 21,
+    "ftp-data": 20,
+    "ssh": 22,
+    "telnet": 23,
+    "smtp": 25,
+    "domain": 53,
+    "dns": 53,
+    "www": 80,
+    "http": 80,
+    "pop3": 110,
+    "ntp": 123,
+    "snmp": 161,
+    "snmptrap": 162,
+    "bgp": 179,
+    "ldap": 389,
+    "https": 443,
+    "syslog": 514,
+    "tftp": 69,
+    "bootps": 67,
+    "bootpc": 68,
+    "isakmp": 500,
+    "sunrpc": 111,
+    "pop2": 109,
+    "imap": 143,
+    "imap4": 143,
+    "echo": 7,
+    "discard": 9,
+}
 
 
 def _ip(word: str) -> int | None:
@@ -62,9 +105,54 @@ def acl_line(w: list[str], number: int, kind: str) -> AclLine:
     if kind == "standard":
         src, _ = endpoint(w, 1)
         return AclLine(action, number, " ".join(w), src=src)
-    # extended: action protocol src [ports] dst ...
+    # extended: action protocol src [ports] dst [ports] ...
+    word = w[1].lower() if len(w) > 1 else "ip"
+    if word not in _PROTOCOLS and not (word.isdigit() and int(word) < 256):
+        raise InvalidLine(f"the built-in engine does not model the ACL protocol {word!r}")
+    protocol = _PROTOCOLS[word] if word in _PROTOCOLS else int(word)
     src, i = endpoint(w, 2)
-    while i < len(w) and w[i] in _PORT_OPERATORS:
-        i += 3 if w[i] == "range" else 2
-    dst, _ = endpoint(w, i)
-    return AclLine(action, number, " ".join(w), src=src, dst=dst)
+    src_ports, i = _ports(w, i)
+    dst, i = endpoint(w, i)
+    dst_ports, i = _ports(w, i)
+    return AclLine(
+        action,
+        number,
+        " ".join(w),
+        src=src,
+        dst=dst,
+        protocol=protocol,
+        src_ports=src_ports,
+        dst_ports=dst_ports,
+    )
+
+
+def _port(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    return _PORTS.get(word.lower())
+
+
+def _ports(w: list[str], i: int) -> tuple[Ports, int]:
+    if i >= len(w) or w[i] not in ("eq", "neq", "lt", "gt", "range"):
+        return None, i
+    op = w[i]
+    if op == "range" and i + 2 < len(w):
+        lo, hi = _port(w[i + 1]), _port(w[i + 2])
+        return ((lo or 0, hi if hi is not None else 65535),), i + 3
+    if op == "eq":
+        ports = []
+        j = i + 1
+        while j < len(w) and _port(w[j]) is not None:
+            p = _port(w[j])
+            assert p is not None
+            ports.append((p, p))
+            j += 1
+        return tuple(ports), j
+    p = _port(w[i + 1]) if i + 1 < len(w) else None
+    if p is None:
+        return None, i + 2
+    if op == "lt":
+        return ((0, p - 1),), i + 2
+    if op == "gt":
+        return ((p + 1, 65535),), i + 2
+    return ((0, p - 1), (p + 1, 65535)), i + 2

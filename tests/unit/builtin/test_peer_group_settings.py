@@ -71,3 +71,44 @@ def test_weight_chooses_the_best_path_wherever_it_is_set(
 def test_a_members_own_weight_beats_its_groups(make_engine: MakeEngine) -> None:
     config = IN_GROUP + " neighbor PG weight 100\n neighbor 10.0.3.3 weight 0\n"
     assert _best_hops(make_engine, config) == {"10.0.2.2"}
+
+
+def _ios(name: str, body: str) -> str:
+    return f"hostname {name}\n!\n{body}\n!\nend\n"
+
+
+def test_cisco_peer_group_weight_reaches_its_member(make_engine: MakeEngine) -> None:
+    def announcer(name: str, asn: int, address: str, peer: str) -> str:
+        return _ios(
+            name,
+            f"interface GigabitEthernet0/0\n ip address {address} 255.255.255.0\n!\n"
+            "ip route 10.99.0.0 255.255.255.0 Null0\n!\n"
+            f"router bgp {asn}\n bgp router-id {address}\n neighbor {peer} remote-as 1\n"
+            " network 10.99.0.0 mask 255.255.255.0",
+        )
+
+    def r1(group_lines: str) -> str:
+        return _ios(
+            "r1",
+            "interface GigabitEthernet0/0\n ip address 10.0.2.1 255.255.255.0\n!\n"
+            "interface GigabitEthernet0/1\n ip address 10.0.3.1 255.255.255.0\n!\n"
+            "router bgp 1\n bgp router-id 10.255.0.1\n neighbor PG peer-group\n"
+            f"{group_lines} neighbor 10.0.2.2 remote-as 2\n neighbor 10.0.3.3 remote-as 3\n"
+            " neighbor 10.0.3.3 peer-group PG",
+        )
+
+    def best(config: str) -> set[str]:
+        files = {
+            "r1": config,
+            "r2": announcer("r2", 2, "10.0.2.2", "10.0.2.1"),
+            "r3": announcer("r3", 3, "10.0.3.3", "10.0.3.1"),
+        }
+        dp = DataPlane.from_loaded(make_engine(files).loaded)
+        rib = dp.rib("r1")
+        assert rib is not None
+        route = rib.get(parse_key("10.99.0.0/24"))
+        assert route is not None and route.protocol == "bgp"
+        return {h.ip or "" for h in route.hops}
+
+    assert best(r1("")) == {"10.0.2.2"}
+    assert best(r1(" neighbor PG weight 100\n")) == {"10.0.3.3"}

@@ -16,7 +16,6 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 from netval.errors import InputError
@@ -27,18 +26,13 @@ from netval.safe_names import (
     interface_problem,
 )
 from netval.userfiles import load_json, read_text
+from netval.vendor_format import FRR_START as _FRR_START
+from netval.vendor_format import ConfigFormat, detect
+
+__all__ = ["ConfigFormat", "detect_format", "load_snapshot", "read_device"]
 
 INTERFACES_MARKER = "# This file describes the network interfaces"
 PORTS_MARKER = "# ports.conf --"
-_FRR_START = re.compile(r"^frr (version|defaults)\b")
-
-
-class ConfigFormat(StrEnum):
-    CUMULUS_CONCATENATED = "cumulus_concatenated"
-    FRR = "frr"
-    ARISTA_EOS = "arista_eos"
-    CISCO_IOS = "cisco_ios"
-    UNKNOWN = "unknown"
 
 
 @dataclass
@@ -171,25 +165,26 @@ class Snapshot:
         return out
 
 
-_BATFISH_FORMATS = {
-    "CUMULUS_CONCATENATED": ConfigFormat.CUMULUS_CONCATENATED,
-    "FRR": ConfigFormat.FRR,
-    "ARISTA": ConfigFormat.ARISTA_EOS,
-    "CISCO_IOS": ConfigFormat.CISCO_IOS,
-}
+# the formats the snapshot reader reads (the lab boots the FRR ones)
+_READ_FORMATS = (
+    ConfigFormat.CUMULUS_CONCATENATED,
+    ConfigFormat.FRR,
+    ConfigFormat.ARISTA,
+    ConfigFormat.CISCO_IOS,
+)
 
 
 def detect_format(text: str) -> ConfigFormat:
-    """The file's vendor format, decided with Batfish's own detection chain."""
-    from netval.vendor_format import detect
-
+    """The file's vendor format, decided with Batfish's own detection chain (UNKNOWN for the
+    formats the snapshot reader does not read)."""
     if INTERFACES_MARKER in text:
         return ConfigFormat.CUMULUS_CONCATENATED
     lines = text.splitlines()
     first = next((ln for ln in lines if ln.strip() and not ln.startswith("!")), "")
     if _FRR_START.match(first):
         return ConfigFormat.FRR
-    return _BATFISH_FORMATS.get(detect(text), ConfigFormat.UNKNOWN)
+    fmt = detect(text)
+    return fmt if fmt in _READ_FORMATS else ConfigFormat.UNKNOWN
 
 
 def _usable_address(

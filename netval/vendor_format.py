@@ -9,7 +9,44 @@ engine parses CUMULUS_CONCATENATED, FRR, ARISTA and CISCO_IOS and fails the othe
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 
+
+class ConfigFormat(StrEnum):
+    """Batfish's ConfigurationFormat names: the one vocabulary of the snapshot reader, this
+    detector and the built-in engine's loader, vendor registry and model."""
+
+    A10_ACOS = "A10_ACOS"
+    ARISTA = "ARISTA"
+    BLADENETWORK = "BLADENETWORK"
+    CADANT = "CADANT"
+    CHECK_POINT_GATEWAY = "CHECK_POINT_GATEWAY"
+    CISCO_ASA = "CISCO_ASA"
+    CISCO_IOS = "CISCO_IOS"
+    CISCO_IOS_XR = "CISCO_IOS_XR"
+    CISCO_NX = "CISCO_NX"
+    CUMULUS_CONCATENATED = "CUMULUS_CONCATENATED"
+    CUMULUS_NCLU = "CUMULUS_NCLU"
+    EMPTY = "EMPTY"
+    F5 = "F5"
+    F5_BIGIP_STRUCTURED = "F5_BIGIP_STRUCTURED"
+    FLAT_JUNIPER = "FLAT_JUNIPER"
+    FLAT_VYOS = "FLAT_VYOS"
+    FORTIOS = "FORTIOS"
+    FRR = "FRR"
+    JUNIPER = "JUNIPER"
+    METAMAKO = "METAMAKO"
+    MRV = "MRV"
+    PALO_ALTO = "PALO_ALTO"
+    RUCKUS_ICX = "RUCKUS_ICX"
+    UNKNOWN = "UNKNOWN"
+    UNSUPPORTED = "UNSUPPORTED"
+    VXWORKS = "VXWORKS"
+    ARISTA_EOS = "ARISTA"  # the same format, by the name netval.snapshot used
+
+
+# where FRR's own text starts: the first line `show running-config` prints
+FRR_START = re.compile(r"^frr (version|defaults)\b")
 _RANCID = re.compile(r"^[!#]RANCID-CONTENT-TYPE: ([a-zA-Z0-9_-]+)", re.M)
 _BATFISH_FORMAT = re.compile(r"^[!#] *BATFISH[-_]FORMAT *: *([a-zA-Z0-9_-]+)", re.M)
 _RANCID_MAP = {
@@ -78,8 +115,19 @@ _NXOS = re.compile(r"boot nxos|^\s*(no\s*)?feature\s+[^\s+].*$|bootflash:(n\d+|/
 _CISCO_LIKE = re.compile(r"(^boot system flash.*$)|(^interface .*$)|(^(ip )?access-list.*$)", re.M)
 
 
-def detect(text: str) -> str:
-    """Batfish's ConfigurationFormat name for ``text`` (``UNKNOWN`` when nothing fits)."""
+def detect(text: str) -> ConfigFormat:
+    """Batfish's ConfigurationFormat for ``text`` (``UNKNOWN`` when nothing fits)."""
+    return _format(_detect(text))
+
+
+def _format(name: str) -> ConfigFormat:
+    try:
+        return ConfigFormat(name)
+    except ValueError:  # a BATFISH_FORMAT comment naming a format Batfish does not have
+        return ConfigFormat.UNKNOWN
+
+
+def _detect(text: str) -> str:
     stripped = text.strip()
     if not stripped:
         return "EMPTY"
@@ -116,6 +164,6 @@ def detect(text: str) -> str:
         return "CISCO_IOS"
     if re.search(r"^ *commit *$", text, re.M):
         return "CISCO_NX"
-    if re.match(r"frr (version|defaults)\b", stripped):
+    if FRR_START.match(stripped):
         return "FRR"
     return "UNKNOWN"

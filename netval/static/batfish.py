@@ -39,6 +39,7 @@ from netval.static.batfish_settings import (
 )
 from netval.static.engine import Answer, Headers, RouteInput, Row
 from netval.static.resolve import resolve_routes
+from netval.vendor_format import FRR_START as _FRR_START
 
 __all__ = [
     "DEFAULT_NETWORK",
@@ -75,7 +76,6 @@ _WORK_DONE = frozenset(
 # A run's snapshots carry this many random hex digits, so that runs sharing a service never
 # overwrite or delete each other's snapshots, even for the same configs.
 _RUN_ID_DIGITS = 8
-_FRR_START = re.compile(r"^frr (version|defaults)\b")
 _HOSTNAME = re.compile(r"^hostname (\S+)\s*$", re.M)
 # VRRP's default priority (RFC 5798), for groups whose priority Batfish leaves unset.
 _VRRP_DEFAULT_PRIORITY = 100
@@ -919,6 +919,11 @@ class BatfishEngine:
 
     def nodes(self) -> list[str]:
         return sorted({_name(r.get("Node")) for r in self.node_properties().rows} - {""})
+
+    def unparsed(self) -> dict[str, str]:
+        # Batfish names the devices of the files it parses; the parse check reads its
+        # fileParseStatus for the others
+        return {}
 
     def policies(self, node: str) -> list[str]:
         answer = self._ask("namedStructures", {"nodes": node, "structureTypes": "Routing_Policy"})

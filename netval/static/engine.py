@@ -141,4 +141,9 @@ class Engine(Protocol):
 
     def nodes(self) -> list[str]: ...
 
+    def unparsed(self) -> dict[str, str]:
+        """Devices of the snapshot the engine has no model of, with the reason (a vendor it
+        does not parse, a file that failed): checks on them are errors that say why."""
+        ...
+
     def policies(self, node: str) -> list[str]: ...

@@ -63,7 +63,9 @@ class PredictedSource:
                 from netval.live.inventory import open_nornir
 
                 inv_hosts = dict(open_nornir(folder).inventory.hosts)
-            for name in self._node_names():
+            #: devices the engine has no model of, with why: their checks are errors
+            self.unparsed = self.engine.unparsed()
+            for name in [*self._node_names(), *sorted(self.unparsed)]:
                 self._hosts[name] = inv_hosts.get(name) or SnapshotHost(name)
         except BaseException:
             # nobody else gets the engine to close: what it uploaded goes now
@@ -111,10 +113,12 @@ class PredictedSource:
         policy = getattr(spec, "policy", None)
         if policy is None:
             return devices
-        defined = {d: self.engine.policies(d) for d in devices}
-        having = [d for d in devices if policy in defined[d]]
+        # a device without a model may define the policy: its item is an error saying why
+        unknown = [d for d in devices if d in self.unparsed]
+        defined = {d: self.engine.policies(d) for d in devices if d not in self.unparsed}
+        having = [d for d in devices if d in unknown or policy in defined[d]]
         if spec.devices is not None:
-            missing = [d for d in devices if policy not in defined[d]]
+            missing = [d for d in defined if policy not in defined[d]]
             if missing:
                 known = ", ".join(sorted(defined[missing[0]])) or "none"
                 raise InputError(
@@ -142,6 +146,10 @@ class PredictedSource:
                         f"the {self.engine.name} engine predicts no state: {reason}"
                     )
                     self._state.nodes[name] = node
+            for name, why in self.unparsed.items():
+                self._state.node(name).errors.setdefault(
+                    "device", f"the {self.engine.name} engine has no model of {name}: {why}"
+                )
         state = State(source="predicted", origin=self.description)
         for done, name in enumerate(sorted(needs), start=1):
             state.nodes[name] = self._state.nodes.get(name) or NodeState(

@@ -22,9 +22,9 @@ from typing import Any
 
 from netval.static.builtin.dataplane import DataPlane
 from netval.static.builtin.dataplane.locations import flows_for
-from netval.static.builtin.dataplane.prefix import key_text
 from netval.static.builtin.dataplane.trace import Tracer
 from netval.static.builtin.dataplane.types import LOCAL, Hop
+from netval.static.builtin.prefix import key_text
 
 MGMT = ipaddress.ip_network("10.255.0.0/16")
 FAMILY = {

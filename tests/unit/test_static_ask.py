@@ -98,6 +98,9 @@ class RecordingEngine:
     def nodes(self) -> list[str]:
         return []
 
+    def unparsed(self) -> dict[str, str]:
+        return {}
+
     def policies(self, node: str) -> list[str]:
         return []
 

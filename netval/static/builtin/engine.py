@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from netval.errors import InputError
-from netval.static.builtin import bgp, references, search
+from netval.errors import EngineError, InputError
 from netval.static.builtin.dataplane.engine_glue import DataPlaneQuestions
 from netval.static.builtin.loader import Loaded, load
 from netval.static.builtin.model import DeviceModel, ParseStatus
-from netval.static.builtin.policy import Evaluator
-from netval.static.builtin.route_json import policy_row, route_from_input
+from netval.static.builtin.questions import bgp, references, search
+from netval.static.builtin.questions.policy import Evaluator
+from netval.static.builtin.questions.route_json import policy_row, route_from_input
 from netval.static.engine import Answer, RouteInput
 
 POLICY_COLUMNS = [
@@ -57,10 +57,9 @@ class BuiltinEngine(DataPlaneQuestions):
     def init_issues(self) -> Answer:
         rows: list[dict[str, Any]] = []
         for f in self.loaded.files:
-            if f.status is ParseStatus.FAILED:
-                rows.append(
-                    _issue([], f.filename, [], "Parse error", f.reason or "failed", None, None)
-                )
+            if f.status in (ParseStatus.FAILED, ParseStatus.UNSUPPORTED, ParseStatus.UNKNOWN):
+                kind = "Parse error" if f.status is ParseStatus.FAILED else "Unsupported format"
+                rows.append(_issue([], f.filename, f.lines, kind, f.reason or "failed", None, None))
         for dev in self.devices.values():
             for u in sorted(dev.unrecognized, key=lambda u: u.line):
                 rows.append(
@@ -105,8 +104,13 @@ class BuiltinEngine(DataPlaneQuestions):
 
     # -- routing policy -------------------------------------------------------------------
 
+    def unparsed(self) -> dict[str, str]:
+        return dict(self.loaded.unparsed)
+
     def _device(self, node: str) -> DeviceModel:
         dev = self.devices.get(node.lower())
+        if dev is None and node.lower() in self.loaded.unparsed:
+            raise EngineError(f"{node}: {self.loaded.unparsed[node.lower()]}")
         if dev is None:
             raise InputError(
                 f"node {node!r} is not in snapshot {self.path}",

@@ -9,7 +9,7 @@ from netval.static.builtin import BuiltinEngine
 from netval.static.builtin.dataplane import DataPlane
 from netval.static.builtin.dataplane.answers import answer_issues
 from netval.static.builtin.dataplane.flow_answers import answer_traceroute
-from netval.static.builtin.dataplane.prefix import parse_key
+from netval.static.builtin.prefix import parse_key
 from netval.static.engine import Headers
 from tests.unit.builtin.conftest import MakeEngine, frr_device
 

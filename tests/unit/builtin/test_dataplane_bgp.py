@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from netval.static.builtin.dataplane import DataPlane
 from netval.static.builtin.dataplane.answers import answer_bgp_rib
-from netval.static.builtin.dataplane.prefix import parse_key
+from netval.static.builtin.prefix import parse_key
 from tests.unit.builtin.conftest import MakeEngine, frr_device
 
 

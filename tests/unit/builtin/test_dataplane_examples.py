@@ -21,8 +21,8 @@ from netval.static.builtin.dataplane.flow_answers import (
     answer_reachability,
     answer_traceroute,
 )
-from netval.static.builtin.dataplane.prefix import parse_key
 from netval.static.builtin.dataplane.state import predicted_state
+from netval.static.builtin.prefix import parse_key
 from netval.static.engine import Headers
 from tests.unit.builtin.conftest import SNAPSHOTS
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from netval.static.builtin.dataplane import DataPlane
-from netval.static.builtin.dataplane.prefix import parse_key
 from netval.static.builtin.dataplane.types import RibRoute
+from netval.static.builtin.prefix import parse_key
 from tests.unit.builtin.conftest import MakeEngine, frr_device
 
 R1 = """

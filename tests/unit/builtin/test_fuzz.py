@@ -10,9 +10,12 @@ from hypothesis import strategies as st
 
 from netval.errors import InputError
 from netval.snapshot import read_device
-from netval.static.builtin import bgp, parse_eos, parse_frr, parse_ios, references
 from netval.static.builtin.model import DeviceModel
-from netval.static.builtin.policy import Evaluator, Route
+from netval.static.builtin.questions import bgp, references
+from netval.static.builtin.questions.policy import Evaluator, Route
+from netval.static.builtin.vendors.arista_eos import parse as parse_eos
+from netval.static.builtin.vendors.cisco_ios import parse as parse_ios
+from netval.static.builtin.vendors.frr import parse as parse_frr
 from tests.unit.builtin.conftest import REPO, SNAPSHOTS
 
 UNIT = REPO / "tests" / "data" / "batfish" / "parsing-unit-tests" / "configs"

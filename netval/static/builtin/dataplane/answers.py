@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from netval.static.builtin.bgp import COMPATIBILITY_COLUMNS
 from netval.static.builtin.dataplane.bgp_decision import LOCAL_K
 from netval.static.builtin.dataplane.bgp_run import BgpRoute
 from netval.static.builtin.dataplane.compute import DataPlane
-from netval.static.builtin.dataplane.prefix import ip_int, key_text
 from netval.static.builtin.dataplane.sessions import Peering
 from netval.static.builtin.dataplane.types import Hop, RibRoute
+from netval.static.builtin.prefix import ip_int, key_text
+from netval.static.builtin.questions.bgp import COMPATIBILITY_COLUMNS
 from netval.static.engine import Answer
 
 Row = dict[str, Any]

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from netval.static.builtin.dataplane.bgp_policy import ORIGIN_RANK, Attrs
 from netval.static.builtin.dataplane.bgp_speaker import Session, Speaker
-from netval.static.builtin.dataplane.prefix import ip_int
 from netval.static.builtin.dataplane.types import Hop
+from netval.static.builtin.prefix import ip_int
 
 LOCAL_K, EBGP_K, IBGP_K = 0, 1, 2  # how a path was learned
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from netval.static.builtin.dataplane.bgp_policy import Attrs, Policies, intern
 from netval.static.builtin.dataplane.bgp_speaker import LocalPath, Speaker
 from netval.static.builtin.dataplane.igp import Rib
-from netval.static.builtin.dataplane.prefix import DEFAULT_KEY, key_of
 from netval.static.builtin.dataplane.types import (
     CONNECTED,
     OSPF_PROTOCOLS,
@@ -18,6 +17,7 @@ from netval.static.builtin.dataplane.types import (
     Hop,
     RibRoute,
 )
+from netval.static.builtin.prefix import DEFAULT_KEY, key_of
 
 _REDISTRIBUTED = {
     "connected": frozenset((CONNECTED,)),
@@ -39,7 +39,7 @@ def local_origins(spk: Speaker, igp: Rib | None, policies: Policies) -> dict[int
         for key, route in igp.items():
             if route.protocol not in sources or key in out:
                 continue
-            if key == DEFAULT_KEY and spk.node.profile.frr:
+            if key == DEFAULT_KEY and not spk.node.profile.redistribute_default:
                 continue  # FRR: a default route needs default-originate, not redistribute
             med = red.metric if red.metric is not None else route.metric
             attrs = intern(

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from netval.static.builtin.dataplane.prefix import key_net
 from netval.static.builtin.dataplane.types import Hop
 from netval.static.builtin.model import DeviceModel
-from netval.static.builtin.policy import Evaluator
-from netval.static.builtin.policy import Route as PolicyRoute
+from netval.static.builtin.prefix import key_net
+from netval.static.builtin.questions.policy import Evaluator
+from netval.static.builtin.questions.policy import Route as PolicyRoute
 
 _PREFIX_MATCHES = frozenset(("prefix_list", "prefix6_list", "acl"))
 

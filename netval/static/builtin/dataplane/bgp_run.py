@@ -36,15 +36,17 @@ from netval.static.builtin.dataplane.bgp_speaker import (
     Speaker,
 )
 from netval.static.builtin.dataplane.igp import Rib
-from netval.static.builtin.dataplane.prefix import (
+from netval.static.builtin.dataplane.types import AGGREGATE, BGP, IBGP, Hop, Issue, RibRoute
+from netval.static.builtin.prefix import (
     DEFAULT_KEY,
     PrefixTable,
     contains,
     ip_int,
+    is_host,
+    key_address,
     key_of,
     key_text,
 )
-from netval.static.builtin.dataplane.types import AGGREGATE, BGP, IBGP, Hop, Issue, RibRoute
 
 MAX_FLAPS = 40
 MAX_AGGREGATE_ROUNDS = 20
@@ -135,7 +137,7 @@ class BgpRun:
         self.selections = 0
         self._admin: dict[Speaker, tuple[int, int, int]] = {}
         for spk in speakers.values():
-            prof, dist = spk.node.profile, spk.node.extras.bgp_distance
+            prof, dist = spk.node.profile, spk.proc.distance
             self._admin[spk] = dist or (prof.ebgp, prof.ibgp, prof.bgp_local)
 
     # -- driver ---------------------------------------------------------------------------
@@ -231,7 +233,7 @@ class BgpRun:
         rid, cluster = spk.router_id, spk.cluster_id
         own = self.own[spk]
         nh_cache = self.nh_cache[spk]
-        frr_host_route = spk.node.profile.frr and key & 63 == 32
+        frr_host_route = spk.node.profile.rejects_host_route_via_itself and is_host(key)
         for s in sessions:
             e: BgpRoute | None = None
             if key == DEFAULT_KEY and s.default_originate:
@@ -268,7 +270,7 @@ class BgpRun:
                 continue  # a next hop that is one of our own addresses (martian)
             ck = (nh, s.single_hop)
             igp = nh_cache[ck] if ck in nh_cache else self.resolve(spk, nh, s.single_hop)
-            if frr_host_route and nh.ip is not None and key >> 6 == ip_int(nh.ip):
+            if frr_host_route and nh.ip is not None and key_address(key) == ip_int(nh.ip):
                 # FRR (bgp_nht.c, with import-check on, the default): a /32 whose next hop is
                 # that very address "loops through itself" and is invalid (lab: an iBGP
                 # loopback route whose next hop is the loopback)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from netval.static.builtin.bgp import PeerView
 from netval.static.builtin.dataplane.bgp_policy import Attrs, Policies, PolicySignature
 from netval.static.builtin.dataplane.network import Network, Node
-from netval.static.builtin.dataplane.prefix import PrefixTable, ip_int, key_of
 from netval.static.builtin.dataplane.types import Hop, RouterId
 from netval.static.builtin.model import BgpAggregate, BgpProcess, DeviceModel
+from netval.static.builtin.prefix import PrefixTable, ip_int, key_of
+from netval.static.builtin.questions.bgp import PeerView
 
 # Above this many incoming sessions a speaker keeps an index of who offers each prefix
 # instead of asking every neighbour (a spine with hundreds of leaves).
@@ -158,7 +158,7 @@ def build_speakers(net: Network) -> dict[RouterId, Speaker]:
         for vrf, proc in node.model.bgp.items():
             if proc.asn is None:
                 continue
-            prof, ex = node.profile, node.extras
+            prof = node.profile
             rid = proc.router_id or node.router_id(vrf)
             max_ebgp = proc.maximum_paths or prof.ebgp_max_paths
             if proc.maximum_paths_ibgp is not None:
@@ -173,12 +173,12 @@ def build_speakers(net: Network) -> dict[RouterId, Speaker]:
                 proc,
                 proc.asn,
                 rid,
-                ex.cluster_id or rid,
+                proc.cluster_id or rid,
                 max(1, max_ebgp),
                 max(1, max_ibgp),
                 proc.multipath_relax,
-                ex.eibgp_paths,
-                ex.always_compare_med,
+                proc.maximum_paths_eibgp,
+                proc.always_compare_med,
                 aggregates=list(proc.aggregates),
             )
     return out
@@ -208,13 +208,12 @@ def wire_sessions(
             s.src_hop = Hop(ip=v.local_ip)
             s.recv_from = v.local_ip
         s.single_hop = s.ebgp and v.session_type in ("EBGP_SINGLEHOP", "EBGP_UNNUMBERED")
-        dst_node, src_node = dst.node, src.node
+        src_node = src.node
         dpeer, speer = w.peer, v.peer
-        s.allowas = dst_node.extras.allowas_in.get(dpeer.name, 0) or dst_node.extras.allowas_in.get(
-            dpeer.peer_group or "", 0
-        )
-        s.weight = dst_node.extras.weight.get(dpeer.name, 0)
-        requires = dst_node.profile.frr and dst_node.extras.requires_policy and s.ebgp
+        # the peers are their process's effective view: peer-group settings already applied
+        s.allowas = dpeer.allowas_in or 0
+        s.weight = dpeer.weight or 0
+        requires = _requires_policy(dst) and s.ebgp
         s.import_policy = dpeer.route_map_in
         s.import_sig = (
             policies.signature(dst.model, dpeer.route_map_in) if dpeer.route_map_in else None
@@ -234,13 +233,8 @@ def wire_sessions(
             if speer.send_community is not None
             else (src_node.profile.send_community)
         )
-        deny_all = (
-            src_node.profile.frr
-            and src_node.extras.requires_policy
-            and s.ebgp
-            and speer.route_map_out is None
-        )
-        nhs_force = speer.name in src_node.extras.nhs_force
+        deny_all = _requires_policy(src) and s.ebgp and speer.route_map_out is None
+        nhs_force = bool(speer.next_hop_self_force)
         ckey = (
             s.ebgp,
             v.local_as,
@@ -280,6 +274,12 @@ def wire_sessions(
                 cls.peer_ases = frozenset(s.dst_as for s in cls.sessions)
         spk.in_sessions.sort(key=lambda s: s.tiebreak)
     return sessions
+
+
+def _requires_policy(spk: Speaker) -> bool:
+    """eBGP without a policy in that direction exchanges nothing (FRR 8's default, RFC 8212)."""
+    configured = spk.proc.ebgp_requires_policy
+    return spk.node.profile.ebgp_requires_policy if configured is None else configured
 
 
 def _connected(

@@ -13,23 +13,21 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import cast
 
-from netval.errors import InputError
-from netval.snapshot import Edge, HostSpec, load_snapshot
+from netval.snapshot import Edge, HostSpec
 from netval.static.builtin.dataplane.bgp_origin import local_origins
 from netval.static.builtin.dataplane.bgp_policy import Policies
 from netval.static.builtin.dataplane.bgp_run import BgpRoute, BgpRun
 from netval.static.builtin.dataplane.bgp_speaker import Speaker, build_speakers, wire_sessions
 from netval.static.builtin.dataplane.igp import Rib, connected_routes, merge, static_routes
-from netval.static.builtin.dataplane.network import Network, build_network
+from netval.static.builtin.dataplane.network import Network, Node, build_network
 from netval.static.builtin.dataplane.ospf import External, Ospf, externals_for
-from netval.static.builtin.dataplane.prefix import PrefixTable
 from netval.static.builtin.dataplane.sessions import SessionSet, find_sessions
 from netval.static.builtin.dataplane.types import Issue, RibRoute, RouterId
 from netval.static.builtin.loader import Loaded
 from netval.static.builtin.model import DeviceModel
+from netval.static.builtin.prefix import PrefixTable, key_length
 
 MAX_OUTER = 8
 MAX_INNER = 10
@@ -49,8 +47,9 @@ class Layered:
         b = self.bgp.lookup(address, skip_default)
         if a is None or b is None:
             return a if b is None else b
-        if a[0] & 63 != b[0] & 63:
-            return a if a[0] & 63 > b[0] & 63 else b
+        la, lb = key_length(a[0]), key_length(b[0])
+        if la != lb:
+            return a if la > lb else b
         return a if a[1].admin <= b[1].admin else b
 
     def selected(self) -> dict[int, RibRoute]:
@@ -80,20 +79,8 @@ class DataPlane:
 
     @classmethod
     def from_loaded(cls, loaded: Loaded) -> DataPlane:
-        """The data plane of a snapshot loaded by part 1 (hosts and config texts read from
-        the snapshot folder)."""
-        hosts: dict[str, HostSpec] = {}
-        try:
-            hosts = load_snapshot(loaded.root).hosts
-        except InputError:  # a snapshot netval.snapshot refuses still computes, hostless
-            hosts = {}
-        texts: dict[str, str] = {}
-        for name, dev in loaded.devices.items():
-            try:
-                texts[name] = (Path(loaded.root) / dev.filename).read_text()
-            except OSError:
-                texts[name] = ""
-        return cls.compute(loaded.devices, hosts, loaded.edges, texts)
+        """The data plane of a snapshot loaded by part 1: its models, hosts and links."""
+        return cls.compute(loaded.devices, loaded.hosts, loaded.edges)
 
     @classmethod
     def compute(
@@ -101,11 +88,10 @@ class DataPlane:
         devices: dict[str, DeviceModel],
         hosts: dict[str, HostSpec] | None = None,
         edges: list[Edge] | None = None,
-        texts: dict[str, str] | None = None,
     ) -> DataPlane:
         started = time.perf_counter()
         edges = edges or []
-        net = build_network(devices, hosts or {}, edges, texts)
+        net = build_network(devices, hosts or {}, edges)
         policies = Policies()
         issues: list[Issue] = []
         routers: list[RouterId] = [
@@ -114,7 +100,7 @@ class DataPlane:
         connected = {r: connected_routes(net.nodes[r[0]], r[1]) for r in routers}
         ospf = Ospf(net) if any(n.model and n.model.ospf for n in net.nodes.values()) else None
         ospf_admin = {
-            (n.name, vrf): n.extras.ospf_distance or n.profile.ospf
+            (n.name, vrf): _ospf_distance(n, vrf) or n.profile.ospf
             for n in net.nodes.values()
             for vrf in n.vrfs()
         }
@@ -265,3 +251,8 @@ def _dedupe(issues: list[Issue]) -> list[Issue]:
             seen.add(i)
             out.append(i)
     return out
+
+
+def _ospf_distance(node: Node, vrf: str) -> int | None:
+    proc = node.model.ospf.get(vrf) if node.model is not None else None
+    return proc.distance if proc is not None else None

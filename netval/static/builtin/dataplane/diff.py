@@ -14,8 +14,8 @@ from typing import Any
 from netval.static.builtin.dataplane.answers import _hop_order, _legacy_next_hop, next_hop_json
 from netval.static.builtin.dataplane.answers import node_cell as _node_cell
 from netval.static.builtin.dataplane.compute import DataPlane
-from netval.static.builtin.dataplane.prefix import key_text
 from netval.static.builtin.dataplane.types import Hop, RibRoute
+from netval.static.builtin.prefix import key_text
 from netval.static.engine import Answer
 
 _ATTRS = (

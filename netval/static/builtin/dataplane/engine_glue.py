@@ -97,7 +97,12 @@ def dataplane_issues(engine: HasSnapshot) -> Answer:
 
 
 def state(engine: HasSnapshot) -> State:
-    return predicted_state(dataplane(engine), origin=f"snapshot {engine.path} (builtin engine)")
+    predicted = predicted_state(
+        dataplane(engine), origin=f"snapshot {engine.path} (builtin engine)"
+    )
+    for name, why in engine.loaded.unparsed.items():
+        predicted.node(name).errors["device"] = f"the built-in engine predicts nothing: {why}"
+    return predicted
 
 
 class DataPlaneQuestions:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from netval.static.builtin.dataplane.igp import Rib
-from netval.static.builtin.dataplane.prefix import ip_int
 from netval.static.builtin.dataplane.types import Hop, RibRoute
+from netval.static.builtin.prefix import ip_int
 
 _MAX_DEPTH = 8
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from netval.static.builtin.dataplane.network import Node
-from netval.static.builtin.dataplane.prefix import PrefixTable, ip_int, key_of, make_key
 from netval.static.builtin.dataplane.types import (
     CONNECTED,
     DISCARD,
@@ -15,6 +14,7 @@ from netval.static.builtin.dataplane.types import (
     Issue,
     RibRoute,
 )
+from netval.static.builtin.prefix import HOST_LENGTH, PrefixTable, ip_int, key_of, make_key
 
 Rib = PrefixTable[RibRoute]
 
@@ -29,7 +29,7 @@ def connected_routes(node: Node, vrf: str) -> dict[int, RibRoute]:
         for a in iface.addresses:
             hops.setdefault((CONNECTED, key_of(a.network)), []).append(hop)
             if a.network.prefixlen < 32:
-                hops.setdefault((LOCAL, make_key(int(a.ip), 32)), []).append(hop)
+                hops.setdefault((LOCAL, make_key(int(a.ip), HOST_LENGTH)), []).append(hop)
     out: dict[int, RibRoute] = {}
     for (proto, key), hs in hops.items():
         if key in out:  # an address that is also another interface's subnet: connected wins

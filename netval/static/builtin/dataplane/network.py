@@ -14,10 +14,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from netval.snapshot import Edge, HostSpec
-from netval.static.builtin.dataplane.extras import Extras, read_extras
-from netval.static.builtin.dataplane.prefix import ip_int, key_of
-from netval.static.builtin.dataplane.vendor import Profile, profile
 from netval.static.builtin.model import DeviceModel, StaticRoute, Vendor
+from netval.static.builtin.prefix import ip_int, key_of
+from netval.static.builtin.vendors.common.profile import Profile
+from netval.static.builtin.vendors.registry import profile_for
 
 IfaceId = tuple[str, str]  # (node, interface)
 _VRRP_DEFAULT_PRIORITY = 100
@@ -37,6 +37,7 @@ class Iface:
     segment: str | None = None
     neighbors: list[IfaceId] = field(default_factory=list)
     vips: list[str] = field(default_factory=list)  # VRRP addresses this node owns (master)
+    bandwidth_kbps: int | None = None
 
     @property
     def primary(self) -> ipaddress.IPv4Interface | None:
@@ -56,7 +57,6 @@ class Node:
     name: str
     model: DeviceModel | None
     profile: Profile
-    extras: Extras
     ifaces: dict[str, Iface] = field(default_factory=dict)
     host_gateways: list[str] = field(default_factory=list)
 
@@ -120,12 +120,10 @@ def build_network(
     devices: dict[str, DeviceModel],
     hosts: dict[str, HostSpec],
     edges: list[Edge],
-    texts: dict[str, str] | None = None,
 ) -> Network:
-    texts = texts or {}
     nodes: dict[str, Node] = {}
     for name, dev in sorted(devices.items()):
-        node = Node(name, dev, profile(dev.vendor), read_extras(texts.get(name, ""), dev.vendor))
+        node = Node(name, dev, profile_for(dev))
         for iface in dev.interfaces.values():
             v4 = [a for a in iface.addresses if isinstance(a, ipaddress.IPv4Interface)]
             node.ifaces[iface.name] = Iface(
@@ -138,12 +136,13 @@ def build_network(
                 iface.acl_in,
                 iface.acl_out,
                 iface.description,
+                bandwidth_kbps=iface.bandwidth_kbps,
             )
         nodes[name] = node
     for name, host in sorted(hosts.items()):
         if name in nodes:
             continue  # a config file wins over a host file of the same name
-        node = Node(name, None, profile(None), Extras())
+        node = Node(name, None, profile_for(None))
         for hif in host.interfaces.values():
             addr = ipaddress.IPv4Interface(hif.prefix)
             node.ifaces[hif.name] = Iface(name, hif.name, addresses=[addr])

@@ -17,15 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from netval.static.builtin.dataplane.network import Iface, Network, Node
-from netval.static.builtin.dataplane.prefix import (
-    DEFAULT_KEY,
-    MASKS,
-    ip_int,
-    ip_text,
-    key_net,
-    key_of,
-    make_key,
-)
 from netval.static.builtin.dataplane.types import (
     BGP_PROTOCOLS,
     CONNECTED,
@@ -38,9 +29,20 @@ from netval.static.builtin.dataplane.types import (
     RibRoute,
     RouterId,
 )
-from netval.static.builtin.model import OspfProcess, Vendor
-from netval.static.builtin.policy import Evaluator
-from netval.static.builtin.policy import Route as PolicyRoute
+from netval.static.builtin.model import OspfProcess
+from netval.static.builtin.prefix import (
+    DEFAULT_KEY,
+    HOST_LENGTH,
+    covers,
+    ip_int,
+    ip_text,
+    key_length,
+    key_net,
+    key_of,
+    make_key,
+)
+from netval.static.builtin.questions.policy import Evaluator
+from netval.static.builtin.questions.policy import Route as PolicyRoute
 
 Target = tuple[str, object]  # ("p", prefix key) or ("r", RouterId)
 FirstHops = frozenset[tuple[str, str]]  # (out interface, neighbour address)
@@ -87,10 +89,10 @@ def area_id(text: str) -> int:
 
 
 def _default_mbps(node: Node, iface: Iface) -> float:
-    kbps = node.extras.bandwidth_kbps.get(iface.name)
+    kbps = iface.bandwidth_kbps
     if kbps:
         return kbps / 1000
-    if node.vendor in (Vendor.CISCO_IOS,):
+    if node.profile.ospf_speed_from_name:
         low = iface.name.lower()
         for prefix, mbps in (("tengig", 10000), ("gig", 1000), ("fast", 100), ("eth", 10)):
             if low.startswith(prefix):
@@ -103,7 +105,9 @@ def _cost(node: Node, iface: Iface, configured: int | None) -> int:
         return configured
     if iface.loopback:
         return node.profile.ospf_loopback_cost
-    ref = node.extras.ospf_reference_mbps or node.profile.ospf_reference_mbps
+    proc = node.model.ospf.get(iface.vrf) if node.model is not None else None
+    configured = proc.reference_bandwidth_mbps if proc is not None else None
+    ref = configured or node.profile.ospf_reference_mbps
     return max(1, int(ref / _default_mbps(node, iface)))
 
 
@@ -112,12 +116,12 @@ def _area_of(
 ) -> int | None:
     if explicit is not None:
         return area_id(explicit)
-    frr = node.profile.frr
+    must_cover = node.profile.ospf_network_must_cover_subnet
     best: tuple[int, str] | None = None
     for st in proc.networks:
         if addr.ip not in st.prefix:
             continue
-        if frr and st.prefix.prefixlen > addr.network.prefixlen:
+        if must_cover and st.prefix.prefixlen > addr.network.prefixlen:
             continue
         if best is None or st.prefix.prefixlen > best[0]:
             best = (st.prefix.prefixlen, st.area)
@@ -194,7 +198,7 @@ class Ospf:
                     self.announce[o.area][seg].append((key_of(o.address.network), 0))
                 else:
                     net_key = (
-                        make_key(int(o.address.ip), 32)
+                        make_key(int(o.address.ip), HOST_LENGTH)
                         if o.iface.loopback
                         else key_of(o.address.network)
                     )
@@ -423,9 +427,9 @@ class Ospf:
                 continue
             key = tgt[1]
             assert isinstance(key, int)
-            length = key & 63
-            if (address & MASKS[length]) != key >> 6:
+            if not covers(key, address):
                 continue
+            length = key_length(key)
             if best is None or length > best[0]:
                 if not fh:
                     attached = self._attached.get(r, {}).get(key)
@@ -482,16 +486,11 @@ def externals_for(
     if node.model is None or vrf not in node.model.ospf:
         return []
     proc = node.model.ospf[vrf]
-    ex = node.extras
     nets = ospf_networks or []
     wanted: dict[str, tuple[int | None, int, str | None]] = {}
     for red in proc.redistribute:
-        detail = ex.ospf_redistribute.get(red.protocol)
-        wanted[red.protocol] = (
-            detail.metric if detail else red.metric,
-            detail.metric_type if detail else 2,
-            red.route_map or (detail.route_map if detail else None),
-        )
+        # the last line for a protocol counts, as when FRR replaces it
+        wanted[red.protocol] = (red.metric, red.metric_type or 2, red.route_map)
     out: dict[int, External] = {}
     for proto, (metric, mtype, rmap) in sorted(wanted.items()):
         sources = _SOURCES.get(proto)
@@ -518,8 +517,8 @@ def externals_for(
                 if res.output.metric != route.metric:
                     m = res.output.metric
             out[key] = External(key, m, mtype, _forwarding(route, nets))
-    if ex.ospf_default_originate is not None:
-        always, metric, mtype = ex.ospf_default_originate
+    if proc.default_originate is not None:
+        always, metric, mtype = proc.default_originate
         if always or DEFAULT_KEY in rib_routes:
             out[DEFAULT_KEY] = External(DEFAULT_KEY, metric, mtype)
     return list(out.values())

@@ -14,12 +14,12 @@ import ipaddress
 from dataclasses import dataclass, replace
 
 from netval.snapshot import Edge
-from netval.static.builtin.bgp import PeerView, compatibility_rows, peer_views
 from netval.static.builtin.dataplane.igp import Rib
 from netval.static.builtin.dataplane.network import Network
-from netval.static.builtin.dataplane.prefix import ip_int
 from netval.static.builtin.dataplane.types import RouterId
 from netval.static.builtin.model import DeviceModel
+from netval.static.builtin.prefix import ip_int
+from netval.static.builtin.questions.bgp import PeerView, compatibility_rows, peer_views
 
 Row = dict[str, object]
 

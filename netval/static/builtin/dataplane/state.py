@@ -11,7 +11,6 @@ from typing import Any
 
 from netval.state import State
 from netval.static.batfish import bgp_to_state, interfaces_to_state, routes_to_state, vrrp_to_state
-from netval.static.builtin.bgp import COMPATIBILITY_COLUMNS
 from netval.static.builtin.dataplane.answers import (
     ROUTE_COLUMNS,
     answer_bgp_session_status,
@@ -19,6 +18,7 @@ from netval.static.builtin.dataplane.answers import (
 )
 from netval.static.builtin.dataplane.compute import DataPlane
 from netval.static.builtin.model import ParseStatus
+from netval.static.builtin.questions.bgp import COMPATIBILITY_COLUMNS
 from netval.static.engine import Answer
 
 

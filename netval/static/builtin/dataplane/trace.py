@@ -18,8 +18,8 @@ from netval.static.builtin.dataplane.answers import next_hop_json
 from netval.static.builtin.dataplane.compute import DataPlane
 from netval.static.builtin.dataplane.fib import Action, forward
 from netval.static.builtin.dataplane.network import Iface, Node
-from netval.static.builtin.dataplane.prefix import ip_int, key_text
 from netval.static.builtin.dataplane.types import RibRoute
+from netval.static.builtin.prefix import ip_int, key_text
 
 MAX_TRACES = 256
 SUCCESS = frozenset(("ACCEPTED", "DELIVERED_TO_SUBNET", "EXITS_NETWORK"))

@@ -26,7 +26,7 @@ from netval.static.builtin.model import (
     RouteMapEntry,
     SetAction,
 )
-from netval.static.builtin.syntax import WELL_KNOWN
+from netval.static.builtin.vendors.common.syntax import WELL_KNOWN
 
 _WELL_KNOWN_NAMES = {v: k for k, v in WELL_KNOWN.items() if k != "no-export-subconfed"}
 _MAX_CALL_DEPTH = 10

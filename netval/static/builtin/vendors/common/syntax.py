@@ -44,6 +44,11 @@ class Line:
         return self.raw[:1] in (" ", "\t")
 
 
+class InvalidLine(ValueError):
+    """A line the vendor itself would reject or that the engine does not model; the message
+    says why, and the line becomes a parse finding with that reason."""
+
+
 def split_lines(text: str, first_line: int = 1) -> list[Line]:
     return [Line(first_line + i, raw.rstrip("\r")) for i, raw in enumerate(text.split("\n"))]
 
@@ -76,6 +81,12 @@ class Dialect:
     acl_types: tuple[str, ...] = ()
     # Cisco without "seq" numbers its prefix-list lines 5, 10, ...; FRR does the same.
     seq_step: int = 5
+    # FRR's route-map grammar takes one list name per match line; Cisco and EOS take several
+    match_names_max: int | None = None
+    # the vendor's name in parse findings
+    vendor_name: str = "the vendor"
+    # the words before ``NAME delete`` that remove communities in a route-map set
+    comm_list_delete: tuple[str, ...] = ("comm-list", "community-list")
 
 
 def as_int(word: str) -> int | None:
@@ -137,13 +148,15 @@ def prefix_list_statement(
     """``[seq N] permit|deny PREFIX [ge N] [le N]`` or ``description ...`` of list ``name``."""
     table = dev.prefix_lists if family == 4 else dev.prefix6_lists
     stype = d.prefix_list if family == 4 else d.prefix6_list
-    plist = table.setdefault(name, PrefixList(name, family))
     if rest and rest[0] in ("description", "remark"):
+        table.setdefault(name, PrefixList(name, family))
         dev.define(stype, name, line)
         return True
     seq: int | None = None
     if len(rest) >= 2 and rest[0] == "seq":
         seq = as_int(rest[1])
+        if seq is None or not 1 <= seq < 2**32:
+            raise InvalidLine(f"sequence number {rest[1]!r} is not in 1-4294967295")
         rest = rest[2:]
     elif rest and rest[0].isdigit():
         seq = int(rest[0])
@@ -151,15 +164,19 @@ def prefix_list_statement(
     if len(rest) < 2 or rest[0] not in ("permit", "deny"):
         return False
     prefix = parse_prefix(rest[1])
-    if prefix is None:
+    if prefix is None or prefix.version != family:
         return False
     ge = le = None
     i = 2
     while i + 1 < len(rest):
-        if rest[i] == "ge":
+        if rest[i] == "ge" and ge is None:
             ge = as_int(rest[i + 1])
-        elif rest[i] == "le":
+            if ge is None:
+                return False
+        elif rest[i] == "le" and le is None:
             le = as_int(rest[i + 1])
+            if le is None:
+                return False
         elif rest[i] == "eq":
             ge = le = as_int(rest[i + 1])
         else:
@@ -168,12 +185,40 @@ def prefix_list_statement(
     if i != len(rest) and rest[i:] != ["any"]:
         return False
     if rest[1] == "any":
+        if ge is not None or le is not None:
+            return False
         ge, le = 0, prefix.max_prefixlen
+    else:
+        _check_range(d, prefix, ge, le)
+    plist = table.setdefault(name, PrefixList(name, family))
     if seq is None:
         seq = (plist.max_seq // d.seq_step + 1) * d.seq_step
     plist.add(PrefixListEntry(seq, rest[0], prefix, ge, le, line))
     dev.define(stype, name, line)
     return True
+
+
+def _check_range(
+    d: Dialect,
+    prefix: ipaddress.IPv4Network | ipaddress.IPv6Network,
+    ge: int | None,
+    le: int | None,
+) -> None:
+    """FRR, IOS and EOS all refuse an entry unless length <= ge <= le <= maximum: such an
+    entry is not installed on the router, so it must not be matched here either."""
+    plen, top = prefix.prefixlen, prefix.max_prefixlen
+    low = ge if ge is not None else plen
+    high = le if le is not None else (top if ge is not None else plen)
+    if low < plen or high < low or high > top or (le is not None and le < plen):
+        shown = " ".join(
+            part
+            for part in (f"ge {ge}" if ge is not None else "", f"le {le}" if le is not None else "")
+            if part
+        )
+        raise InvalidLine(
+            f"invalid prefix range for {prefix} {shown}: {d.vendor_name} needs "
+            f"length <= ge <= le <= {top}, so the router does not install this entry"
+        )
 
 
 # --- community and as-path lists ---------------------------------------------------------
@@ -318,10 +363,14 @@ def route_map_statement(
         return False
     head = words[0]
     ok = False
-    if head == "match":
-        ok = _match(dev, d, entry, words[1:], line)
-    elif head == "set":
-        ok = _set(dev, d, entry, words[1:], line)
+    if head in ("match", "set"):
+        try:
+            ok = (_match if head == "match" else _set)(dev, d, entry, words[1:], line)
+        except InvalidLine:
+            # still a line of the route-map (Batfish counts it among the structure's lines)
+            entry.lines.append(line)
+            dev.define(d.route_map, rmap_name, line)
+            raise
     elif head == "continue":
         if len(words) == 1:
             entry.continue_to = -1
@@ -353,52 +402,12 @@ def _names_after(words: list[str], keywords: tuple[str, ...]) -> list[str]:
     return [w for w in words if w not in keywords]
 
 
-def _match(dev: DeviceModel, d: Dialect, entry: RouteMapEntry, w: list[str], line: int) -> bool:
-    if len(w) >= 4 and w[0] in ("ip", "ipv6") and w[1] == "address" and w[2] == "prefix-list":
-        family = 4 if w[0] == "ip" else 6
-        names = tuple(w[3:])
-        for n in names:
-            if family == 4:
-                dev.refer(d.prefix_list, n, d.use_match_prefix_list, line)
-            else:
-                dev.refer(d.prefix6_list, n, d.use_match_prefix6_list, line)
-        entry.matches.append(Match("prefix_list" if family == 4 else "prefix6_list", names, line))
-        return True
-    if len(w) >= 3 and w[0] == "ip" and w[1] == "address" and w[2] not in ("prefix-len",):
-        names = tuple(n for n in w[2:] if n != "access-list")
-        for n in names:
-            dev.refer(d.acl_abstract, n, d.use_match_acl, line, d.acl_types)
-        entry.matches.append(Match("acl", names, line))
-        return True
-    if len(w) >= 2 and w[0] == "community":
-        exact = "exact-match" in w
-        names = tuple(_names_after(w[1:], ("exact-match",)))
-        for n in names:
-            dev.refer(
-                d.community_abstract,
-                n,
-                d.use_match_community,
-                line,
-                (d.community_standard, d.community_expanded),
-            )
-        entry.matches.append(Match("community", names, line, exact=exact))
-        return True
-    if len(w) >= 2 and w[0] == "as-path":
-        names = tuple(w[1:])
-        for n in names:
-            dev.refer(d.as_path, n, d.use_match_as_path, line)
-        entry.matches.append(Match("as_path", names, line))
-        return True
-    if len(w) >= 2 and w[0] in (
-        "tag",
-        "metric",
-        "local-preference",
-        "source-protocol",
+# Valid route-map matches the engine does not evaluate: the clause is predicted as never
+# matching a BGP route, which the parse status says on the line.
+_UNMODELLED_MATCH = frozenset(
+    (
         "interface",
         "route-type",
-        "origin",
-        "ipv6",
-        "ip",
         "evpn",
         "source-vrf",
         "peer",
@@ -410,11 +419,137 @@ def _match(dev: DeviceModel, d: Dialect, entry: RouteMapEntry, w: list[str], lin
         "vlan",
         "nlri",
         "aigp-metric",
-    ):
-        # Recognized, evaluated where it matters (tag, metric, source-protocol); the rest
-        # makes the clause unsatisfiable for BGP routes under test, as Batfish does.
-        entry.matches.append(Match(w[0].replace("-", "_"), tuple(w[1:]), line))
+        "probability",
+        "alias",
+        "script",
+        "security-group",
+        "track",
+        "mpls-label",
+        "policy-list",
+        "rib-metric",
+        "isis",
+        "ospf",
+    )
+)
+_ORIGINS = ("igp", "egp", "incomplete")
+_PROTOCOLS = frozenset(
+    (
+        "bgp",
+        "ospf",
+        "ospf6",
+        "connected",
+        "kernel",
+        "static",
+        "rip",
+        "ripng",
+        "isis",
+        "eigrp",
+        "nhrp",
+        "babel",
+        "sharp",
+        "openfabric",
+        "table",
+        "vnc",
+        "vnc-direct",
+        "vnc-rn",
+        "bgp-direct",
+        "bgp-direct-to-nve-groups",
+        "system",
+        "pbr",
+        "table-direct",
+    )
+)
+
+
+def _unmodelled(what: str, effect: str) -> InvalidLine:
+    return InvalidLine(f"the built-in engine does not model '{what}': {effect}")
+
+
+def _names(d: Dialect, names: list[str], what: str) -> tuple[str, ...]:
+    if not names:
+        raise InvalidLine(f"'{what}' names no list")
+    if d.match_names_max is not None and len(names) > d.match_names_max:
+        raise InvalidLine(
+            f"'{what}' takes one name on {d.vendor_name}; the router rejects this line"
+        )
+    return tuple(names)
+
+
+def _numbers(d: Dialect, values: list[str], what: str, low: int = 0) -> tuple[str, ...]:
+    names = _names(d, values, what)
+    if not all(_uint32(v) and int(v) >= low for v in names):
+        raise InvalidLine(f"'{what}' takes numbers {low}-4294967295")
+    return names
+
+
+def _match(dev: DeviceModel, d: Dialect, entry: RouteMapEntry, w: list[str], line: int) -> bool:
+    if len(w) >= 3 and w[0] in ("ip", "ipv6") and w[1] == "address" and w[2] == "prefix-list":
+        family = 4 if w[0] == "ip" else 6
+        names = _names(d, w[3:], f"match {w[0]} address prefix-list")
+        for n in names:
+            if family == 4:
+                dev.refer(d.prefix_list, n, d.use_match_prefix_list, line)
+            else:
+                dev.refer(d.prefix6_list, n, d.use_match_prefix6_list, line)
+        entry.matches.append(Match("prefix_list" if family == 4 else "prefix6_list", names, line))
         return True
+    if w[:2] == ["ip", "address"] and len(w) >= 3 and w[2] != "prefix-len":
+        names = _names(d, [n for n in w[2:] if n != "access-list"], "match ip address")
+        for n in names:
+            dev.refer(d.acl_abstract, n, d.use_match_acl, line, d.acl_types)
+        entry.matches.append(Match("acl", names, line))
+        return True
+    if len(w) >= 2 and w[0] == "community":
+        exact = w[-1] == "exact-match"
+        names = _names(d, w[1:-1] if exact else w[1:], "match community")
+        if "exact-match" in names:
+            return False
+        for n in names:
+            dev.refer(
+                d.community_abstract,
+                n,
+                d.use_match_community,
+                line,
+                (d.community_standard, d.community_expanded),
+            )
+        entry.matches.append(Match("community", names, line, exact=exact))
+        return True
+    if len(w) >= 2 and w[0] == "as-path":
+        names = _names(d, w[1:], "match as-path")
+        for n in names:
+            dev.refer(d.as_path, n, d.use_match_as_path, line)
+        entry.matches.append(Match("as_path", names, line))
+        return True
+    if len(w) >= 2 and w[0] == "tag":
+        # FRR: 1-4294967295 (a route without a tag has tag 0 and never matches)
+        low = 1 if d.match_names_max is not None else 0
+        entry.matches.append(Match("tag", _numbers(d, w[1:], "match tag", low), line))
+        return True
+    if len(w) >= 2 and w[0] in ("metric", "local-preference"):
+        names = _numbers(d, w[1:], f"match {w[0]}")
+        entry.matches.append(Match(w[0].replace("-", "_"), names, line))
+        return True
+    if len(w) == 2 and w[0] == "origin":
+        if w[1] not in _ORIGINS:
+            raise InvalidLine(f"'match origin' takes {', '.join(_ORIGINS)}")
+        entry.matches.append(Match("origin", (w[1],), line))
+        return True
+    if len(w) >= 2 and w[0] == "source-protocol":
+        names = _names(d, w[1:], "match source-protocol")
+        if d.match_names_max is not None and names[0] not in _PROTOCOLS:
+            raise InvalidLine(f"'match source-protocol' does not know protocol {names[0]!r}")
+        entry.matches.append(Match("source_protocol", names, line))
+        return True
+    if len(w) >= 2 and (
+        w[0] in _UNMODELLED_MATCH
+        or (w[0] == "ip" and w[1] in ("next-hop", "route-source", "address"))
+        or (w[0] == "ipv6" and w[1] in ("address", "next-hop"))
+    ):
+        entry.matches.append(Match(w[0].replace("-", "_"), tuple(w[1:]), line))
+        raise _unmodelled(
+            f"match {' '.join(w[:2] if w[0] in ('ip', 'ipv6') else w[:1])}",
+            "the clause is predicted never to match",
+        )
     return False
 
 
@@ -440,6 +575,8 @@ def _set(dev: DeviceModel, d: Dialect, entry: RouteMapEntry, w: list[str], line:
         entry.sets.append(SetAction("local_preference", line, w[1]))
         return True
     if head == "metric" and len(w) == 2 and _relative(w[1]):
+        if w[1].lstrip("+-").isalpha() and w[1].lstrip("+-") != "rtt":
+            return False
         entry.sets.append(SetAction("metric", line, w[1]))
         return True
     if head == "weight" and len(w) == 2 and _uint32(w[1]):
@@ -448,7 +585,7 @@ def _set(dev: DeviceModel, d: Dialect, entry: RouteMapEntry, w: list[str], line:
     if head == "tag" and len(w) == 2 and _uint32(w[1]):
         entry.sets.append(SetAction("tag", line, w[1]))
         return True
-    if head == "origin" and len(w) >= 2:
+    if head == "origin" and len(w) >= 2 and w[1] in _ORIGINS:
         entry.sets.append(SetAction("origin", line, w[1]))
         return True
     if head == "community" and len(w) >= 2:
@@ -481,7 +618,7 @@ def _set(dev: DeviceModel, d: Dialect, entry: RouteMapEntry, w: list[str], line:
             )
         )
         return True
-    if head in ("comm-list", "community-list") and len(w) >= 3 and w[-1] == "delete":
+    if head in d.comm_list_delete and len(w) >= 3 and w[-1] == "delete":
         dev.refer(
             d.community_abstract,
             w[1],
@@ -535,7 +672,7 @@ def _set(dev: DeviceModel, d: Dialect, entry: RouteMapEntry, w: list[str], line:
         "originator-id",
         "segment-index",
     ):
-        # Recognized but without effect on the attributes testRoutePolicies reports.
         entry.sets.append(SetAction("other", line, " ".join(w)))
-        return True
+        shown = " ".join(w[:2]) if head in ("as-path", "ipv6", "ip") and len(w) > 1 else head
+        raise _unmodelled(f"set {shown}", "its predictions leave the route as if it were absent")
     return False

@@ -12,10 +12,9 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable
 
-from netval.snapshot import DeviceConfig
+from netval.snapshot import DeviceConfig, IfaceStanza
 from netval.static.builtin.model import (
     Acl,
-    AclLine,
     BgpAggregate,
     BgpNetwork,
     BgpPeer,
@@ -25,14 +24,17 @@ from netval.static.builtin.model import (
     Interface,
     OspfNetwork,
     OspfProcess,
+    ParserCrash,
     RemoteAsKind,
     RouteMapEntry,
     StaticRoute,
     Vendor,
     VrrpGroup,
 )
-from netval.static.builtin.syntax import (
+from netval.static.builtin.vendors.common.acl import acl_line, endpoint
+from netval.static.builtin.vendors.common.syntax import (
     Dialect,
+    InvalidLine,
     Line,
     as_int,
     as_path_statement,
@@ -57,12 +59,14 @@ FRR = Dialect(
     acl_abstract="ip access-list",
     use_match_acl="route-map match ip address",
     acl_types=("ip access-list",),
+    match_names_max=1,
+    vendor_name="FRR",
+    comm_list_delete=("comm-list",),
 )
 
 # Lines FRR writes that carry nothing the engine answers about.
 _IGNORED_TOP = (
     "frr version",
-    "frr defaults",
     "log ",
     "service ",
     "password",
@@ -102,24 +106,32 @@ def parse_device(cfg: DeviceConfig, filename: str) -> DeviceModel:
     for issue in cfg.issues:
         dev.unrecognized_line(issue.line, issue.text, f"interfaces: {issue.reason}")
     for stanza in cfg.interfaces.values():
-        iface = dev.interfaces.setdefault(stanza.name, Interface(stanza.name, stanza.line))
-        dev.define("interface", stanza.name, stanza.line)
-        for addr in stanza.addresses:
-            try:
-                net = ipaddress.ip_interface(addr)
-            except ValueError:
-                continue
-            if isinstance(net, ipaddress.IPv4Interface):
-                iface.addresses.append(net)
-        vrf = stanza.options.get("vrf")
-        if vrf:
-            iface.vrf = vrf[0]
-            dev.vrfs.add(vrf[0])
-        if "vrf-table" in stanza.options:
-            dev.vrfs.add(stanza.name)
+        try:
+            _interface_stanza(dev, stanza)
+        except Exception as exc:
+            raise ParserCrash(stanza.line, f"iface {stanza.name}", exc) from exc
     FrrParser(dev).parse(cfg.frr_text, cfg.frr_first_line or 1)
     dev.finish_status()
     return dev
+
+
+def _interface_stanza(dev: DeviceModel, stanza: IfaceStanza) -> None:
+    """An ifupdown2 stanza of the interfaces part: addresses and VRF."""
+    iface = dev.interfaces.setdefault(stanza.name, Interface(stanza.name, stanza.line))
+    dev.define("interface", stanza.name, stanza.line)
+    for addr in stanza.addresses:
+        try:
+            net = ipaddress.ip_interface(addr)
+        except ValueError:
+            continue
+        if isinstance(net, ipaddress.IPv4Interface):
+            iface.addresses.append(net)
+    vrf = stanza.options.get("vrf")
+    if vrf:
+        iface.vrf = vrf[0]
+        dev.vrfs.add(vrf[0])
+    if "vrf-table" in stanza.options:
+        dev.vrfs.add(stanza.name)
 
 
 class FrrParser:
@@ -143,8 +155,13 @@ class FrrParser:
                 continue
             try:
                 self._line(line)
+            except InvalidLine as exc:
+                context = self.block_name if line.indented else "top level"
+                self.dev.unrecognized_line(line.number, line.text, context or "top level", str(exc))
             except (ValueError, IndexError) as exc:
                 self.dev.unrecognized_line(line.number, line.text, f"{self.block_name}: {exc}")
+            except Exception as exc:
+                raise ParserCrash(line.number, line.text, exc) from exc
 
     def _line(self, line: Line) -> None:
         words = line.words
@@ -164,6 +181,10 @@ class FrrParser:
         text = line.text
         head = w[0]
         if head == "hostname" and len(w) == 2:
+            return True
+        if w[:2] == ["frr", "defaults"] and len(w) == 3:
+            self.block, self.block_name = None, ""
+            dev.defaults_profile = w[2]
             return True
         if head == "interface" and len(w) >= 2:
             name = w[1]
@@ -236,6 +257,9 @@ class FrrParser:
             return True
         if head == "description":
             iface.description = " ".join(w[1:])
+            return True
+        if head == "bandwidth" and len(w) == 2:
+            iface.bandwidth_kbps = _positive(w[1], "bandwidth")
             return True
         if head == "shutdown":
             iface.shutdown = True
@@ -315,11 +339,33 @@ class FrrParser:
             ospf.non_passive.add(w[2])
             return True
         if head == "redistribute" and len(w) >= 2:
-            rmap = w[w.index("route-map") + 1] if "route-map" in w[:-1] else None
+            options = _options(w[2:], ("metric", "metric-type", "route-map"))
+            rmap = options.get("route-map")
             if rmap:
                 ctx = "connected" if w[1] == "static" else w[1]
                 self.dev.refer("route-map", rmap, f"ospf redistribute {ctx} route-map", line.number)
-            ospf.redistribute.append(BgpRedistribute(w[1], line.number, rmap))
+            ospf.redistribute.append(
+                BgpRedistribute(
+                    w[1],
+                    line.number,
+                    rmap,
+                    _number(options.get("metric")),
+                    _metric_type(options.get("metric-type")),
+                )
+            )
+            return True
+        if w[:2] == ["auto-cost", "reference-bandwidth"] and len(w) == 3:
+            ospf.reference_bandwidth_mbps = _positive(w[2], "reference bandwidth")
+            return True
+        if w[:2] == ["default-information", "originate"]:
+            always = "always" in w[2:]
+            options = _options([x for x in w[2:] if x != "always"], ("metric", "metric-type"))
+            metric = _number(options.get("metric"))
+            mtype = _metric_type(options.get("metric-type"))
+            ospf.default_originate = (always, 1 if metric is None else metric, mtype or 2)
+            return True
+        if head == "distance" and len(w) == 2:
+            ospf.distance = _positive(w[1], "distance")
             return True
         if head == "area" and len(w) >= 2:
             ospf.areas.add(ospf_area(w[1]))
@@ -382,6 +428,22 @@ class FrrParser:
             return True
         if w[:4] == ["no", "bgp", "default", "ipv4-unicast"]:
             bgp.default_ipv4_unicast = False
+            return True
+        if w == ["bgp", "ebgp-requires-policy"] or w == ["no", "bgp", "ebgp-requires-policy"]:
+            bgp.ebgp_requires_policy = head == "bgp"
+            return True
+        if w == ["bgp", "bestpath", "compare-routerid"]:
+            bgp.compare_router_id = True
+            return True
+        if w == ["bgp", "always-compare-med"]:
+            bgp.always_compare_med = True
+            return True
+        if w[:2] == ["bgp", "cluster-id"] and len(w) == 3:
+            bgp.cluster_id = _cluster_id(w[2])
+            return True
+        if w[:2] == ["distance", "bgp"] and len(w) == 5:
+            e, i, local = (_positive(x, "distance") for x in w[2:5])
+            bgp.distance = (e, i, local)
             return True
         if head == "bgp" and len(w) >= 4 and w[1] == "listen" and w[2] == "range":
             peer = bgp.peers.setdefault(w[3], BgpPeer(w[3], n, kind="dynamic"))
@@ -458,6 +520,10 @@ class FrrParser:
             "dup-addr-detection",
         )
 
+    def _ipv4_af(self) -> bool:
+        """Per-family neighbor settings are modelled for IPv4 unicast, the data plane's."""
+        return self.af in (None, "ipv4 unicast", "ipv4")
+
     def _neighbor(self, name: str, w: list[str], n: int) -> bool:
         bgp = self.bgp
         assert bgp is not None
@@ -530,8 +596,26 @@ class FrrParser:
             fam = "l2vpn evpn" if evpn else "ipv4 unicast"
             dev.refer("route-map", w[1], f"bgp {fam} neighbor route-map {w[2]}", n)
             return True
-        if head == "next-hop-self":
-            peer.next_hop_self = True
+        if head == "next-hop-self" and w[1:] in ([], ["force"]):
+            if self._ipv4_af():
+                peer.next_hop_self = True
+                peer.next_hop_self_force = peer.next_hop_self_force or w[1:] == ["force"]
+            return True
+        if head == "allowas-in" and len(w) <= 2:
+            # FRR: 1-10 times, 3 when no number is given; `origin` allows it as origin only
+            times = w[1] if len(w) == 2 else "3"
+            if times == "origin":
+                times = "3"
+            if not (times.isdigit() and 1 <= int(times) <= 10):
+                raise InvalidLine("allowas-in takes 1-10 or origin")
+            if self._ipv4_af():
+                peer.allowas_in = int(times)
+            return True
+        if head == "weight" and len(w) == 2:
+            if not (w[1].isdigit() and int(w[1]) <= 65535):
+                raise InvalidLine("weight takes 0-65535")
+            if self._ipv4_af():
+                peer.weight = int(w[1])
             return True
         if head == "route-reflector-client":
             peer.route_reflector_client = True
@@ -558,13 +642,11 @@ class FrrParser:
             "capability",
             "advertisement-interval",
             "soft-reconfiguration",
-            "allowas-in",
             "maximum-prefix",
             "remove-private-AS",
             "as-override",
             "addpath-tx-all-paths",
             "addpath-tx-bestpath-per-AS",
-            "weight",
             "attribute-unchanged",
             "ttl-security",
             "solo",
@@ -628,14 +710,56 @@ class FrrParser:
         if not rest or rest[0] not in ("permit", "deny"):
             return False
         acl = self.dev.acls.setdefault(name, Acl(name, "standard"))
-        src: tuple[int, int] | None = None
-        if len(rest) >= 2 and rest[1] != "any":
-            net = ipaddress.ip_network(rest[1], strict=False)
-            if isinstance(net, ipaddress.IPv4Network):
-                src = (int(net.network_address), int(net.hostmask))
-        acl.lines.append(AclLine(rest[0], number, " ".join(rest), src=src))
         self.dev.define("ip access-list", name, number)
+        line = acl_line(rest, number, "standard")
+        _, end = endpoint(rest, 1)
+        if end < len(rest):
+            # `exact-match` and the extended forms: FRR syntax the engine does not evaluate
+            raise InvalidLine(f"the built-in engine does not model {' '.join(rest[end:])!r} here")
+        acl.lines.append(line)
         return True
+
+
+def _options(words: list[str], keys: tuple[str, ...]) -> dict[str, str]:
+    """``KEY VALUE`` pairs in any order; an unknown word is an unrecognized line."""
+    out: dict[str, str] = {}
+    i = 0
+    while i < len(words):
+        if words[i] not in keys or i + 1 >= len(words) or words[i] in out:
+            raise ValueError(f"unexpected {words[i]!r}")
+        out[words[i]] = words[i + 1]
+        i += 2
+    return out
+
+
+def _number(word: str | None) -> int | None:
+    if word is None:
+        return None
+    if not (word.isascii() and word.isdigit() and int(word) < 2**32):
+        raise ValueError(f"{word!r} is not a number")
+    return int(word)
+
+
+def _positive(word: str, what: str) -> int:
+    value = _number(word)
+    if value is None or value < 1:
+        raise ValueError(f"{what} {word!r} is not a positive number")
+    return value
+
+
+def _metric_type(word: str | None) -> int | None:
+    if word is None:
+        return None
+    if word not in ("1", "2"):
+        raise ValueError(f"metric-type {word!r} is not 1 or 2")
+    return int(word)
+
+
+def _cluster_id(word: str) -> str:
+    """A dotted id or a 32-bit number (FRR takes both), kept dotted."""
+    if word.isascii() and word.isdigit() and int(word) < 2**32:
+        return str(ipaddress.IPv4Address(int(word)))
+    return ipv4_address(word)
 
 
 def _peer_kind(name: str) -> str:

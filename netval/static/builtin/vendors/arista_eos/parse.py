@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from netval.static.builtin.ios_refs import V4, Rule, _r
 from netval.static.builtin.model import DeviceModel, Vendor
-from netval.static.builtin.parse_ios import CiscoParser, Stanza
-from netval.static.builtin.syntax import Dialect
+from netval.static.builtin.vendors.cisco_ios.parse import CiscoParser, Stanza
+from netval.static.builtin.vendors.cisco_ios.refs import V4, Rule, _r
+from netval.static.builtin.vendors.common.syntax import Dialect
 
 EOS = Dialect(
     prefix_list="ip prefix-list",
@@ -30,6 +30,7 @@ EOS = Dialect(
     use_match_acl="route-map match ipv4 access-list",
     use_set_community_list="route-map set community community-list",
     acl_types=V4,
+    vendor_name="Arista EOS",
 )
 
 EOS_RULES: tuple[Rule, ...] = (

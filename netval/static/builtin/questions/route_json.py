@@ -11,8 +11,8 @@ import ipaddress
 from typing import Any
 
 from netval.errors import InputError
-from netval.static.builtin.policy import Result, Route, community_key
-from netval.static.builtin.syntax import is_community_word, normalize_community
+from netval.static.builtin.questions.policy import Result, Route, community_key
+from netval.static.builtin.vendors.common.syntax import is_community_word, normalize_community
 from netval.static.engine import RouteInput
 
 UNSET_NEXT_HOP = "AUTO/NONE(-1l)"

@@ -1,4 +1,4 @@
-"""Cisco IOS / IOS-XE (and, with other names, Arista EOS: see parse_eos).
+"""Cisco IOS / IOS-XE (and, with other names, Arista EOS: see vendors/arista_eos).
 
 IOS configs are stanzas: a line at column 0 opens one and the indented lines after it
 belong to it. The parser reads the routing model (interfaces, static routes, BGP, OSPF,
@@ -16,8 +16,6 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
-from netval.static.builtin import ios_refs
-from netval.static.builtin.cisco_names import canonical_interface
 from netval.static.builtin.model import (
     Acl,
     AclLine,
@@ -30,13 +28,19 @@ from netval.static.builtin.model import (
     Interface,
     OspfNetwork,
     OspfProcess,
+    ParserCrash,
     RemoteAsKind,
     StaticRoute,
     Vendor,
     VrrpGroup,
 )
-from netval.static.builtin.syntax import (
+from netval.static.builtin.vendors.cisco_ios import bgp as bgp_reader
+from netval.static.builtin.vendors.cisco_ios import refs as ios_refs
+from netval.static.builtin.vendors.cisco_ios.names import canonical_interface
+from netval.static.builtin.vendors.common.acl import acl_line
+from netval.static.builtin.vendors.common.syntax import (
     Dialect,
+    InvalidLine,
     Line,
     as_int,
     as_path_statement,
@@ -68,6 +72,7 @@ IOS = Dialect(
     use_set_community_list="route-map set community community-list",
     use_call="route-map continue",
     acl_types=("standard ipv4 access-list", "extended ipv4 access-list"),
+    vendor_name="Cisco IOS",
 )
 
 V4_ACLS = ("standard ipv4 access-list", "extended ipv4 access-list")
@@ -140,12 +145,20 @@ class CiscoParser:
         for st in all_stanzas:
             try:
                 handled = self.stanza(st)
+            except InvalidLine as exc:
+                self.dev.unrecognized_line(st.head.number, st.head.text, st.words[0], str(exc))
+                continue
             except (ValueError, IndexError, KeyError) as exc:
                 self.dev.unrecognized_line(st.head.number, st.head.text, f"{st.words[0]}: {exc}")
                 continue
+            except Exception as exc:
+                raise ParserCrash(st.head.number, st.head.text, exc) from exc
             if not handled and not ios_refs.known_top(st.words):
                 self.dev.unrecognized_line(st.head.number, st.head.text, "top level")
-            ios_refs.apply_rules(self, st)
+            try:
+                ios_refs.apply_rules(self, st)
+            except Exception as exc:
+                raise ParserCrash(st.head.number, st.head.text, exc) from exc
         self.finish()
         self.dev.finish_status()
         return self.dev
@@ -153,7 +166,7 @@ class CiscoParser:
     def finish(self) -> None:
         """Hook for checks that need the whole file (undeclared BGP peers)."""
         for proc in self.dev.bgp.values():
-            ios_refs.undeclared_peers(self, proc)
+            bgp_reader.undeclared_peers(self, proc)
 
     # -- helpers used by the rules --------------------------------------------------------
 
@@ -186,9 +199,16 @@ class CiscoParser:
             for line in st.body:
                 if is_comment(line):
                     continue
-                if not route_map_statement(dev, d, w[1], entry, line.words, line.number):
+                try:
+                    understood = route_map_statement(dev, d, w[1], entry, line.words, line.number)
+                except InvalidLine as exc:
+                    dev.unrecognized_line(line.number, line.text, "route-map", str(exc))
+                    continue
+                if not understood:
                     entry.lines.append(line.number)
                     dev.define(d.route_map, w[1], line.number)
+                    if line.words[0] in ("match", "set"):
+                        dev.unrecognized_line(line.number, line.text, "route-map")
             return True
         if head in ("ip", "ipv6") and len(w) > 3 and w[1] == "prefix-list":
             return prefix_list_statement(
@@ -198,8 +218,12 @@ class CiscoParser:
             family = 6 if head == "ipv6" else 4
             dev.define(d.prefix_list if family == 4 else d.prefix6_list, w[2], st.head.number)
             for line in st.body:
-                if not is_comment(line):
+                if is_comment(line):
+                    continue
+                try:
                     prefix_list_statement(dev, d, w[2], line.words, line.number, family)
+                except InvalidLine as exc:
+                    dev.unrecognized_line(line.number, line.text, "prefix-list", str(exc))
             return True
         if head == "prefix-list" and len(w) >= 3:
             return prefix_list_statement(dev, d, w[1], w[2:], st.head.number, 4)
@@ -247,6 +271,8 @@ class CiscoParser:
                     iface.acl_out = w[2]
             elif w[:3] == ["ip", "ospf", "cost"] and len(w) == 4:
                 iface.ospf_cost = int(w[3])
+            elif w[0] == "bandwidth" and len(w) == 2 and w[1].isdigit():
+                iface.bandwidth_kbps = int(w[1])
             elif w[0] in ("vrf", "ip") and "forwarding" in w and w[-1] != "forwarding":
                 iface.vrf = w[-1]
                 dev.vrfs.add(w[-1])
@@ -334,9 +360,12 @@ class CiscoParser:
             if w[0] == "remark":
                 acl.lines.append(AclLine("remark", number, " ".join(w), remark=True))
                 continue
-            if w[0] not in ("permit", "deny"):
-                continue
-            acl.lines.append(_acl_line(w, number, acl.kind))
+            if w[0] not in ("permit", "deny") or acl.family != 4 or kind == "mac acl":
+                continue  # IPv6 and MAC access-lists are definitions only: routes are IPv4
+            try:
+                acl.lines.append(acl_line(w, number, acl.kind))
+            except InvalidLine as exc:
+                dev.unrecognized_line(number, " ".join(w), "access-list", str(exc))
 
     # -- static routes --------------------------------------------------------------------
 
@@ -382,7 +411,7 @@ class CiscoParser:
     # -- BGP ------------------------------------------------------------------------------
 
     def bgp(self, st: Stanza) -> None:
-        ios_refs.BgpReader(self, st).read()
+        bgp_reader.BgpReader(self, st).read()
 
     def bgp_process(self, asn: int | None, number: int, vrf: str) -> BgpProcess:
         self.dev.vrfs.add(vrf)
@@ -428,6 +457,18 @@ class CiscoParser:
             proc.non_passive.add(canonical_interface(lw[2]))
         elif lw[0] == "area" and len(lw) >= 2:
             proc.areas.add(ospf_area(lw[1]))
+        elif lw[:2] == ["auto-cost", "reference-bandwidth"] and len(lw) >= 3:
+            proc.reference_bandwidth_mbps = int(lw[2])
+        elif lw[:2] == ["default-information", "originate"]:
+            metric, mtype = 1, 2
+            for i, word in enumerate(lw[:-1]):
+                if word == "metric":
+                    metric = int(lw[i + 1])
+                elif word == "metric-type":
+                    mtype = int(lw[i + 1])
+            proc.default_originate = ("always" in lw, metric, mtype)
+        elif lw[0] == "distance" and len(lw) == 2 and lw[1].isdigit():
+            proc.distance = int(lw[1])
 
 
 # --- small parsers -----------------------------------------------------------------------
@@ -480,41 +521,6 @@ def _vrrp(iface: Interface, w: list[str], number: int) -> None:
         group.priority = int(w[3])
     elif w[2] == "preempt":
         group.preempt = True
-
-
-def _endpoint(w: list[str], i: int) -> tuple[tuple[int, int] | None, int]:
-    """An ACL address operand at ``w[i]``: (address, wildcard) or None for any."""
-    if i >= len(w):
-        return None, i
-    word = w[i]
-    if word == "any":
-        return None, i + 1
-    if word == "host" and i + 1 < len(w) and _is_ip(w[i + 1]):
-        return (int(ipaddress.IPv4Address(w[i + 1])), 0), i + 2
-    if "/" in word:
-        try:
-            net = ipaddress.IPv4Network(word, strict=False)
-            return (int(net.network_address), int(net.hostmask)), i + 1
-        except ValueError:
-            return None, i + 1
-    if _is_ip(word):
-        if i + 1 < len(w) and _is_ip(w[i + 1]):
-            return (int(ipaddress.IPv4Address(word)), int(ipaddress.IPv4Address(w[i + 1]))), i + 2
-        return (int(ipaddress.IPv4Address(word)), 0), i + 1
-    return None, i + 1
-
-
-def _acl_line(w: list[str], number: int, kind: str) -> AclLine:
-    action = w[0]
-    if kind == "standard":
-        src, _ = _endpoint(w, 1)
-        return AclLine(action, number, " ".join(w), src=src)
-    # extended: action protocol src [ports] dst ...
-    src, i = _endpoint(w, 2)
-    while i < len(w) and w[i] in ("eq", "neq", "gt", "lt", "range"):
-        i += 3 if w[i] == "range" else 2
-    dst, _ = _endpoint(w, i)
-    return AclLine(action, number, " ".join(w), src=src, dst=dst)
 
 
 def parse_device(text: str, filename: str, hostname: str) -> DeviceModel:

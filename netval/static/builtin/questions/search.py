@@ -22,13 +22,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from netval.errors import InputError
-from netval.static.builtin import regexes
+from netval.static.builtin import prefix, regexes
 from netval.static.builtin.model import DeviceModel, Match
-from netval.static.builtin.policy import Evaluator, Result, Route
-from netval.static.builtin.witness import as_paths_from, communities_from, witnesses
+from netval.static.builtin.questions.policy import Evaluator, Result, Route
+from netval.static.builtin.questions.witness import as_paths_from, communities_from, witnesses
 
 _RANGE = re.compile(r"^(?P<prefix>[0-9.]+/\d+)(?::(?P<lo>\d+)(?:-(?P<hi>\d+))?)?$")
-_FULL = 0xFFFFFFFF
 
 
 @dataclass
@@ -117,8 +116,8 @@ def _collect(dev: DeviceModel, m: Match, f: PolicyFeatures, todo: list[str]) -> 
                 addr, wild = line.src
                 if (wild + 1) & wild:
                     f.complete_prefixes = False  # a non-contiguous wildcard: sampled only
-                k = 32 - wild.bit_length()
-                f.constraints.add((addr & ((_FULL << (32 - k)) & _FULL if k else 0), k))
+                k = prefix.length_of_wildcard(wild)
+                f.constraints.add((prefix.network(addr, k), k))
     elif m.kind == "community":
         f.community_lists.update(m.names)
     elif m.kind == "as_path":
@@ -129,7 +128,7 @@ def _collect(dev: DeviceModel, m: Match, f: PolicyFeatures, todo: list[str]) -> 
 
 
 def _span(node: tuple[int, int]) -> int:
-    return 1 << (32 - node[1])
+    return prefix.span(node[1])
 
 
 def _free(node: tuple[int, int], tests: list[tuple[int, int]], after: int) -> int | None:
@@ -157,7 +156,7 @@ def prefix_candidates(
     region under a test (or the space itself) that no longer test inside it covers."""
     root = (int(space.prefix.network_address), space.prefix.prefixlen)
     root_end = root[0] + _span(root)
-    ordered = sorted({(a & ((_FULL << (32 - k)) & _FULL if k else 0), k) for a, k in constraints})
+    ordered = sorted({(prefix.network(a, k), k) for a, k in constraints})
     # only tests strictly inside the space matter; they sort after it and before its end
     lo = bisect.bisect_right(ordered, root)
     hi = bisect.bisect_left(ordered, (root_end, -1))

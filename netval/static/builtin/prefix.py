@@ -1,8 +1,10 @@
 """IPv4 prefixes as small ints, and a longest-prefix-match table.
 
 A data plane of a thousand devices holds millions of (node, prefix) entries; ``ipaddress``
-objects cost ~1 us to hash and ~100 bytes each, so prefixes travel as one int,
-``(network << 6) | length``, and become text only when an answer is written.
+objects cost ~1 us to hash and ~100 bytes each, so prefixes travel as one int (a "key") and
+become text only when an answer is written. The packing, the address width and the masks
+are this module's business: everything else goes through the functions below, so an IPv6
+family can be added here without touching the data-plane algorithms.
 """
 
 from __future__ import annotations
@@ -13,8 +15,14 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
-MASKS = tuple((0xFFFFFFFF << (32 - n)) & 0xFFFFFFFF for n in range(33))
+ADDRESS_BITS = 32
+HOST_LENGTH = ADDRESS_BITS
+MASKS = tuple(
+    ((1 << ADDRESS_BITS) - 1) ^ ((1 << (ADDRESS_BITS - n)) - 1) for n in range(ADDRESS_BITS + 1)
+)
 DEFAULT_KEY = 0  # 0.0.0.0/0
+_LENGTH_BITS = 6
+_LENGTH_MASK = (1 << _LENGTH_BITS) - 1
 
 _ip_ints: dict[str, int] = {}
 _key_texts: dict[int, str] = {}
@@ -32,7 +40,40 @@ def ip_text(value: int) -> str:
 
 
 def make_key(address: int, length: int) -> int:
-    return ((address & MASKS[length]) << 6) | length
+    return ((address & MASKS[length]) << _LENGTH_BITS) | length
+
+
+def key_length(key: int) -> int:
+    return key & _LENGTH_MASK
+
+
+def key_address(key: int) -> int:
+    """The network address of the prefix."""
+    return key >> _LENGTH_BITS
+
+
+def is_host(key: int) -> bool:
+    return key & _LENGTH_MASK == HOST_LENGTH
+
+
+def covers(key: int, address: int) -> bool:
+    """``address`` lies in the prefix."""
+    return (address & MASKS[key & _LENGTH_MASK]) == key >> _LENGTH_BITS
+
+
+def network(address: int, length: int) -> int:
+    """The network address of ``address``/``length``."""
+    return address & MASKS[length]
+
+
+def span(length: int) -> int:
+    """How many addresses a prefix of ``length`` holds."""
+    return 1 << (ADDRESS_BITS - length)
+
+
+def length_of_wildcard(wildcard: int) -> int:
+    """The prefix length of a contiguous wildcard mask (0.0.0.255 -> 24)."""
+    return ADDRESS_BITS - wildcard.bit_length()
 
 
 def key_of(net: ipaddress.IPv4Network | ipaddress.IPv4Interface) -> int:
@@ -47,19 +88,19 @@ def parse_key(text: str) -> int:
 def key_text(key: int) -> str:
     text = _key_texts.get(key)
     if text is None:
-        text = _key_texts[key] = f"{ip_text(key >> 6)}/{key & 63}"
+        text = _key_texts[key] = f"{ip_text(key >> _LENGTH_BITS)}/{key & _LENGTH_MASK}"
     return text
 
 
 def key_net(key: int) -> ipaddress.IPv4Network:
-    return ipaddress.IPv4Network((key >> 6, key & 63))
+    return ipaddress.IPv4Network((key >> _LENGTH_BITS, key & _LENGTH_MASK))
 
 
 def contains(outer: int, inner: int) -> bool:
     """``inner`` lies within ``outer`` (equal counts)."""
-    olen = outer & 63
-    ilen = inner & 63
-    return ilen >= olen and ((inner >> 6) & MASKS[olen]) == outer >> 6
+    olen = outer & _LENGTH_MASK
+    ilen = inner & _LENGTH_MASK
+    return ilen >= olen and ((inner >> _LENGTH_BITS) & MASKS[olen]) == outer >> _LENGTH_BITS
 
 
 class PrefixTable(Generic[T]):
@@ -89,7 +130,7 @@ class PrefixTable(Generic[T]):
 
     def set(self, key: int, value: T) -> None:
         if key not in self.entries:
-            length = key & 63
+            length = key & _LENGTH_MASK
             self._lengths[length] = self._lengths.get(length, 0) + 1
             if self._lengths[length] == 1:
                 self._sorted = None
@@ -97,7 +138,7 @@ class PrefixTable(Generic[T]):
 
     def remove(self, key: int) -> None:
         if self.entries.pop(key, None) is not None:
-            length = key & 63
+            length = key & _LENGTH_MASK
             self._lengths[length] -= 1
             if not self._lengths[length]:
                 del self._lengths[length]
@@ -113,7 +154,7 @@ class PrefixTable(Generic[T]):
         for length in self.lengths():
             if length == 0 and skip_default:
                 return None
-            key = ((address & MASKS[length]) << 6) | length
+            key = ((address & MASKS[length]) << _LENGTH_BITS) | length
             value = entries.get(key)
             if value is not None:
                 return key, value

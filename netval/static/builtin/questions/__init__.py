@@ -1,0 +1,1 @@
+"""Config-only answers: references, BGP compatibility, route-policy tests and searches."""

@@ -1,0 +1,1 @@
+"""Arista EOS (IOS-like stanzas with its own names and defaults)."""

@@ -1,0 +1,1 @@
+"""Syntax shared by the vendor parsers."""

@@ -1,0 +1,1 @@
+"""FRR: bare frr.conf and Cumulus-concatenated files."""

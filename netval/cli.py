@@ -1359,7 +1359,7 @@ def compare_cmd(
     """Predicted vs observed: compare what the engine predicts for SNAPSHOT (routes, BGP sessions, VRRP roles) with what the devices actually do. Exit 0 when they agree, 1 when they differ."""
     import json
 
-    from netval.compare import compare_states
+    from netval.compare import compare_states, uncompared_families
     from netval.static import open_engine
 
     batfish = _batfish_options(
@@ -1411,11 +1411,18 @@ def compare_cmd(
         out.print(table)
     for line in skipped:
         err.print(f"[magenta]not compared:[/] {_show(line)}", highlight=False)
+    for line in uncompared_families(predicted, observed):
+        err.print(f"[magenta]not compared:[/] {_show(line)}", highlight=False)
     out.print(f"{len(diffs)} difference(s) over {len(names) - len(skipped)} device(s)")
     if json_path:
         json_path.write_text(
             json.dumps(
-                {"differences": [d.__dict__ for d in diffs], "not_compared": skipped}, indent=2
+                {
+                    "differences": [d.__dict__ for d in diffs],
+                    "not_compared": skipped,
+                    "families_not_compared": uncompared_families(predicted, observed),
+                },
+                indent=2,
             )
             + "\n"
         )

@@ -4,7 +4,8 @@ Both sides are States, so the comparison is the same whichever engine predicted 
 the devices were collected. Only what both sides model is compared: selected routes of the
 protocols an engine computes (connected, static, BGP of either kind, OSPF of every route type)
 with their forwarding next hops (recursive next hops resolved, as a device lists them),
-BGP session states, and VRRP roles.
+BGP session states, and VRRP roles. An address family the prediction has no route of is
+left out, and named (``uncompared_families``).
 """
 
 from __future__ import annotations
@@ -27,8 +28,25 @@ class Difference:
     observed: str
 
 
+def _families(state: State) -> set[int]:
+    return {
+        ipaddress.ip_network(r.prefix).version for n in state.nodes.values() for r in n.routes or []
+    }
+
+
+def uncompared_families(predicted: State, observed: State) -> list[str]:
+    """Address families the devices route but the prediction has nothing of (the built-in
+    engine models no IPv6): they are left out of the comparison, and this says so."""
+    return [
+        f"IPv{v} routes: the prediction has none ({predicted.origin or 'the engine'})"
+        for v in sorted(_families(observed) - _families(predicted))
+    ]
+
+
 def _route_view(
-    node: NodeState, ignore: list[ipaddress.IPv4Network | ipaddress.IPv6Network]
+    node: NodeState,
+    ignore: list[ipaddress.IPv4Network | ipaddress.IPv6Network],
+    families: set[int],
 ) -> dict[str, str]:
     view: dict[str, set[str]] = {}
     protocols: dict[str, set[str]] = {}
@@ -37,6 +55,8 @@ def _route_view(
         if not route.selected or protocol not in COMPARED_PROTOCOLS:
             continue
         net = ipaddress.ip_network(route.prefix)
+        if net.version not in families:
+            continue
         if any(net.version == i.version and net.subnet_of(i) for i in ignore):  # type: ignore[arg-type]
             continue
         key = f"{route.vrf}:{route.prefix}" if route.vrf != "default" else route.prefix
@@ -55,6 +75,7 @@ def compare_states(
 ) -> tuple[list[Difference], list[str]]:
     """Differences, and the nodes that could not be compared (with why)."""
     ignore = [ipaddress.ip_network(p) for p in ignore_prefixes or []]
+    families = _families(predicted)
     diffs: list[Difference] = []
     skipped: list[str] = []
     for name in sorted(set(predicted.nodes) | set(observed.nodes)):
@@ -68,7 +89,7 @@ def compare_states(
             skipped.append(f"{name}: {obs.errors['device']}")
             continue
         if pred.routes is not None and obs.routes is not None:
-            p, o = _route_view(pred, ignore), _route_view(obs, ignore)
+            p, o = _route_view(pred, ignore, families), _route_view(obs, ignore, families)
             for key in sorted(set(p) | set(o)):
                 if p.get(key) != o.get(key):
                     diffs.append(Difference(name, "route", key, p.get(key, "-"), o.get(key, "-")))

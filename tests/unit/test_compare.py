@@ -69,3 +69,29 @@ def test_unreachable_device_is_not_compared_but_reported() -> None:
     obs = _state("observed", {"leaf1": {"errors": {"device": "cannot collect: timed out"}}})
     diffs, skipped = compare_states(pred, obs)
     assert diffs == [] and skipped == ["leaf1: cannot collect: timed out"]
+
+
+def test_a_family_the_prediction_lacks_is_left_out_and_named() -> None:
+    """The devices route IPv6 (FRR lists fe80::/64 on every interface); the built-in
+    engine predicts none: IPv6 is not compared, and the comparison says so."""
+    from netval.state import NextHop, NodeState, Route, State
+
+    v4 = Route(prefix="10.0.0.0/24", protocol="connected", selected=True,
+               next_hops=[NextHop(interface="eth1")])  # fmt: skip
+    v6 = Route(prefix="fe80::/64", protocol="connected", selected=True,
+               next_hops=[NextHop(interface="eth1")])  # fmt: skip
+    pred = State(source="predicted", origin="snapshot s (builtin engine)",
+                 nodes={"r1": NodeState(name="r1", routes=[v4])})  # fmt: skip
+    obs = State(source="observed", nodes={"r1": NodeState(name="r1", routes=[v4, v6])})
+    diffs, skipped = compare_states(pred, obs)
+    assert diffs == [] and skipped == []
+    from netval.compare import uncompared_families
+
+    assert uncompared_families(pred, obs) == [
+        "IPv6 routes: the prediction has none (snapshot s (builtin engine))"
+    ]
+    # a family both sides have is compared
+    obs.nodes["r1"].routes = [v6]
+    pred.nodes["r1"].routes = [v4, v6.model_copy(update={"prefix": "2001:db8::/64"})]
+    diffs, _ = compare_states(pred, obs)
+    assert {d.key for d in diffs} == {"10.0.0.0/24", "2001:db8::/64", "fe80::/64"}

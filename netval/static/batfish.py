@@ -37,7 +37,7 @@ from netval.static.batfish_settings import (
     safe_stem,
     valid_name,
 )
-from netval.static.engine import Answer, Headers, RouteInput, Row
+from netval.static.engine import Answer, Headers, Needs, RouteInput, Row
 from netval.static.resolve import resolve_routes
 from netval.vendor_format import FRR_START as _FRR_START
 
@@ -931,9 +931,10 @@ class BatfishEngine:
         # Names starting with '~' are policies Batfish generates itself (e.g. per BGP peer).
         return sorted(n for n in names if n and not n.startswith("~"))
 
-    def state(self) -> State:
-        """The predicted State. A domain whose question fails is left uncollected (None) with
-        the reason in each node's ``errors``, so checks on it report an error, not a pass."""
+    def state(self, needs: Needs | None = None) -> State:
+        """The predicted State of the devices and domains ``needs`` names (all when None). A
+        domain whose question fails is left uncollected (None) with the reason in each
+        node's ``errors``, so checks on it report an error, not a pass."""
         state = State(source="predicted", origin=str(self.snapshot))
         failures: dict[str, str] = {}
 
@@ -945,7 +946,21 @@ class BatfishEngine:
 
         # Nodes with nothing in any answer (e.g. a router without BGP) still get a NodeState.
         collect("nodes", lambda: [state.node(n) for n in self.nodes()])
-        collect("routes", lambda: _apply_routes(state, self.routes()))
+        route_nodes = None if needs is None else {n for n, d in needs.items() if "routes" in d}
+
+        def routes() -> None:
+            # one cached question for the whole network; only the rows of the devices that
+            # need routes become objects
+            answer = self.routes()
+            if route_nodes is not None:
+                answer = Answer(
+                    answer.question,
+                    answer.columns,
+                    [r for r in answer.rows if _name(r.get("Node")) in route_nodes],
+                )
+            _apply_routes(state, answer)
+
+        collect("routes", routes)
         collect(
             "bgp",
             lambda: bgp_to_state(
@@ -964,9 +979,13 @@ class BatfishEngine:
             "vrrp": "vrrp",
             "interfaces": "interfaces",
         }
-        for node_state in state.nodes.values():
+        if needs is not None:
+            state.nodes = {n: s for n, s in state.nodes.items() if n in needs}
+        for name, node_state in state.nodes.items():
             for domain, attr in fields.items():
-                if domain in failures:
+                if needs is not None and domain not in needs[name]:
+                    setattr(node_state, attr, None)
+                elif domain in failures:
                     setattr(node_state, attr, None)
                     node_state.errors[domain] = failures[domain]
                 elif getattr(node_state, attr) is None:

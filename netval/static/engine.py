@@ -12,11 +12,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from netval.state import State
+from netval.state import Domain, State
+
+#: device -> the State domains a run's checks read on it
+Needs = Mapping[str, Collection[Domain]]
 
 Row = dict[str, Any]
 
@@ -137,7 +141,10 @@ class Engine(Protocol):
 
     def differential_reachability(self, reference: Path, headers: Headers) -> Answer: ...
 
-    def state(self) -> State: ...
+    def state(self, needs: Needs | None = None) -> State:
+        """The predicted State of the devices and domains in ``needs`` (all when None). The
+        fixed point is always the whole network's; only what a check reads becomes objects."""
+        ...
 
     def nodes(self) -> list[str]: ...
 

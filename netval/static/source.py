@@ -71,7 +71,6 @@ class PredictedSource:
             # nobody else gets the engine to close: what it uploaded goes now
             close_engine(self.engine)
             raise
-        self._state: State | None = None
         #: the reports count loading the snapshot into the engine as part of collection
         self.load_seconds = time.monotonic() - started
 
@@ -134,25 +133,25 @@ class PredictedSource:
         return having
 
     def collect(self, needs: dict[str, set[Domain]], progress: Progress | None) -> State:
-        if self._state is None:
-            try:
-                self._state = self.engine.state()
-            except (NetvalError, NotImplementedError) as exc:
-                reason = str(exc).splitlines()[0]
-                self._state = State(source="predicted", origin=self.description)
-                for name in self._hosts:
-                    node = NodeState(name=name)
-                    node.errors["device"] = (
-                        f"the {self.engine.name} engine predicts no state: {reason}"
-                    )
-                    self._state.nodes[name] = node
-            for name, why in self.unparsed.items():
-                self._state.node(name).errors.setdefault(
+        """The prediction of what ``needs`` names: only those devices and domains are turned
+        into State (with --limit, or a catalog about two leaves, the rest is never built)."""
+        try:
+            predicted = self.engine.state(needs)
+        except (NetvalError, NotImplementedError) as exc:
+            reason = str(exc).splitlines()[0]
+            predicted = State(source="predicted", origin=self.description)
+            for name in needs:
+                predicted.node(name).errors["device"] = (
+                    f"the {self.engine.name} engine predicts no state: {reason}"
+                )
+        for name, why in self.unparsed.items():
+            if name in needs:
+                predicted.node(name).errors.setdefault(
                     "device", f"the {self.engine.name} engine has no model of {name}: {why}"
                 )
         state = State(source="predicted", origin=self.description)
         for done, name in enumerate(sorted(needs), start=1):
-            state.nodes[name] = self._state.nodes.get(name) or NodeState(
+            state.nodes[name] = predicted.nodes.get(name) or NodeState(
                 name=name, errors={"device": f"the engine knows no device {name}"}
             )
             if progress is not None:

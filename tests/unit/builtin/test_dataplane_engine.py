@@ -101,3 +101,16 @@ def test_unknown_start_and_reference_are_input_errors() -> None:
         eng.differential_routes(SNAPSHOTS / "nope")
     with pytest.raises(InputError, match="not an IPv4"):
         eng.traceroute("leaf1", Headers("not-an-ip"))
+
+
+def test_state_on_demand_builds_only_what_is_needed() -> None:
+    """The predicted State of the devices and domains a run reads equals that part of the
+    whole network's State; nothing else becomes objects."""
+    whole = engine("base").state()
+    part = engine("base").state({"leaf1": {"routes"}, "spine1": {"bgp", "vrrp"}})
+    assert set(part.nodes) == {"leaf1", "spine1"}
+    leaf1, spine1 = part.nodes["leaf1"], part.nodes["spine1"]
+    assert leaf1.routes and leaf1.routes == whole.nodes["leaf1"].routes
+    assert leaf1.bgp_peers is None and spine1.routes is None
+    assert spine1.bgp_peers == whole.nodes["spine1"].bgp_peers
+    assert spine1.vrrp == whole.nodes["spine1"].vrrp == []

@@ -28,7 +28,7 @@ from netval.static.builtin.dataplane.flow_answers import (
 )
 from netval.static.builtin.dataplane.state import predicted_state
 from netval.static.builtin.loader import Loaded, load
-from netval.static.engine import Answer, Headers
+from netval.static.engine import Answer, Headers, Needs
 
 
 class HasSnapshot(Protocol):
@@ -96,12 +96,13 @@ def dataplane_issues(engine: HasSnapshot) -> Answer:
     return answer_issues(dataplane(engine))
 
 
-def state(engine: HasSnapshot) -> State:
+def state(engine: HasSnapshot, needs: Needs | None = None) -> State:
     predicted = predicted_state(
-        dataplane(engine), origin=f"snapshot {engine.path} (builtin engine)"
+        dataplane(engine), origin=f"snapshot {engine.path} (builtin engine)", needs=needs
     )
     for name, why in engine.loaded.unparsed.items():
-        predicted.node(name).errors["device"] = f"the built-in engine predicts nothing: {why}"
+        if needs is None or name in needs:
+            predicted.node(name).errors["device"] = f"the built-in engine predicts nothing: {why}"
     return predicted
 
 
@@ -135,8 +136,8 @@ class DataPlaneQuestions:
     def dataplane_issues(self) -> Answer:
         return dataplane_issues(self)
 
-    def state(self) -> State:
-        return state(self)
+    def state(self, needs: Needs | None = None) -> State:
+        return state(self, needs)
 
 
 def attach(engine: object) -> None:

@@ -19,7 +19,7 @@ from netval.static.builtin.dataplane.answers import (
 from netval.static.builtin.dataplane.compute import DataPlane
 from netval.static.builtin.model import ParseStatus
 from netval.static.builtin.questions.bgp import COMPATIBILITY_COLUMNS
-from netval.static.engine import Answer
+from netval.static.engine import Answer, Needs
 
 
 def vrrp_rows(dp: DataPlane) -> list[dict[str, Any]]:
@@ -62,17 +62,30 @@ def interface_rows(dp: DataPlane) -> list[dict[str, Any]]:
     return rows
 
 
-def predicted_state(dp: DataPlane, origin: str = "") -> State:
-    state = routes_to_state(Answer("routes", ROUTE_COLUMNS, route_rows(dp)), origin)
+# the domains the data plane predicts, and the NodeState field of each
+_FIELDS = {"routes": "routes", "bgp": "bgp_peers", "vrrp": "vrrp", "interfaces": "interfaces"}
+
+
+def predicted_state(dp: DataPlane, origin: str = "", needs: Needs | None = None) -> State:
+    """The State of the devices and domains ``needs`` names (every one when None). Routes,
+    nearly all of a large network's State, become objects only for the devices that need
+    them; sessions, VRRP elections and interfaces are small and computed whole."""
+    route_nodes = None if needs is None else [n for n, d in needs.items() if "routes" in d]
+    rows = route_rows(dp, route_nodes) if route_nodes is None or route_nodes else []
+    state = routes_to_state(Answer("routes", ROUTE_COLUMNS, rows), origin)
     for name in dp.net.nodes:
         state.node(name)
     compat = Answer("bgpSessionCompatibility", COMPATIBILITY_COLUMNS, dp.sessions.rows)
     bgp_to_state(state, answer_bgp_session_status(dp), compat)
     vrrp_to_state(state, Answer("vrrpProperties", [], vrrp_rows(dp)))
     interfaces_to_state(state, Answer("interfaceProperties", [], interface_rows(dp)))
+    if needs is not None:
+        state.nodes = {n: s for n, s in state.nodes.items() if n in needs}
     for name, node_state in state.nodes.items():
-        for attr in ("routes", "bgp_peers", "vrrp", "interfaces"):
-            if getattr(node_state, attr) is None:
+        for domain, attr in _FIELDS.items():
+            if needs is not None and domain not in needs[name]:
+                setattr(node_state, attr, None)
+            elif getattr(node_state, attr) is None:
                 setattr(node_state, attr, [])
         dev = dp.devices.get(name)
         if dev is not None and dev.status is ParseStatus.FAILED:

@@ -13,8 +13,10 @@ report, also when the run is interrupted.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import os
 import re
 import sys
 import time
@@ -27,6 +29,7 @@ import pytest
 
 from netval.catalog import CatalogEntry, load_catalog_file
 from netval.errors import NetvalError
+from netval.partition import Shard
 from netval.pytest_fixtures import netval_engine, netval_nornir, netval_source, netval_state
 from netval.report.escape import printable
 from netval.results import Result, Status
@@ -86,6 +89,9 @@ class RunContext:
         self.part_runners: dict[str, Runner] = {}
         #: what each worker reported at its end (items planned, collection time, state)
         self.remote: list[dict[str, Any]] = []
+        #: --netval-shard: which shard this run is, and what identifies the whole it is of
+        self.shard: Shard | None = None
+        self._shard_info: dict[str, Any] | None = None
         self.started = time.time()
         self.interrupted = False
         self.extra_targets: list[Target] = []
@@ -110,6 +116,14 @@ class RunContext:
             if out.get("description"):
                 return str(out["description"])
         return "interrupted before the source was opened" if self.no_source else ""
+
+    @property
+    def shard_info(self) -> dict[str, Any] | None:
+        """This shard and the whole: the items of every shard (count and digest), the
+        catalogs' digest and the run id, which `netval merge` compares."""
+        if self._shard_info is None:
+            return next((o["shard"] for o in self.remote if o.get("shard")), None)
+        return self._shard_info
 
     def runner_for(self, key: str) -> Runner | None:
         """The runner that evaluated this item; on an xdist worker, the runner of the
@@ -251,6 +265,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="write a JSON report of every result to this file",
     )
+    group.addoption(
+        "--netval-shard",
+        dest="netval_shard",
+        default=None,
+        help="run only shard INDEX/COUNT of the items, e.g. 2/4: items that share a device "
+        "stay in one shard; `netval merge` joins the shards' reports",
+    )
+    group.addoption(
+        "--netval-run-id",
+        dest="netval_run_id",
+        default=None,
+        help="the id the shards of one run share (default: $NETVAL_RUN_ID, else "
+        "$GITHUB_RUN_ID); `netval merge` refuses shards of different runs",
+    )
     group.addoption("--netval-rehearsal", dest="netval_rehearsal", default=None)
     group.addoption("--netval-max-loss", dest="netval_max_loss", type=int, default=0)
     group.addoption(
@@ -299,6 +327,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
         json_report.INTERRUPTED = False
         ctx = config.stash[CONTEXT_KEY] = RunContext(config)
+        shard = config.getoption("netval_shard")
+        if shard:
+            from netval.partition import parse_shard
+
+            try:
+                ctx.shard = parse_shard(shard, "--netval-shard")
+            except NetvalError as exc:
+                raise pytest.UsageError(str(exc)) from None
         config.pluginmanager.register(ReportHooks(ctx), "netval-reports")
         if ctx.controller or ctx.worker:
             from netval.pytest_xdist import XdistHooks
@@ -584,6 +620,69 @@ class CheckItem(pytest.Item):
         return path, self.target.entry.line - 1, printable(self.target.item_id, lines=False)
 
 
+@pytest.hookimpl(trylast=True)  # after -k, -m and --lf chose
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    ctx = _context(config)
+    if ctx is None or ctx.shard is None:
+        return
+    from netval import partition
+    from netval.report.run import shown_path
+
+    checks = [i for i in items if isinstance(i, CheckItem)]
+    where = partition.assign([i.target for i in checks], ctx.mode, ctx.shard.count)
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        # the first shard takes what is no catalog check (a user's own tests)
+        shard = where[item.target.key] if isinstance(item, CheckItem) else 1
+        (keep if shard == ctx.shard.index else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+    uids = sorted(f"{shown_path(i.target.entry.file)}::{i.target.item_id}" for i in checks)
+    files = sorted({shown_path(i.target.entry.file): i.target.entry.file for i in checks}.items())
+    catalogs = hashlib.sha256()
+    for name, path in files:
+        catalogs.update(name.encode() + b"\0" + Path(path).read_bytes() + b"\0")
+    run_id = config.getoption("netval_run_id") or os.environ.get("NETVAL_RUN_ID")
+    ctx._shard_info = {
+        "index": ctx.shard.index,
+        "count": ctx.shard.count,
+        "items": len(uids),
+        "items_digest": hashlib.sha256("\n".join(uids).encode()).hexdigest(),
+        "catalog_digest": catalogs.hexdigest(),
+        "run_id": run_id or os.environ.get("GITHUB_RUN_ID") or None,
+    }
+
+
+def shard_properties(info: dict[str, Any] | None) -> dict[str, str]:
+    """The shard facts as JUnit suite properties, which `netval merge` compares too."""
+    if info is None:
+        return {}
+    props = {
+        "shard": f"{info['index']}/{info['count']}",
+        "shard_items": str(info["items"]),
+        "shard_items_digest": info["items_digest"],
+        "shard_catalog_digest": info["catalog_digest"],
+    }
+    if info.get("run_id"):
+        props["shard_run_id"] = str(info["run_id"])
+    return props
+
+
+def _junit_properties(config: pytest.Config, ctx: RunContext) -> None:
+    xml = _junit(config)
+    if xml is None:
+        return
+    from netval.report.run import run_info
+
+    props = run_info(ctx).properties() | shard_properties(ctx.shard_info)
+    for name, value in props.items():
+        xml.add_global_property(name, printable(value, lines=False))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
     ctx = _context(session.config)
@@ -597,12 +696,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             f"--netval-baseline {baseline}: pass the file as an argument too, so that its "
             "checks are collected (netval check does this for you)"
         )
-    xml = _junit(session.config)
-    if xml is not None:
-        from netval.report.run import run_info
-
-        for name, value in run_info(ctx).properties().items():
-            xml.add_global_property(name, printable(value, lines=False))
+    _junit_properties(session.config, ctx)
     if not ctx.targets or session.config.option.collectonly:
         return  # listing items must not log in to every device
     from netval.report.console import collection_progress
@@ -806,6 +900,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     if any(out.get("interrupted") for out in ctx.remote):
         json_report.INTERRUPTED = True
+    if ctx.controller:
+        _junit_properties(session.config, ctx)  # the controller collected nothing
 
     global LAST_RUN
     LAST_RUN = {s.value: 0 for s in Status}

@@ -60,6 +60,7 @@ def send_summary(config: pytest.Config, ctx: RunContext) -> None:
         "interrupted": json_report.INTERRUPTED,
         "catalogs": run_info(ctx).catalogs,
         "state": state.model_dump(mode="json") if state is not None else None,
+        "shard": ctx.shard_info,
     }
 
 

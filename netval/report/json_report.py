@@ -60,6 +60,7 @@ def document(ctx: RunContext, exitstatus: int) -> dict[str, Any]:
         "interrupted": INTERRUPTED or signum is not None,
         "signal": signal_label(signum) if signum is not None else None,
         "exitstatus": int(exitstatus),
+        "shard": ctx.shard_info,
         "summary": {s.value: counts.get(s.value, 0) for s in Status}
         | {"total": len(results), "planned": planned},
         "results": results,

@@ -7,6 +7,7 @@ paragraph, never a traceback.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -509,6 +510,7 @@ def _report_args(
 def _run_pytest(
     args: list[str], source: Any, planned: dict[Path, list[Target]] | None = None
 ) -> int:
+    sharded = "--netval-shard" in args
     with interrupts.held(deliver=False):
         import pytest
 
@@ -543,6 +545,10 @@ def _run_pytest(
         and ran is not None
         and ran.get("pass", 0) + ran.get("fail", 0) + (ran.get("error", 0)) == 0
     ):
+        if sharded and not any(ran.values()):
+            # more shards than parts: this one judges nothing, and `netval merge` the whole
+            out.print("this shard holds no item (the other shards hold them all)")
+            return 0
         err.print(
             f"[bold red]error:[/] no check ran ({ran.get('skip', 0)} skipped): the catalog, "
             "--limit or -k selected nothing this command can check",
@@ -630,6 +636,38 @@ LimitOpt = Annotated[
     str | None,
     typer.Option("--limit", help="only these devices: leaf1,leaf2 (globs allowed) or role=leaf"),
 ]
+ShardOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--shard",
+        metavar="INDEX/COUNT",
+        help="run one shard of the items, e.g. --shard 2/4 in the second of 4 CI jobs: the "
+        "items that need one device, and the devices one item needs (a VRRP group, an "
+        "anycast check), stay in one shard; the split is the same for the same catalog and "
+        "inventory. `netval merge` joins the shards' reports. A shard with no item exits 0",
+    ),
+]
+RunIdOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--run-id",
+        help="the id the shards of one run share, which `netval merge` compares (default: "
+        "$NETVAL_RUN_ID, else $GITHUB_RUN_ID)",
+    ),
+]
+
+
+def _shard_args(shard: str | None, run_id: str | None) -> list[str]:
+    """pytest's options for one shard; an index out of range is an input error here."""
+    if shard is None:
+        if run_id is not None:
+            raise InputError("--run-id names the run of a shard", hint="give --shard too")
+        return []
+    from netval.partition import parse_shard
+
+    parsed = parse_shard(shard)
+    args = ["--netval-shard", str(parsed)]
+    return args + (["--netval-run-id", run_id] if run_id else [])
 
 
 @app.command(
@@ -652,6 +690,8 @@ def check(
         ),
     ] = None,
     max_prefix_drop: MaxPrefixDropOpt = 10.0,
+    shard: ShardOpt = None,
+    run_id: RunIdOpt = None,
     junitxml: JunitOpt = None,
     html: HtmlOpt = None,
     json_path: JsonOpt = None,
@@ -671,6 +711,7 @@ def check(
             from netval.runner import plan_catalog
 
             _check_reports(junitxml, html, json_path, md, pytest_html)
+            sharding = _shard_args(shard, run_id)
             files = _default_catalogs(catalog, Path("checks/fabric.yaml"))
             cat = load_catalogs(files)
             source = _live_source(inventory, lab, nornir_config, workers)
@@ -685,6 +726,7 @@ def check(
         except NetvalError as exc:
             raise _fail(exc) from None
         args = [str(f) for f in cat.files] + ["--netval", "live", "-q", "--no-header"]
+        args += sharding
         if lab:
             args += ["--netval-lab", lab]
         elif nornir_config:
@@ -1060,6 +1102,8 @@ def verify(
     engine: EngineOpt = "auto",
     inventory: InventoryOpt = None,
     limit: LimitOpt = None,
+    shard: ShardOpt = None,
+    run_id: RunIdOpt = None,
     junitxml: JunitOpt = None,
     html: HtmlOpt = None,
     json_path: JsonOpt = None,
@@ -1104,6 +1148,7 @@ def verify(
                 from netval.static.source import PredictedSource
 
                 _check_reports(junitxml, html, json_path, md, pytest_html)
+                sharding = _shard_args(shard, run_id)
                 budget = (
                     memory_budget.parse_size(max_memory)
                     if max_memory is not None
@@ -1153,6 +1198,7 @@ def verify(
                 args += ["--netval-base", str(base)]
             if limit:
                 args += ["--netval-limit", limit]
+            args += sharding
             args += _report_args(junitxml, html, json_path, md, show_passed, pytest_html) + list(
                 ctx.args
             )
@@ -1295,16 +1341,33 @@ def capture(
     nornir_config: NornirConfigOpt = None,
     workers: WorkersOpt = None,
     limit: LimitOpt = None,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            metavar="INDEX/COUNT",
+            help="capture one shard of the devices (by name: every COUNT-th from the INDEX-th "
+            "on); `netval merge --state` joins the shards' states into one baseline",
+        ),
+    ] = None,
 ) -> None:
     """Collect the observed state (BGP, routes, VRRP, interfaces) of every device into a JSON file, to check against after the change with `netval check --baseline`."""
     from netval.state import Problem
 
     try:
         _check_output(output, "--output")
+        part = None
+        if shard is not None:
+            from netval.partition import parse_shard
+
+            part = parse_shard(shard)
         source = _live_source(inventory, lab, nornir_config, workers)
         from netval.state import CAPTURED_DOMAINS
 
-        state = _collect(source, _limited(source, limit), CAPTURED_DOMAINS)
+        names = _limited(source, limit)
+        if part is not None:
+            names = sorted(names)[part.index - 1 :: part.count]
+        state = _collect(source, names, CAPTURED_DOMAINS)
     except NetvalError as exc:
         raise _fail(exc) from None
     try:
@@ -1334,6 +1397,67 @@ def capture(
         )
     out.print(table)
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command("merge")
+def merge_cmd(
+    out_dir: Annotated[
+        Path, typer.Argument(help="folder for the merged report.json, junit.xml and state.json")
+    ],
+    reports: Annotated[
+        list[Path],
+        typer.Argument(help="the JSON report (--json) of every shard of one run"),
+    ],
+    junitxml: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--junitxml", help="a shard's JUnit file (repeatable; all shards' or none): junit.xml"
+        ),
+    ] = None,
+    state: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--state",
+            help="a state `netval capture --shard` wrote (repeatable): state.json, one baseline",
+        ),
+    ] = None,
+) -> None:
+    """Join the reports of a run's shards (`check` or `verify` with --shard INDEX/COUNT) into the reports of the whole run.
+
+    Shards of different catalogs, items planned, runs (--run-id) or shard counts are refused, and so are a missing or repeated shard. Exit 0 every check passed, 1 a check failed or errored, 2 input error or no check ran, 130 a shard was interrupted."""
+    from netval.report import merge
+
+    try:
+        docs = merge.load_shards(list(reports))
+        merged = merge.merge_reports(docs)
+        tree = merge.merge_junit(list(junitxml), merged) if junitxml else None
+        baseline = merge.merge_states(list(state)) if state else None
+        if out_dir.exists() and not out_dir.is_dir():
+            raise InputError(f"{_show(out_dir)} is not a folder", hint="pass OUT_DIR a folder")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written = [out_dir / "report.json"]
+        written[0].write_text(json.dumps(merged, indent=2) + "\n")
+        if tree is not None:
+            written.append(out_dir / "junit.xml")
+            tree.write(written[-1], encoding="utf-8", xml_declaration=True)
+        if baseline is not None:
+            written.append(out_dir / "state.json")
+            baseline.dump(written[-1])
+    except NetvalError as exc:
+        raise _fail(exc) from None
+    except OSError as exc:
+        raise _fail(NetvalError(f"cannot write into {_show(out_dir)}: {exc}")) from None
+    code, why = merge.exit_code(merged)
+    s = merged["summary"]
+    out.print(
+        f"merged {len(docs)} shards: {s['pass']} passed, {s['fail']} failed, {s['error']} "
+        f"errors, {s['skip']} skipped of {s['planned']} planned; wrote "
+        + ", ".join(_show(p) for p in written),
+        highlight=False,
+    )
+    if why:
+        err.print(f"[bold red]error:[/] {why}", highlight=False)
+    raise typer.Exit(code)
 
 
 @app.command("compare")

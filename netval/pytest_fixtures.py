@@ -115,7 +115,7 @@ def netval_state(request: pytest.FixtureRequest, netval_source: Any) -> State:
     hosts = netval_source.hosts()
     limit = ctx.limit()
     names = select(hosts, limit, "--netval-limit") if limit is not None else sorted(hosts)
-    have: State | None = ctx.runner.state if ctx.runner is not None else None
+    have: State | None = ctx.state
     needs = _needs(names, have)
     fresh = netval_source.collect(needs, None) if needs else None
     if have is None:

@@ -13,8 +13,10 @@ report, also when the run is interrupted.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import os
 import re
 import sys
 import time
@@ -27,11 +29,12 @@ import pytest
 
 from netval.catalog import CatalogEntry, load_catalog_file
 from netval.errors import NetvalError
+from netval.partition import Shard
 from netval.pytest_fixtures import netval_engine, netval_nornir, netval_source, netval_state
 from netval.report.escape import printable
 from netval.results import Result, Status
 from netval.runner import Evaluation, Runner, StateSource, Target, plan
-from netval.state import Problem
+from netval.state import Problem, State
 
 #: fixtures for users' own tests, offered wherever the plugin is loaded
 FIXTURES = (netval_engine, netval_nornir, netval_source, netval_state)
@@ -74,6 +77,21 @@ class RunContext:
         self.targets: list[Target] = []
         self.runner: Runner | None = None
         self.results: dict[str, Result] = {}
+        #: an xdist worker runs its items' parts one by one, each logged in to when its
+        #: first item runs; the controller has no items, only the reports workers send
+        self.worker = hasattr(config, "workerinput")
+        self.controller = (
+            not self.worker
+            and getattr(config.option, "dist", "no") != "no"
+            and not config.option.collectonly
+        )
+        self.parts: dict[str, str] = {}
+        self.part_runners: dict[str, Runner] = {}
+        #: what each worker reported at its end (items planned, collection time, state)
+        self.remote: list[dict[str, Any]] = []
+        #: --netval-shard: which shard this run is, and what identifies the whole it is of
+        self.shard: Shard | None = None
+        self._shard_info: dict[str, Any] | None = None
         self.started = time.time()
         self.interrupted = False
         self.extra_targets: list[Target] = []
@@ -94,7 +112,73 @@ class RunContext:
         """The source's description, without opening a source for it."""
         if self._source is not None:
             return self._source.description
+        for out in self.remote:
+            if out.get("description"):
+                return str(out["description"])
         return "interrupted before the source was opened" if self.no_source else ""
+
+    @property
+    def shard_info(self) -> dict[str, Any] | None:
+        """This shard and the whole: the items of every shard (count and digest), the
+        catalogs' digest and the run id, which `netval merge` compares."""
+        if self._shard_info is None:
+            return next((o["shard"] for o in self.remote if o.get("shard")), None)
+        return self._shard_info
+
+    def runner_for(self, key: str) -> Runner | None:
+        """The runner that evaluated this item; on an xdist worker, the runner of the
+        item's part, which collects from the part's devices the first time it is asked."""
+        if not self.worker or self.runner is not None:
+            return self.runner
+        part = self.parts.get(key)
+        if part is None:
+            return None
+        runner = self.part_runners.get(part)
+        if runner is None:
+            targets = [t for t in self.targets if self.parts.get(t.key) == part]
+            runner = self.part_runners[part] = Runner(targets, self.source, self.mode)
+            runner.prepare(None)
+            if getattr(self.source, "interrupted", False) or runner.interrupted:
+                from netval.report import json_report
+
+                json_report.INTERRUPTED = True
+        return runner
+
+    def _runners(self) -> list[Runner]:
+        return [self.runner] if self.runner is not None else list(self.part_runners.values())
+
+    @property
+    def planned_count(self) -> int:
+        """Items selected to run (the same on every xdist worker)."""
+        if self.remote:
+            return max(int(out.get("planned", 0)) for out in self.remote)
+        if self.runner is not None:
+            return len(self.runner.targets)
+        return len(self.parts) if self.parts else len(self.targets)
+
+    @property
+    def collect_seconds(self) -> float | None:
+        """Time spent collecting: on xdist, the longest any worker spent."""
+        if self.remote:
+            return max(float(out.get("collect_seconds") or 0.0) for out in self.remote)
+        runners = self._runners()
+        return sum(r.collect_seconds for r in runners) if runners else None
+
+    @property
+    def state(self) -> State | None:
+        """The state the checks ran on (on xdist, the workers' states together)."""
+        if self.remote:
+            states = [State.model_validate(o["state"]) for o in self.remote if o.get("state")]
+        else:
+            states = [r.state for r in self._runners() if r.state is not None]
+        if not states:
+            return None
+        if len(states) == 1:
+            return states[0]
+        merged = State(source=states[0].source, origin=states[0].origin)
+        for state in states:
+            merged.nodes.update(state.nodes)
+        return merged
 
     def _holder(self) -> SourceHolder | None:
         for plugin in self.config.pluginmanager.get_plugins():
@@ -181,6 +265,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="write a JSON report of every result to this file",
     )
+    group.addoption(
+        "--netval-shard",
+        dest="netval_shard",
+        default=None,
+        help="run only shard INDEX/COUNT of the items, e.g. 2/4: items that share a device "
+        "stay in one shard; `netval merge` joins the shards' reports",
+    )
+    group.addoption(
+        "--netval-run-id",
+        dest="netval_run_id",
+        default=None,
+        help="the id the shards of one run share (default: $NETVAL_RUN_ID, else "
+        "$GITHUB_RUN_ID); `netval merge` refuses shards of different runs",
+    )
     group.addoption("--netval-rehearsal", dest="netval_rehearsal", default=None)
     group.addoption("--netval-max-loss", dest="netval_max_loss", type=int, default=0)
     group.addoption(
@@ -228,7 +326,20 @@ def pytest_configure(config: pytest.Config) -> None:
         from netval.report.run import GATES
 
         json_report.INTERRUPTED = False
-        config.stash[CONTEXT_KEY] = RunContext(config)
+        ctx = config.stash[CONTEXT_KEY] = RunContext(config)
+        shard = config.getoption("netval_shard")
+        if shard:
+            from netval.partition import parse_shard
+
+            try:
+                ctx.shard = parse_shard(shard, "--netval-shard")
+            except NetvalError as exc:
+                raise pytest.UsageError(str(exc)) from None
+        config.pluginmanager.register(ReportHooks(ctx), "netval-reports")
+        if ctx.controller or ctx.worker:
+            from netval.pytest_xdist import XdistHooks
+
+            config.pluginmanager.register(XdistHooks(ctx), "netval-xdist")
         xml = _junit(config)
         if xml is not None and config.getini("junit_suite_name") == "pytest":
             # verify and check reports land side by side in CI: each suite says which it is
@@ -464,8 +575,10 @@ class CheckItem(pytest.Item):
 
     def _evaluation(self) -> Evaluation:
         ctx = _context(self.config)
-        assert ctx is not None and ctx.runner is not None
-        return ctx.runner.results[self.target.key]
+        assert ctx is not None
+        runner = ctx.runner_for(self.target.key)
+        assert runner is not None
+        return runner.results[self.target.key]
 
     def setup(self) -> None:
         ev = self._evaluation()
@@ -507,6 +620,69 @@ class CheckItem(pytest.Item):
         return path, self.target.entry.line - 1, printable(self.target.item_id, lines=False)
 
 
+@pytest.hookimpl(trylast=True)  # after -k, -m and --lf chose
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    ctx = _context(config)
+    if ctx is None or ctx.shard is None:
+        return
+    from netval import partition
+    from netval.report.run import shown_path
+
+    checks = [i for i in items if isinstance(i, CheckItem)]
+    where = partition.assign([i.target for i in checks], ctx.mode, ctx.shard.count)
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        # the first shard takes what is no catalog check (a user's own tests)
+        shard = where[item.target.key] if isinstance(item, CheckItem) else 1
+        (keep if shard == ctx.shard.index else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+    uids = sorted(f"{shown_path(i.target.entry.file)}::{i.target.item_id}" for i in checks)
+    files = sorted({shown_path(i.target.entry.file): i.target.entry.file for i in checks}.items())
+    catalogs = hashlib.sha256()
+    for name, path in files:
+        catalogs.update(name.encode() + b"\0" + Path(path).read_bytes() + b"\0")
+    run_id = config.getoption("netval_run_id") or os.environ.get("NETVAL_RUN_ID")
+    ctx._shard_info = {
+        "index": ctx.shard.index,
+        "count": ctx.shard.count,
+        "items": len(uids),
+        "items_digest": hashlib.sha256("\n".join(uids).encode()).hexdigest(),
+        "catalog_digest": catalogs.hexdigest(),
+        "run_id": run_id or os.environ.get("GITHUB_RUN_ID") or None,
+    }
+
+
+def shard_properties(info: dict[str, Any] | None) -> dict[str, str]:
+    """The shard facts as JUnit suite properties, which `netval merge` compares too."""
+    if info is None:
+        return {}
+    props = {
+        "shard": f"{info['index']}/{info['count']}",
+        "shard_items": str(info["items"]),
+        "shard_items_digest": info["items_digest"],
+        "shard_catalog_digest": info["catalog_digest"],
+    }
+    if info.get("run_id"):
+        props["shard_run_id"] = str(info["run_id"])
+    return props
+
+
+def _junit_properties(config: pytest.Config, ctx: RunContext) -> None:
+    xml = _junit(config)
+    if xml is None:
+        return
+    from netval.report.run import run_info
+
+    props = run_info(ctx).properties() | shard_properties(ctx.shard_info)
+    for name, value in props.items():
+        xml.add_global_property(name, printable(value, lines=False))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
     ctx = _context(session.config)
@@ -520,18 +696,21 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             f"--netval-baseline {baseline}: pass the file as an argument too, so that its "
             "checks are collected (netval check does this for you)"
         )
-    xml = _junit(session.config)
-    if xml is not None:
-        from netval.report.run import run_info
-
-        for name, value in run_info(ctx).properties().items():
-            xml.add_global_property(name, printable(value, lines=False))
+    _junit_properties(session.config, ctx)
     if not ctx.targets or session.config.option.collectonly:
         return  # listing items must not log in to every device
     from netval.report.console import collection_progress
 
     items = {i.target.key for i in session.items if isinstance(i, CheckItem)}
     targets = [t for t in ctx.targets if t.key in items]
+    if ctx.worker:
+        # xdist's scheduler sends each part to one worker: collection waits for the part
+        from netval import partition
+        from netval.pytest_xdist import publish_parts
+
+        ctx.parts = partition.groups(targets, ctx.mode)
+        publish_parts(session, ctx.parts)
+        return
     ctx.runner = Runner(targets, ctx.source, ctx.mode)
     with collection_progress(ctx.source.description) as progress:
         ctx.runner.prepare(progress)
@@ -547,13 +726,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = outcome.get_result()
     ctx = _context(item.config)
     if ctx is not None and report.when == "setup":
-        _junit_names(item, report, ctx)
-    if ctx is not None and report.when == "teardown":
-        _junit_case_details(item, report)
+        classname = _classname(item, ctx)
+        if classname is not None:
+            report.netval_classname = classname
     if ctx is not None and isinstance(item, InterruptedItem) and report.when == "setup":
         from netval.report.run import shown_path
 
-        ctx.results[item.nodeid] = Result(
+        ctx.results[item.nodeid] = result = Result(
             uid=f"{shown_path(item.path)}::{item.name}",
             id=item.name,
             kind="interrupted",
@@ -565,10 +744,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             problem=Problem.INTERRUPTED,
             source=ctx.description,
         )
+        _send(ctx, report, item.nodeid, result)
         return
-    if ctx is None or not isinstance(item, CheckItem) or ctx.runner is None:
+    if ctx is None or not isinstance(item, CheckItem):
         return
-    ev = ctx.runner.results[item.target.key]
+    runner = ctx.runner_for(item.target.key)
+    if runner is None:
+        return
+    ev = runner.results[item.target.key]
     status: Status | None = None
     if report.when == "setup" and report.failed:
         status = Status.ERROR
@@ -588,10 +771,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
     # the check ran before pytest called the item: its time goes to the report that
     # carries its verdict, so JUnit, pytest-html and --durations show it
-    seconds = ctx.runner.seconds(item.target.key)
+    seconds = runner.seconds(item.target.key)
     report.duration += seconds
     spec = item.target.spec
-    ctx.results[item.target.key] = Result(
+    ctx.results[item.target.key] = result = Result(
         uid=f"{shown_path(item.target.entry.file)}::{item.target.item_id}",
         id=item.target.item_id,
         kind=spec.kind,
@@ -612,14 +795,43 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         source=ctx.source.description,
         problem=ev.outcome.problem if status is Status.ERROR else None,
     )
+    _send(ctx, report, item.target.key, result)
 
 
-def _junit_names(item: pytest.Item, report: pytest.TestReport, ctx: RunContext) -> None:
+def _send(ctx: RunContext, report: pytest.TestReport, key: str, result: Result) -> None:
+    """On an xdist worker, the result rides on the report to the controller, which writes
+    the reports."""
+    if ctx.worker:
+        # TestReport keeps extra attributes, and xdist sends them along
+        setattr(report, "netval_key", key)  # noqa: B010
+        setattr(report, "netval_result", result.model_dump(mode="json"))  # noqa: B010
+
+
+class ReportHooks:
+    """Each report as it arrives, from this process or from an xdist worker: the result it
+    carries, and JUnit's classname and case details."""
+
+    def __init__(self, ctx: RunContext) -> None:
+        self.ctx = ctx
+
+    @pytest.hookimpl(tryfirst=True)  # before junitxml writes the case
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if self.ctx.controller and hasattr(report, "netval_result"):
+            self.ctx.results[report.netval_key] = Result.model_validate(report.netval_result)
+        xml = _junit(self.ctx.config)
+        if xml is None:
+            return
+        classname = getattr(report, "netval_classname", None)
+        if report.when == "setup" and classname is not None:
+            name = f"{xml.prefix}.{classname}" if xml.prefix else classname
+            xml.node_reporter(report).add_attribute("classname", name)
+        if report.when == "teardown":
+            _junit_case_details(xml, report)
+
+
+def _classname(item: pytest.Item, ctx: RunContext) -> str | None:
     """JUnit's classname from the gate, the catalog and the check's kind (pytest's dotted
     file path reads as class "yaml" in Jenkins, and breaks for a catalog outside the cwd)."""
-    xml = _junit(item.config)
-    if xml is None:
-        return
     from netval.report.run import GATES
 
     if isinstance(item, CheckItem):
@@ -627,14 +839,11 @@ def _junit_names(item: pytest.Item, report: pytest.TestReport, ctx: RunContext) 
     elif isinstance(item, InterruptedItem):
         catalog, kind = item.path, "interrupted"
     else:
-        return
-    name = junit_classname(GATES.get(ctx.mode, ctx.mode), catalog, kind)
-    if xml.prefix:
-        name = f"{xml.prefix}.{name}"
-    xml.node_reporter(report).add_attribute("classname", name)
+        return None
+    return junit_classname(GATES.get(ctx.mode, ctx.mode), catalog, kind)
 
 
-def _junit_case_details(item: pytest.Item, report: pytest.TestReport) -> None:
+def _junit_case_details(writer: Any, report: pytest.TestReport) -> None:
     """An item's details (kind, target, devices, catalog line, times) as the testcase's
     ``<system-out>``, one ``key: value`` a line.
 
@@ -642,8 +851,7 @@ def _junit_case_details(item: pytest.Item, report: pytest.TestReport) -> None:
     Jenkins' xUnit plugin publishes (junit-10.xsd, the one pytest itself follows) does not
     allow; ``<system-out>`` is allowed there and every JUnit viewer shows it with the case.
     """
-    writer = _junit(item.config)
-    if writer is None or not report.user_properties:
+    if not report.user_properties:
         return
     import xml.etree.ElementTree as ET
 
@@ -685,6 +893,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     ):
         # --sw stopped at a failure: the run failed, it was not interrupted
         session.exitstatus = exitstatus = pytest.ExitCode.TESTS_FAILED
+    if ctx.worker:
+        from netval.pytest_xdist import send_summary
+
+        send_summary(session.config, ctx)  # the controller writes the reports
+        return
+    if any(out.get("interrupted") for out in ctx.remote):
+        json_report.INTERRUPTED = True
+    if ctx.controller:
+        _junit_properties(session.config, ctx)  # the controller collected nothing
 
     global LAST_RUN
     LAST_RUN = {s.value: 0 for s in Status}

@@ -386,7 +386,7 @@ def _address_owner(ctx: RunContext, snapshot: Path | None) -> dict[str, str]:
     """Interface address -> device, from the run's state (predicted or observed), and from
     the snapshot's configs too: a device does not show the address of an interface that is
     down, which is when it is needed, and a prediction holds only what the checks read."""
-    state = ctx.runner.state if ctx.runner is not None else None
+    state = ctx.state
     owner: dict[str, str] = {}
     for name, node in state.nodes.items() if state is not None else []:
         for iface in node.interfaces or []:

@@ -36,7 +36,7 @@ def document(ctx: RunContext, exitstatus: int) -> dict[str, Any]:
     signum = interrupts.received()
     results = [r.model_dump(mode="json") for r in ctx.results.values()]
     counts = Counter(r.status.value for r in ctx.results.values())
-    planned = len(ctx.runner.targets) if ctx.runner is not None else len(ctx.targets)
+    planned = ctx.planned_count
     info = run_info(ctx)
     finished = time.time()
     return {
@@ -56,10 +56,11 @@ def document(ctx: RunContext, exitstatus: int) -> dict[str, Any]:
         "started": iso_time(ctx.started),
         "finished": iso_time(finished),
         "duration": finished - ctx.started,
-        "collect_seconds": ctx.runner.collect_seconds if ctx.runner else None,
+        "collect_seconds": ctx.collect_seconds,
         "interrupted": INTERRUPTED or signum is not None,
         "signal": signal_label(signum) if signum is not None else None,
         "exitstatus": int(exitstatus),
+        "shard": ctx.shard_info,
         "summary": {s.value: counts.get(s.value, 0) for s in Status}
         | {"total": len(results), "planned": planned},
         "results": results,

@@ -103,6 +103,8 @@ def run_info(ctx: RunContext) -> RunInfo:
             baseline and Path(t.entry.file).resolve() == Path(baseline).resolve()
         ):
             catalogs.append(name)
+    for out in ctx.remote:  # xdist: the controller plans nothing, its workers did
+        catalogs += [c for c in out.get("catalogs", []) if c not in catalogs]
     if not catalogs:  # interrupted before planning: the files named on the command line
         catalogs = [shown_path(a) for a in ctx.config.args if a.endswith((".yaml", ".yml"))]
     inventory = opt("netval_inventory")

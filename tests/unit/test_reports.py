@@ -366,7 +366,7 @@ def test_a_live_runs_failed_session_is_found_by_the_snapshots_addresses() -> Non
     from netval.report.html_report import _address_owner, load_topology, mark_links
     from netval.results import Result, Status
 
-    ctx: Any = SimpleNamespace(mode="live", runner=None)
+    ctx: Any = SimpleNamespace(mode="live", state=None)
     owner = _address_owner(ctx, SNAPSHOTS / "base")
     assert owner["10.10.254.12"] == "spine2"
     topo = load_topology(SNAPSHOTS / "base")

@@ -11,7 +11,10 @@ import pytest
 from tests.conftest import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
-TEMPLATES = [ROOT / ".github" / "workflows" / f"{n}.yml" for n in ("pre-change", "post-change")]
+TEMPLATES = [
+    ROOT / ".github" / "workflows" / f"{n}.yml"
+    for n in ("pre-change", "post-change", "sharded-check")
+]
 BATFISH_JOB = ROOT / ".github" / "workflows" / "batfish-integration.yml"
 
 
@@ -30,7 +33,7 @@ def test_templates_use_only_existing_options(template: object) -> None:
     text = template.read_text()  # type: ignore[attr-defined]
     # a command starts at `netval <command>` and runs on over continued lines
     joined = text.replace("\\\n", " ")
-    uses = re.findall(r"netval (verify|check|capture)\b([^\n]*)", joined)
+    uses = re.findall(r"netval (verify|check|capture|merge)\b([^\n]*)", joined)
     assert uses, "the template runs no netval command"
     for command, rest in uses:
         helptext = subprocess.run(
@@ -53,3 +56,16 @@ def test_batfish_job_passes_every_batfish_setting() -> None:
     assert set(ENV_VARS.values()) <= set(job["env"]), sorted(
         set(ENV_VARS.values()) - set(job["env"])
     )
+
+
+def test_the_sharded_template_runs_every_shard_and_merges_them() -> None:
+    import yaml
+
+    flow = yaml.safe_load((ROOT / ".github" / "workflows" / "sharded-check.yml").read_text())
+    shards = flow["jobs"]["check"]["strategy"]["matrix"]["shard"]
+    assert shards == list(range(1, int(flow["env"]["SHARDS"]) + 1))
+    assert flow["jobs"]["check"]["strategy"]["fail-fast"] is False
+    merge = flow["jobs"]["merge"]
+    assert merge["needs"] == "check"
+    script = "\n".join(step.get("run", "") for step in merge["steps"])
+    assert "netval merge reports/ shards/check-*.json" in script

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from netval.errors import InputError, NetvalError
-from netval.live.parsers.base import ExtraCommands, ParseError, PlatformParser
+from netval.live.parsers.base import ExtraCommands, ParseError, PlatformParser, PrefixCommands
 from netval.live.parsers.registry import get_parser
 from netval.live.workers import StoppableRunner
 from netval.state import DOMAIN_FIELDS, Domain, NodeState, Problem, State
@@ -302,11 +302,16 @@ def _collect_napalm(task: Any, domains: set[Domain], node: NodeState, secrets: l
 
 
 def collect_host(
-    task: Any, domains: set[Domain], stopped: threading.Event | None = None
+    task: Any,
+    domains: set[Domain],
+    stopped: threading.Event | None = None,
+    route_queries: set[tuple[str, str]] | None = None,
 ) -> NodeState:
     """Nornir task body: run the commands one host needs and parse them into a NodeState.
 
-    Once ``stopped`` is set (Ctrl-C, SIGTERM) the device is not contacted again.
+    With ``route_queries`` (VRF, prefix pairs) the routing table is asked about those
+    prefixes alone where the platform can (``PrefixCommands``), else in whole. Once
+    ``stopped`` is set (Ctrl-C, SIGTERM) the device is not contacted again.
     """
     from nornir.core.exceptions import NornirSubTaskError
     from nornir_scrapli.tasks import send_command
@@ -324,7 +329,17 @@ def collect_host(
         return node
     by_command: dict[str, list[Domain]] = {}
     extra: dict[Domain, tuple[str, ...]] = getattr(parser, "extra_commands", {})
+    # command -> the (VRF, prefix) it asks about, for a table asked one prefix at a time
+    prefix_of: dict[str, tuple[str, str]] = {}
+    if route_queries and "routes" in domains and hasattr(parser, "prefix_command"):
+        by_prefix = cast(PrefixCommands, parser)
+        for vrf, prefix in sorted(route_queries):
+            asked = by_prefix.prefix_command("routes", vrf, prefix)
+            prefix_of[asked] = (vrf, prefix)
+            by_command.setdefault(asked, []).append("routes")
     for domain in sorted(domains):
+        if domain == "routes" and prefix_of:
+            continue
         command = parser.commands.get(domain)
         if command is None and domain in getattr(parser, "peer_commands", {}):
             continue
@@ -379,7 +394,10 @@ def collect_host(
             if d in node.errors:
                 continue
             try:
-                if command == parser.commands[d]:
+                if command in prefix_of:
+                    vrf, prefix = prefix_of[command]
+                    items = cast(PrefixCommands, parser).parse_prefix(d, vrf, prefix, output)
+                elif command == parser.commands[d]:
                     items = parser.parse(d, output)
                 else:
                     items = cast(ExtraCommands, parser).parse_command(d, command, output)
@@ -393,6 +411,11 @@ def collect_host(
                 # one session seen in both families' summaries is one session
                 items = cast(ExtraCommands, parser).merge(d, items)
             setattr(node, DOMAIN_FIELDS[d], items)
+    if prefix_of and node.routes is not None:
+        by_vrf: dict[str, list[str]] = {}
+        for vrf, prefix in sorted(prefix_of.values()):
+            by_vrf.setdefault(vrf, []).append(prefix)
+        node.routes_asked = by_vrf
     if stopped is None or not stopped.is_set():
         _collect_per_peer(task, parser, domains, node, secrets, failed_when)
     return node
@@ -469,8 +492,10 @@ def collect(
     *,
     on_host_done: HostDone | None = None,
     origin: str = "",
+    route_queries: dict[str, set[tuple[str, str]]] | None = None,
 ) -> State:
-    """Collect the given domains from the given devices, in parallel.
+    """Collect the given domains from the given devices, in parallel; a device in
+    ``route_queries`` is asked about those (VRF, prefix) pairs instead of its whole table.
 
     Nornir's threaded runner is replaced by one that keeps its worker count and stops on
     Ctrl-C or SIGTERM: no further device is started, the ones in flight are abandoned, and
@@ -493,7 +518,8 @@ def collect(
     register_connections(nr.inventory.hosts[name] for name in targets)
 
     def task(task: Any) -> NodeState:
-        node = collect_host(task, targets[task.host.name], stopped)
+        name = task.host.name
+        node = collect_host(task, targets[name], stopped, (route_queries or {}).get(name))
         if on_host_done is not None:
             on_host_done(task.host.name, node)
         return node

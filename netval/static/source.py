@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from netval.errors import EngineError, InputError, NetvalError
-from netval.runner import Progress
+from netval.runner import Progress, RouteQueries
 from netval.state import Domain, NodeState, State
 from netval.static import close_engine, open_engine
 from netval.static.engine import Engine
@@ -129,7 +129,13 @@ class PredictedSource:
             )
         return having
 
-    def collect(self, needs: dict[str, set[Domain]], progress: Progress | None) -> State:
+    def collect(
+        self,
+        needs: dict[str, set[Domain]],
+        progress: Progress | None,
+        route_queries: RouteQueries | None = None,
+    ) -> State:
+        # a prediction is one whole table per device: there is nothing to narrow
         if self._state is None:
             try:
                 self._state = self.engine.state()

@@ -214,6 +214,22 @@ def _merge_route_queries(targets: list[Target]) -> RouteQueries:
     return {d: q for d, q in queries.items() if d not in whole}
 
 
+def _collect(source: StateSource, targets: list[Target], progress: Progress | None) -> State:
+    """The source's State for these targets; a source whose ``collect`` takes no
+    ``route_queries`` (one written before it existed) collects whole tables."""
+    import inspect
+
+    needs = _merge_needs(targets)
+    queries = _merge_route_queries(targets)
+    try:
+        takes = "route_queries" in inspect.signature(source.collect).parameters
+    except (TypeError, ValueError):
+        takes = False
+    if queries and takes:
+        return source.collect(needs, progress, route_queries=queries)
+    return source.collect(needs, progress)
+
+
 def _merge_needs(targets: list[Target]) -> dict[str, set[Domain]]:
     needs: dict[str, set[Domain]] = {}
     for t in targets:
@@ -282,9 +298,7 @@ class Runner:
         started = time.monotonic()
         try:
             with interrupts.interruptible():
-                self.state = self.source.collect(
-                    _merge_needs(runnable), progress, _merge_route_queries(runnable)
-                )
+                self.state = _collect(self.source, runnable, progress)
                 if self.gate == "live":
                     self._probe(runnable)
                 self.collect_seconds = time.monotonic() - started
@@ -368,7 +382,7 @@ class Runner:
             if not pending:
                 return
             time.sleep(self.poll_interval)
-            fresh = self.source.collect(_merge_needs(pending), None, _merge_route_queries(pending))
+            fresh = _collect(self.source, pending, None)
             for name, node in fresh.nodes.items():
                 self.state.nodes[name] = node
             self._probe(pending)

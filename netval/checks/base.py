@@ -97,15 +97,18 @@ def data_problem(node: NodeState | None, domains: tuple[Domain, ...]) -> Problem
 
 def evaluate(spec: CheckSpec, state: State, target: str, devices: list[str]) -> Outcome:
     """Run a check with the rule that missing data is an error, never a pass or a fail."""
+    node = state.nodes.get(target) if spec.scope == "device" else None
     if spec.scope == "device":
-        node = state.nodes.get(target)
         why = missing_data(node, target, spec.needed_domains())
         if why:
             return Outcome.error(why, problem=data_problem(node, spec.needed_domains()))
     try:
-        return spec.evaluate(state, target, devices)
+        outcome = spec.evaluate(state, target, devices)
     except NotImplementedError:
         return Outcome.error(f"{spec.kind} cannot be evaluated on {state.source} state")
+    if node is not None and node.connect_attempts > 1:
+        outcome.message += f" (the device answered login attempt {node.connect_attempts})"
+    return outcome
 
 
 def rib_gap(node: NodeState, prefix: str, vrf: str, state: State | None = None) -> str | None:

@@ -22,6 +22,7 @@ from typing import Any, cast
 from netval.errors import InputError, NetvalError
 from netval.live.parsers.base import ExtraCommands, ParseError, PlatformParser, PrefixCommands
 from netval.live.parsers.registry import get_parser
+from netval.live.retry import policy_for
 from netval.live.workers import StoppableRunner
 from netval.state import DOMAIN_FIELDS, Domain, NodeState, Problem, State
 
@@ -396,40 +397,71 @@ def collect_host(
     failed_when = list(getattr(parser, "failed_when_contains", []) or []) or None
     # a domain answered by several commands (IPv4 and IPv6 tables) is whole or is an error
     parsed: dict[Domain, list[Any]] = {}
+    try:
+        policy = policy_for(host)
+    except NetvalError as exc:
+        node.fail("device", Problem.PLATFORM, exc.message)
+        return node
     for command, doms in by_command.items():
         if stopped is not None and stopped.is_set():
             node.fail("device", Problem.INTERRUPTED, f"interrupted before {host.name} was done")
             return node
         was_open = "scrapli" in host.connections
-        try:
-            result = task.run(
-                task=send_command,
-                command=command,
-                failed_when_contains=failed_when,
-                severity_level=logging.DEBUG,
-            )
-        except NornirSubTaskError as exc:
-            response = exc.result[0] if len(exc.result) else None
-            if response is not None and response.exception is None and response.result:
-                why = f"`{command}` failed on {host.name}: {str(response.result).strip()[:200]}"
-                for d in doms:
-                    node.fail(d, Problem.COMMAND_FAILED, _scrub(why, secrets))
-                continue
-            # the connection itself failed: every check on this device is an error
-            if not was_open:
-                release_failed_session(exc)
-            if stopped is not None and stopped.is_set():
-                problem, why = Problem.INTERRUPTED, "interrupted"
-            else:
-                problem, why = _session_failure(task, exc, was_open)
-                if problem is Problem.TIMEOUT and _logged_in(task, was_open):
-                    why += f" (waiting for `{command}`)"
-            node.fail(
-                "device",
-                problem,
-                _scrub(f"cannot collect from {host.name} ({host.hostname}): {why}", secrets),
-            )
-            return node
+        attempt = 1
+        while True:
+            try:
+                result = task.run(
+                    task=send_command,
+                    command=command,
+                    failed_when_contains=failed_when,
+                    severity_level=logging.DEBUG,
+                )
+                break
+            except NornirSubTaskError as exc:
+                response = exc.result[0] if len(exc.result) else None
+                if response is not None and response.exception is None and response.result:
+                    why = f"`{command}` failed on {host.name}: {str(response.result).strip()[:200]}"
+                    for d in doms:
+                        node.fail(d, Problem.COMMAND_FAILED, _scrub(why, secrets))
+                    result = None
+                    break
+                # the connection itself failed: every check on this device is an error
+                if not was_open:
+                    release_failed_session(exc)
+                if stopped is not None and stopped.is_set():
+                    problem, why = Problem.INTERRUPTED, "interrupted"
+                else:
+                    problem, why = _session_failure(task, exc, was_open)
+                    if problem is Problem.TIMEOUT and _logged_in(task, was_open):
+                        why += f" (waiting for `{command}`)"
+                if not was_open and policy.retries_after(problem, attempt):
+                    wait = policy.delay(attempt)
+                    log.debug("%s: login attempt %d failed (%s); again in %.2f s",
+                              host.name, attempt, why, wait)  # fmt: skip
+                    attempt += 1
+                    if stopped is None:
+                        time.sleep(wait)
+                    elif stopped.wait(wait):
+                        node.fail(
+                            "device",
+                            Problem.INTERRUPTED,
+                            f"interrupted before {host.name} was done",
+                        )
+                        return node
+                    continue
+                if attempt > 1:
+                    why += f" ({attempt} login attempts)"
+                node.connect_attempts = attempt
+                node.fail(
+                    "device",
+                    problem,
+                    _scrub(f"cannot collect from {host.name} ({host.hostname}): {why}", secrets),
+                )
+                return node
+        if not was_open:
+            node.connect_attempts = attempt
+        if result is None:
+            continue
         output = str(result[0].result or "")
         for d in doms:
             if d in node.errors:

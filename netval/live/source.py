@@ -36,6 +36,7 @@ class LiveSource:
         """Every selected host names a platform netval can collect from, in scrapli's,
         netutils', NAPALM's or netmiko's terms (else an input error naming host and value)."""
         from netval.live.collect import napalm_platform, scrapli_parser
+        from netval.live.retry import policy_for
 
         for name in sorted(devices):
             host = self.nr.inventory.hosts[name]
@@ -45,6 +46,7 @@ class LiveSource:
                     napalm_platform(host)
                 else:
                     scrapli_parser(host)
+                policy_for(host)
             except InputError as exc:
                 raise InputError(
                     f"{self.description}: host {name!r}: {exc.message}", hint=exc.hint

@@ -559,6 +559,20 @@ def register_connections(hosts: Iterable[Any]) -> None:
             break
 
 
+def _shipped_task(
+    task: Any,
+    targets: dict[str, set[Domain]],
+    route_queries: dict[str, set[tuple[str, str]]],
+) -> NodeState:
+    """The collection task as a runner in another process runs it."""
+    name = task.host.name
+    try:
+        return collect_host(task, targets[name], None, route_queries.get(name))
+    finally:
+        with contextlib.suppress(Exception):
+            task.host.close_connections()
+
+
 def collect(
     nr: Any,
     needs: dict[str, set[Domain]],
@@ -604,7 +618,23 @@ def collect(
         return node
 
     subset = nr.filter(filter_func=lambda h: h.name in targets).with_runner(runner)
-    results = subset.run(task=task, name="netval collect", on_failed=True)
+    if getattr(runner, "ships_tasks", False):
+        # a runner that ships tasks to other processes (Dask) gets one without callbacks
+        # or locks; each host is reported once its result is back
+        results = subset.run(
+            task=_shipped_task,
+            name="netval collect",
+            on_failed=True,
+            targets=targets,
+            route_queries=route_queries or {},
+        )
+        for name in targets:
+            multi = results.get(name)
+            value = multi[0].result if multi is not None and len(multi) else None
+            if on_host_done is not None and isinstance(value, NodeState):
+                on_host_done(name, value)
+    else:
+        results = subset.run(task=task, name="netval collect", on_failed=True)
     subset.close_connections(on_good=True, on_failed=True)
     for name in targets:
         multi = results.get(name)

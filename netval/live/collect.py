@@ -434,7 +434,9 @@ def collect_host(
                     problem, why = _session_failure(task, exc, was_open)
                     if problem is Problem.TIMEOUT and _logged_in(task, was_open):
                         why += f" (waiting for `{command}`)"
-                if not was_open and policy.retries_after(problem, attempt):
+                # only a login is tried again: a command that timed out after it may have
+                # changed nothing, or something, and a slow device is not helped by more load
+                if not _logged_in(task, was_open) and policy.retries_after(problem, attempt):
                     wait = policy.delay(attempt)
                     log.debug("%s: login attempt %d failed (%s); again in %.2f s",
                               host.name, attempt, why, wait)  # fmt: skip

@@ -22,6 +22,8 @@ from netval.results import Outcome, Status
 from netval.state import Domain, Problem, State
 
 Progress = Callable[[str, int, int], None]  # (device just done, done, total)
+#: device -> the (VRF, prefix) pairs its routing table is asked about, instead of all of it
+RouteQueries = dict[str, set[tuple[str, str]]]
 
 
 class StateSource(Protocol):
@@ -33,7 +35,15 @@ class StateSource(Protocol):
         """Device name -> host object (data and groups for selectors)."""
         ...
 
-    def collect(self, needs: dict[str, set[Domain]], progress: Progress | None) -> State: ...
+    def collect(
+        self,
+        needs: dict[str, set[Domain]],
+        progress: Progress | None,
+        route_queries: RouteQueries | None = None,
+    ) -> State:
+        """Collect ``needs``; a device in ``route_queries`` is asked about those (VRF,
+        prefix) pairs instead of its whole routing table, where its platform can."""
+        ...
 
 
 @dataclass
@@ -187,6 +197,39 @@ def _probe_requests(targets: list[Target]) -> list[tuple[str, str, int]]:
     return [(s, d, c) for (s, d), c in sorted(wanted.items())]
 
 
+def _merge_route_queries(targets: list[Target]) -> RouteQueries:
+    """Devices whose every routes-reading check names its prefixes: those are asked about
+    the prefixes alone; one check that needs the whole table gets the whole table."""
+    queries: RouteQueries = {}
+    whole: set[str] = set()
+    for t in targets:
+        if "routes" not in t.spec.needed_domains():
+            continue
+        asked = t.spec.route_queries()
+        for device in t.devices:
+            if asked is None:
+                whole.add(device)
+            else:
+                queries.setdefault(device, set()).update(asked)
+    return {d: q for d, q in queries.items() if d not in whole}
+
+
+def _collect(source: StateSource, targets: list[Target], progress: Progress | None) -> State:
+    """The source's State for these targets; a source whose ``collect`` takes no
+    ``route_queries`` (one written before it existed) collects whole tables."""
+    import inspect
+
+    needs = _merge_needs(targets)
+    queries = _merge_route_queries(targets)
+    try:
+        takes = "route_queries" in inspect.signature(source.collect).parameters
+    except (TypeError, ValueError):
+        takes = False
+    if queries and takes:
+        return source.collect(needs, progress, route_queries=queries)
+    return source.collect(needs, progress)
+
+
 def _merge_needs(targets: list[Target]) -> dict[str, set[Domain]]:
     needs: dict[str, set[Domain]] = {}
     for t in targets:
@@ -255,7 +298,7 @@ class Runner:
         started = time.monotonic()
         try:
             with interrupts.interruptible():
-                self.state = self.source.collect(_merge_needs(runnable), progress)
+                self.state = _collect(self.source, runnable, progress)
                 if self.gate == "live":
                     self._probe(runnable)
                 self.collect_seconds = time.monotonic() - started
@@ -339,7 +382,7 @@ class Runner:
             if not pending:
                 return
             time.sleep(self.poll_interval)
-            fresh = self.source.collect(_merge_needs(pending), None)
+            fresh = _collect(self.source, pending, None)
             for name, node in fresh.nodes.items():
                 self.state.nodes[name] = node
             self._probe(pending)

@@ -317,6 +317,15 @@ class NodeState(_Model):
     probes: list[Probe] | None = Field(
         default=None, description="reachability probes run from this device or host"
     )
+    connect_attempts: int = Field(
+        default=1,
+        description="logins tried before the session opened, or before the device was given up",
+    )
+    routes_asked: dict[str, list[str]] | None = Field(
+        default=None,
+        description="the routing table was asked about these prefixes only (VRF -> prefixes): "
+        "a prefix missing from `routes` is absent; None: `routes` is the whole table",
+    )
     errors: dict[str, str] = Field(
         default_factory=dict,
         description="why a domain (bgp, routes, vrrp, interfaces, ospf, ..., or 'device') has "

@@ -57,6 +57,11 @@ class CheckSpec(BaseModel):
         """The domains this check, as written, reads (some keys turn a domain off)."""
         return self.domains
 
+    def route_queries(self) -> tuple[tuple[str, str], ...] | None:
+        """The (VRF, prefix) pairs this check reads from the routing table, when it reads
+        only those; None when it needs the whole table (or reads no routes)."""
+        return None
+
     def group_target(self) -> str:
         """The item id suffix of a group or network check."""
         return self.kind
@@ -92,15 +97,18 @@ def data_problem(node: NodeState | None, domains: tuple[Domain, ...]) -> Problem
 
 def evaluate(spec: CheckSpec, state: State, target: str, devices: list[str]) -> Outcome:
     """Run a check with the rule that missing data is an error, never a pass or a fail."""
+    node = state.nodes.get(target) if spec.scope == "device" else None
     if spec.scope == "device":
-        node = state.nodes.get(target)
         why = missing_data(node, target, spec.needed_domains())
         if why:
             return Outcome.error(why, problem=data_problem(node, spec.needed_domains()))
     try:
-        return spec.evaluate(state, target, devices)
+        outcome = spec.evaluate(state, target, devices)
     except NotImplementedError:
         return Outcome.error(f"{spec.kind} cannot be evaluated on {state.source} state")
+    if node is not None and node.connect_attempts > 1:
+        outcome.message += f" (the device answered login attempt {node.connect_attempts})"
+    return outcome
 
 
 def rib_gap(node: NodeState, prefix: str, vrf: str, state: State | None = None) -> str | None:
@@ -109,6 +117,17 @@ def rib_gap(node: NodeState, prefix: str, vrf: str, state: State | None = None) 
     import ipaddress
 
     version = ipaddress.ip_network(prefix).version
+    if node.routes_asked is not None:
+        # the device was asked about this prefix alone: an empty answer means absent
+        if prefix in node.routes_asked.get(vrf, []):
+            return None
+        asked = ", ".join(
+            f"{p} (vrf {v})" for v, ps in sorted(node.routes_asked.items()) for p in ps
+        )
+        return (
+            f"only {asked} were collected from {node.name}'s routing table, not {prefix} "
+            f"(vrf {vrf})"
+        )
     routes = node.routes or []
     if not any(ipaddress.ip_network(r.prefix).version == version for r in routes):
         if state is not None and "builtin engine" in state.origin and version == 6:

@@ -26,6 +26,9 @@ class Ecmp(CheckSpec):
 
     domains: ClassVar[tuple[Domain, ...]] = ("routes",)
 
+    def route_queries(self) -> tuple[tuple[str, str], ...] | None:
+        return ((self.vrf, self.prefix),)
+
     @model_validator(mode="after")
     def _needs_a_width(self) -> Ecmp:
         if self.min_paths is None and self.paths is None and self.next_hops is None:

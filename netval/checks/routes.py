@@ -46,6 +46,9 @@ class Routes(CheckSpec):
 
     domains: ClassVar[tuple[Domain, ...]] = ("routes",)
 
+    def route_queries(self) -> tuple[tuple[str, str], ...] | None:
+        return ((self.vrf, self.prefix),)
+
     def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
         node = state.nodes[target]
         gap = rib_gap(node, self.prefix, self.vrf, state)

@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from netval.errors import InputError, NetvalError
-from netval.live.parsers.base import ExtraCommands, ParseError, PlatformParser
+from netval.live.parsers.base import ExtraCommands, ParseError, PlatformParser, PrefixCommands
 from netval.live.parsers.registry import get_parser
+from netval.live.retry import policy_for
 from netval.live.workers import StoppableRunner
 from netval.state import DOMAIN_FIELDS, Domain, NodeState, Problem, State
 
@@ -176,6 +177,42 @@ def release_failed_session(exc: BaseException) -> None:
                     close()
 
 
+def route_lookup(host: Any) -> tuple[Problem, str] | None:
+    """Why the machine has no route to the host's address, or None when it has one (or
+    cannot tell without sending anything).
+
+    Connecting a UDP socket asks the kernel for a route and sends no packet, so an address
+    the machine routes nowhere fails here in microseconds instead of after an ssh process
+    was started (a fork, a pty and scrapli's reader per device). Only a literal address
+    with no ssh config in play is looked up: a name or a ProxyJump may reach what this
+    machine cannot route directly.
+    """
+    import ipaddress
+
+    params = host.get_connection_parameters("scrapli")
+    extras = params.extras or {}
+    if extras.get("ssh_config_file") or extras.get("transport", "system") != "system":
+        return None
+    address = params.hostname or host.hostname
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return None
+    port = int(params.port or 22)
+    with socket.socket(
+        socket.AF_INET6 if ip.version == 6 else socket.AF_INET, socket.SOCK_DGRAM
+    ) as probe:
+        try:
+            probe.connect((str(ip), port))
+        except OSError as exc:
+            if exc.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
+                return (
+                    Problem.UNREACHABLE,
+                    f"unreachable: {exc.strerror} (no route from this machine)",
+                )
+    return None
+
+
 def _session_failure(task: Any, exc: BaseException, was_open: bool) -> tuple[Problem, str]:
     problem, why = classify(exc)
     if problem is Problem.CONNECTION and not was_open:
@@ -302,11 +339,16 @@ def _collect_napalm(task: Any, domains: set[Domain], node: NodeState, secrets: l
 
 
 def collect_host(
-    task: Any, domains: set[Domain], stopped: threading.Event | None = None
+    task: Any,
+    domains: set[Domain],
+    stopped: threading.Event | None = None,
+    route_queries: set[tuple[str, str]] | None = None,
 ) -> NodeState:
     """Nornir task body: run the commands one host needs and parse them into a NodeState.
 
-    Once ``stopped`` is set (Ctrl-C, SIGTERM) the device is not contacted again.
+    With ``route_queries`` (VRF, prefix pairs) the routing table is asked about those
+    prefixes alone where the platform can (``PrefixCommands``), else in whole. Once
+    ``stopped`` is set (Ctrl-C, SIGTERM) the device is not contacted again.
     """
     from nornir.core.exceptions import NornirSubTaskError
     from nornir_scrapli.tasks import send_command
@@ -322,9 +364,24 @@ def collect_host(
     except NetvalError as exc:
         node.fail("device", Problem.PLATFORM, f"host {host.name!r}: {exc.message}")
         return node
+    unroutable = route_lookup(host) if "scrapli" not in host.connections else None
+    if unroutable is not None:
+        problem, why = unroutable
+        node.fail("device", problem, f"cannot collect from {host.name} ({host.hostname}): {why}")
+        return node
     by_command: dict[str, list[Domain]] = {}
     extra: dict[Domain, tuple[str, ...]] = getattr(parser, "extra_commands", {})
+    # command -> the (VRF, prefix) it asks about, for a table asked one prefix at a time
+    prefix_of: dict[str, tuple[str, str]] = {}
+    if route_queries and "routes" in domains and hasattr(parser, "prefix_command"):
+        by_prefix = cast(PrefixCommands, parser)
+        for vrf, prefix in sorted(route_queries):
+            asked = by_prefix.prefix_command("routes", vrf, prefix)
+            prefix_of[asked] = (vrf, prefix)
+            by_command.setdefault(asked, []).append("routes")
     for domain in sorted(domains):
+        if domain == "routes" and prefix_of:
+            continue
         command = parser.commands.get(domain)
         if command is None and domain in getattr(parser, "peer_commands", {}):
             continue
@@ -340,46 +397,82 @@ def collect_host(
     failed_when = list(getattr(parser, "failed_when_contains", []) or []) or None
     # a domain answered by several commands (IPv4 and IPv6 tables) is whole or is an error
     parsed: dict[Domain, list[Any]] = {}
+    try:
+        policy = policy_for(host)
+    except NetvalError as exc:
+        node.fail("device", Problem.PLATFORM, exc.message)
+        return node
     for command, doms in by_command.items():
         if stopped is not None and stopped.is_set():
             node.fail("device", Problem.INTERRUPTED, f"interrupted before {host.name} was done")
             return node
         was_open = "scrapli" in host.connections
-        try:
-            result = task.run(
-                task=send_command,
-                command=command,
-                failed_when_contains=failed_when,
-                severity_level=logging.DEBUG,
-            )
-        except NornirSubTaskError as exc:
-            response = exc.result[0] if len(exc.result) else None
-            if response is not None and response.exception is None and response.result:
-                why = f"`{command}` failed on {host.name}: {str(response.result).strip()[:200]}"
-                for d in doms:
-                    node.fail(d, Problem.COMMAND_FAILED, _scrub(why, secrets))
-                continue
-            # the connection itself failed: every check on this device is an error
-            if not was_open:
-                release_failed_session(exc)
-            if stopped is not None and stopped.is_set():
-                problem, why = Problem.INTERRUPTED, "interrupted"
-            else:
-                problem, why = _session_failure(task, exc, was_open)
-                if problem is Problem.TIMEOUT and _logged_in(task, was_open):
-                    why += f" (waiting for `{command}`)"
-            node.fail(
-                "device",
-                problem,
-                _scrub(f"cannot collect from {host.name} ({host.hostname}): {why}", secrets),
-            )
-            return node
+        attempt = 1
+        while True:
+            try:
+                result = task.run(
+                    task=send_command,
+                    command=command,
+                    failed_when_contains=failed_when,
+                    severity_level=logging.DEBUG,
+                )
+                break
+            except NornirSubTaskError as exc:
+                response = exc.result[0] if len(exc.result) else None
+                if response is not None and response.exception is None and response.result:
+                    why = f"`{command}` failed on {host.name}: {str(response.result).strip()[:200]}"
+                    for d in doms:
+                        node.fail(d, Problem.COMMAND_FAILED, _scrub(why, secrets))
+                    result = None
+                    break
+                # the connection itself failed: every check on this device is an error
+                if not was_open:
+                    release_failed_session(exc)
+                if stopped is not None and stopped.is_set():
+                    problem, why = Problem.INTERRUPTED, "interrupted"
+                else:
+                    problem, why = _session_failure(task, exc, was_open)
+                    if problem is Problem.TIMEOUT and _logged_in(task, was_open):
+                        why += f" (waiting for `{command}`)"
+                # only a login is tried again: a command that timed out after it may have
+                # changed nothing, or something, and a slow device is not helped by more load
+                if not _logged_in(task, was_open) and policy.retries_after(problem, attempt):
+                    wait = policy.delay(attempt)
+                    log.debug("%s: login attempt %d failed (%s); again in %.2f s",
+                              host.name, attempt, why, wait)  # fmt: skip
+                    attempt += 1
+                    if stopped is None:
+                        time.sleep(wait)
+                    elif stopped.wait(wait):
+                        node.fail(
+                            "device",
+                            Problem.INTERRUPTED,
+                            f"interrupted before {host.name} was done",
+                        )
+                        return node
+                    continue
+                if attempt > 1:
+                    why += f" ({attempt} login attempts)"
+                node.connect_attempts = attempt
+                node.fail(
+                    "device",
+                    problem,
+                    _scrub(f"cannot collect from {host.name} ({host.hostname}): {why}", secrets),
+                )
+                return node
+        if not was_open:
+            node.connect_attempts = attempt
+        if result is None:
+            continue
         output = str(result[0].result or "")
         for d in doms:
             if d in node.errors:
                 continue
             try:
-                if command == parser.commands[d]:
+                if command in prefix_of:
+                    vrf, prefix = prefix_of[command]
+                    items = cast(PrefixCommands, parser).parse_prefix(d, vrf, prefix, output)
+                elif command == parser.commands[d]:
                     items = parser.parse(d, output)
                 else:
                     items = cast(ExtraCommands, parser).parse_command(d, command, output)
@@ -393,6 +486,11 @@ def collect_host(
                 # one session seen in both families' summaries is one session
                 items = cast(ExtraCommands, parser).merge(d, items)
             setattr(node, DOMAIN_FIELDS[d], items)
+    if prefix_of and node.routes is not None:
+        by_vrf: dict[str, list[str]] = {}
+        for vrf, prefix in sorted(prefix_of.values()):
+            by_vrf.setdefault(vrf, []).append(prefix)
+        node.routes_asked = by_vrf
     if stopped is None or not stopped.is_set():
         _collect_per_peer(task, parser, domains, node, secrets, failed_when)
     return node
@@ -463,14 +561,30 @@ def register_connections(hosts: Iterable[Any]) -> None:
             break
 
 
+def _shipped_task(
+    task: Any,
+    targets: dict[str, set[Domain]],
+    route_queries: dict[str, set[tuple[str, str]]],
+) -> NodeState:
+    """The collection task as a runner in another process runs it."""
+    name = task.host.name
+    try:
+        return collect_host(task, targets[name], None, route_queries.get(name))
+    finally:
+        with contextlib.suppress(Exception):
+            task.host.close_connections()
+
+
 def collect(
     nr: Any,
     needs: dict[str, set[Domain]],
     *,
     on_host_done: HostDone | None = None,
     origin: str = "",
+    route_queries: dict[str, set[tuple[str, str]]] | None = None,
 ) -> State:
-    """Collect the given domains from the given devices, in parallel.
+    """Collect the given domains from the given devices, in parallel; a device in
+    ``route_queries`` is asked about those (VRF, prefix) pairs instead of its whole table.
 
     Nornir's threaded runner is replaced by one that keeps its worker count and stops on
     Ctrl-C or SIGTERM: no further device is started, the ones in flight are abandoned, and
@@ -493,13 +607,36 @@ def collect(
     register_connections(nr.inventory.hosts[name] for name in targets)
 
     def task(task: Any) -> NodeState:
-        node = collect_host(task, targets[task.host.name], stopped)
+        name = task.host.name
+        try:
+            node = collect_host(task, targets[name], stopped, (route_queries or {}).get(name))
+        finally:
+            # closed here, in parallel: scrapli's pty takes 0.1 s per session to close,
+            # which nornir's close_connections would spend one host after the other
+            with contextlib.suppress(Exception):
+                task.host.close_connections()
         if on_host_done is not None:
             on_host_done(task.host.name, node)
         return node
 
     subset = nr.filter(filter_func=lambda h: h.name in targets).with_runner(runner)
-    results = subset.run(task=task, name="netval collect", on_failed=True)
+    if getattr(runner, "ships_tasks", False):
+        # a runner that ships tasks to other processes (Dask) gets one without callbacks
+        # or locks; each host is reported once its result is back
+        results = subset.run(
+            task=_shipped_task,
+            name="netval collect",
+            on_failed=True,
+            targets=targets,
+            route_queries=route_queries or {},
+        )
+        for name in targets:
+            multi = results.get(name)
+            value = multi[0].result if multi is not None and len(multi) else None
+            if on_host_done is not None and isinstance(value, NodeState):
+                on_host_done(name, value)
+    else:
+        results = subset.run(task=task, name="netval collect", on_failed=True)
     subset.close_connections(on_good=True, on_failed=True)
     for name in targets:
         multi = results.get(name)

@@ -10,7 +10,7 @@ from netval import interrupts
 from netval.errors import InputError, require_extra
 from netval.live.collect import collect
 from netval.live.inventory import open_nornir
-from netval.runner import Progress
+from netval.runner import Progress, RouteQueries
 from netval.state import Domain, NodeState, Probe, Problem, State
 
 
@@ -36,6 +36,7 @@ class LiveSource:
         """Every selected host names a platform netval can collect from, in scrapli's,
         netutils', NAPALM's or netmiko's terms (else an input error naming host and value)."""
         from netval.live.collect import napalm_platform, scrapli_parser
+        from netval.live.retry import policy_for
 
         for name in sorted(devices):
             host = self.nr.inventory.hosts[name]
@@ -45,6 +46,7 @@ class LiveSource:
                     napalm_platform(host)
                 else:
                     scrapli_parser(host)
+                policy_for(host)
             except InputError as exc:
                 raise InputError(
                     f"{self.description}: host {name!r}: {exc.message}", hint=exc.hint
@@ -76,7 +78,12 @@ class LiveSource:
         with interrupts.interruptible():
             return reach.run(self.lab, requests)
 
-    def collect(self, needs: dict[str, set[Domain]], progress: Progress | None) -> State:
+    def collect(
+        self,
+        needs: dict[str, set[Domain]],
+        progress: Progress | None,
+        route_queries: RouteQueries | None = None,
+    ) -> State:
         lock = threading.Lock()
         finished: dict[str, NodeState] = {}
         total = len([d for d in needs.values() if d])
@@ -92,7 +99,13 @@ class LiveSource:
 
         try:
             with interrupts.interruptible():
-                return collect(self.nr, needs, on_host_done=on_done, origin=self.description)
+                return collect(
+                    self.nr,
+                    needs,
+                    on_host_done=on_done,
+                    origin=self.description,
+                    route_queries=route_queries,
+                )
         except KeyboardInterrupt as exc:
             # keep what was collected so the reports show it; the rest is an error
             self.interrupted = True

@@ -41,8 +41,7 @@ def _read_json(path: Path) -> dict[str, Any]:
         raise InputError(f"{path}: not a netval JSON report", hint=_HINT)
     if doc["schema_version"] != SCHEMA_VERSION:
         raise InputError(
-            f"{path}: report schema {doc['schema_version']}, this netval reads "
-            f"{SCHEMA_VERSION}",
+            f"{path}: report schema {doc['schema_version']}, this netval reads {SCHEMA_VERSION}",
             hint="merge reports written by the same netval version",
         )
     if not isinstance(doc.get("shard"), dict) or doc["shard"].get("index") is None:
@@ -171,10 +170,7 @@ def _suite(path: Path) -> ET.Element:
 
 
 def _properties(suite: ET.Element) -> dict[str, str]:
-    return {
-        p.get("name", ""): p.get("value", "")
-        for p in suite.findall("./properties/property")
-    }
+    return {p.get("name", ""): p.get("value", "") for p in suite.findall("./properties/property")}
 
 
 def merge_junit(paths: list[Path], merged: dict[str, Any]) -> ET.ElementTree[ET.Element]:

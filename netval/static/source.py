@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from netval.errors import EngineError, InputError, NetvalError
-from netval.runner import Progress
+from netval.runner import Progress, RouteQueries
 from netval.state import Domain, NodeState, State
 from netval.static import close_engine, open_engine
 from netval.static.engine import Engine
@@ -132,7 +132,12 @@ class PredictedSource:
             )
         return having
 
-    def collect(self, needs: dict[str, set[Domain]], progress: Progress | None) -> State:
+    def collect(
+        self,
+        needs: dict[str, set[Domain]],
+        progress: Progress | None,
+        route_queries: RouteQueries | None = None,
+    ) -> State:
         """The prediction of what ``needs`` names: only those devices and domains are turned
         into State (with --limit, or a catalog about two leaves, the rest is never built)."""
         try:

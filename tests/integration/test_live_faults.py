@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -475,3 +476,64 @@ def test_daemons_killed_mid_collection_are_errors_that_say_so(tmp_path: Path) ->
         assert "r2" in bgp["message"]
         _clean(interfaces["message"])
         _clean(bgp["message"])
+
+
+@pytest.mark.timeout(120)
+def test_a_login_that_fails_for_a_moment_is_retried(lab: manager.UpResult, tmp_path: Path) -> None:
+    import threading
+
+    # r2's sshd stopped for 7 s (netval takes 2-3 s to start): the first login (2 s to
+    # the banner) times out, a later
+    # one, after a backoff, is answered once sshd runs again
+    inv = _inventory(lab, tmp_path, timeout=15, socket_timeout=2)
+    pid = _sshd_pid(lab, "r2")
+    os.kill(pid, signal.SIGSTOP)
+    resume = threading.Timer(7.0, os.kill, (pid, signal.SIGCONT))
+    resume.start()
+    try:
+        code, report, output = _check(
+            inv, tmp_path, env={**os.environ, "NETVAL_CONNECT_RETRIES": "5"}
+        )
+    finally:
+        resume.cancel()
+        os.kill(pid, signal.SIGCONT)
+    assert code == 0, output
+    results = {r["id"]: r for r in report["results"]}
+    r2 = results["bgp_sessions[r2]"]
+    assert r2["status"] == "pass", r2
+    attempt = re.search(r"the device answered login attempt (\d+)", r2["message"])
+    assert attempt is not None and int(attempt.group(1)) >= 2, r2["message"]
+    assert "login attempt" not in results["bgp_sessions[r1]"]["message"]
+
+
+@pytest.mark.timeout(120)
+def test_refused_logins_are_retried_and_a_wrong_key_is_not(
+    lab: manager.UpResult, tmp_path: Path
+) -> None:
+    inv = _inventory(lab, tmp_path, timeout=10, port={"r2": 2}, wrong_key=True)
+    started = time.monotonic()
+    code, report, output = _check(
+        inv, tmp_path, "checks:\n  - kind: bgp_sessions\n",
+        env={**os.environ, "NETVAL_CONNECT_RETRIES": "2"},
+    )  # fmt: skip
+    assert code == 1, output
+    results = {r["id"]: r for r in report["results"]}
+    r1, r2 = results["bgp_sessions[r1]"], results["bgp_sessions[r2]"]
+    assert r1["problem"] == "auth_failed" and "login attempt" not in r1["message"], r1
+    assert r2["problem"] == "unreachable", r2
+    assert "(3 login attempts)" in r2["message"], r2
+    assert time.monotonic() - started < 60
+
+
+def test_a_bad_retry_count_is_an_input_error(lab: manager.UpResult, tmp_path: Path) -> None:
+    inv = _inventory(lab, tmp_path, timeout=10)
+    cat = tmp_path / "cat.yaml"
+    cat.write_text(CATALOG)
+    proc = subprocess.run(
+        [*CLI, "check", "-c", str(cat), "-i", str(inv)],
+        capture_output=True, text=True, cwd=ROOT,
+        env={**os.environ, "NETVAL_CONNECT_RETRIES": "many"},
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "NETVAL_CONNECT_RETRIES" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr

@@ -34,7 +34,9 @@ def accepted_logins(lab: manager.UpResult) -> dict[str, int]:
         mgmt = naming.mgmt_namespace(node.namespace)
         snmp = subprocess.run(
             ["ip", "netns", "exec", mgmt, "cat", "/proc/net/snmp"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.splitlines()
         tcp = [line.split() for line in snmp if line.startswith("Tcp:")]
         counts[node.name] = int(tcp[1][tcp[0].index("PassiveOpens")])
@@ -73,9 +75,14 @@ def test_check_with_two_workers(
     }
     before = accepted_logins(lab)
     proc = run_netval(
-        "check", "--lab", lab.record.lab_id, "-c", str(FABRIC),
+        "check",
+        "--lab",
+        lab.record.lab_id,
+        "-c",
+        str(FABRIC),
         *[a for option, path in reports.items() for a in (option, str(path))],
-        "-n", "2",
+        "-n",
+        "2",
     )
     after = accepted_logins(lab)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -111,12 +118,30 @@ def test_plain_pytest_with_two_workers(
     before = accepted_logins(lab)
     proc = subprocess.run(
         [
-            sys.executable, "-m", "pytest", "-c", os.devnull, f"--rootdir={ROOT}",
-            "--noconftest", "-p", "no:cacheprovider", "-q",
-            "--netval", "live", "--netval-lab", lab.record.lab_id,
-            "--netval-json", str(report), "-n", "2", str(FABRIC),
+            sys.executable,
+            "-m",
+            "pytest",
+            "-c",
+            os.devnull,
+            f"--rootdir={ROOT}",
+            "--noconftest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--netval",
+            "live",
+            "--netval-lab",
+            lab.record.lab_id,
+            "--netval-json",
+            str(report),
+            "-n",
+            "2",
+            str(FABRIC),
         ],
-        capture_output=True, text=True, cwd=ROOT, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
     )
     after = accepted_logins(lab)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -126,9 +151,7 @@ def test_plain_pytest_with_two_workers(
     assert doc["summary"]["planned"] == len(unsplit)
 
 
-def test_a_failing_item_fails_the_run_with_workers(
-    lab: manager.UpResult, tmp_path: Path
-) -> None:
+def test_a_failing_item_fails_the_run_with_workers(lab: manager.UpResult, tmp_path: Path) -> None:
     catalog = tmp_path / "c.yaml"
     catalog.write_text(
         "checks:\n"
@@ -137,8 +160,15 @@ def test_a_failing_item_fails_the_run_with_workers(
     )
     report = tmp_path / "r.json"
     proc = run_netval(
-        "check", "--lab", lab.record.lab_id, "-c", str(catalog), "--json", str(report),
-        "-n", "2",
+        "check",
+        "--lab",
+        lab.record.lab_id,
+        "-c",
+        str(catalog),
+        "--json",
+        str(report),
+        "-n",
+        "2",
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     statuses = {r["id"]: r["status"] for r in json.loads(report.read_text())["results"]}

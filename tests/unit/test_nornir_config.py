@@ -76,8 +76,8 @@ BAD = [
     ),
     (
         "unknown-runner",
-        SIMPLE + "runner:\n  plugin: dask\n",
-        ["config.yaml:8: runner.plugin", "no runner plugin 'dask'", "threaded"],
+        SIMPLE + "runner:\n  plugin: nosuch\n",
+        ["config.yaml:8: runner.plugin", "no runner plugin 'nosuch'", "threaded"],
     ),
     (
         "unknown-transform",

@@ -85,3 +85,18 @@ class PeerCommands(Protocol):
     def parse_peer(self, domain: Domain, peer: str, output: str) -> ParsedItems:
         """Parse one peer's answer; raise ParseError on bad output."""
         ...
+
+
+class PrefixCommands(Protocol):
+    """A platform that can ask its routing table about one prefix: a check on a few
+    prefixes then reads a few routes instead of the whole table. A platform without this
+    is asked for the whole table."""
+
+    def prefix_command(self, domain: Domain, vrf: str, prefix: str) -> str:
+        """The command that shows exactly ``prefix`` (no longer or shorter match) in ``vrf``."""
+        ...
+
+    def parse_prefix(self, domain: Domain, vrf: str, prefix: str, output: str) -> ParsedItems:
+        """Parse the answer: the routes to ``prefix`` in ``vrf``, [] when it has none; raise
+        ParseError on bad output."""
+        ...

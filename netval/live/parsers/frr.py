@@ -50,6 +50,8 @@ CMD_BGP_ROUTES6 = "show bgp vrf all ipv6 unicast json detail"
 # a VRF it lists the sessions of every VRF, each with its vrf
 CMD_BFD = "show bfd peers json"
 CMD_BGP_NEIGHBORS = "show bgp vrf all neighbors json"
+# with a prefix length FRR shows that prefix exactly (`{}` when the table has none)
+CMD_ROUTE_PREFIX = "show {afi} route vrf {vrf} {prefix} json"
 CMD_BGP_ADVERTISED = "show bgp vrf all {afi} unicast neighbors {peer} advertised-routes json"
 _ORIGIN_CODES = {"i": "igp", "e": "egp", "?": "incomplete"}
 
@@ -73,7 +75,12 @@ class FrrParser:
     }
     peer_commands: ClassVar[dict[Domain, str]] = {"bgp_advertised": CMD_BGP_ADVERTISED}
     # scrapli's cumulus_vtysh platform does not flag these as failed commands
-    failed_when_contains = ["% Unknown command", "% Command incomplete", "% Ambiguous command"]
+    failed_when_contains = [
+        "% Unknown command",
+        "% Command incomplete",
+        "% Ambiguous command",
+        "% VRF ",  # "% VRF blue not found", asked about one VRF's routes
+    ]
 
     def merge(self, domain: Domain, items: ParsedItems) -> ParsedItems:
         # the BGP summary covers every family in one answer, and each family's table holds
@@ -85,6 +92,23 @@ class FrrParser:
         interface, unnumbered) neighbor's in ipv4 unicast."""
         afi = "ipv6" if ":" in peer else "ipv4"
         return self.peer_commands[domain].format(peer=peer, afi=afi)
+
+    def prefix_command(self, domain: Domain, vrf: str, prefix: str) -> str:
+        afi = "ipv6" if ":" in prefix else "ip"
+        return CMD_ROUTE_PREFIX.format(afi=afi, vrf=vrf, prefix=prefix)
+
+    def parse_prefix(self, domain: Domain, vrf: str, prefix: str, output: str) -> ParsedItems:
+        command = self.prefix_command(domain, vrf, prefix)
+        if self._daemon_down(command, output):
+            return []
+        routes = guard(command, output, lambda: _routes(command, output))
+        other = [r.prefix for r in routes if r.prefix != prefix or r.vrf != vrf]
+        if other:
+            raise ParseError(
+                f"`{command}` answered about {', '.join(sorted(set(other)))}, not {prefix}",
+                hint="the device does not match prefixes exactly; report it with its output",
+            )
+        return routes
 
     def parse_peer(self, domain: Domain, peer: str, output: str) -> ParsedItems:
         command = self.peer_command(domain, peer)

@@ -22,6 +22,7 @@ from typing import Any, cast
 from netval.errors import InputError, NetvalError
 from netval.live.parsers.base import ExtraCommands, ParseError, PlatformParser, PrefixCommands
 from netval.live.parsers.registry import get_parser
+from netval.live.progress import HostProgress
 from netval.live.retry import policy_for
 from netval.live.workers import StoppableRunner
 from netval.state import DOMAIN_FIELDS, Domain, NodeState, Problem, State
@@ -609,15 +610,12 @@ def collect(
     def task(task: Any) -> NodeState:
         name = task.host.name
         try:
-            node = collect_host(task, targets[name], stopped, (route_queries or {}).get(name))
+            return collect_host(task, targets[name], stopped, (route_queries or {}).get(name))
         finally:
             # closed here, in parallel: scrapli's pty takes 0.1 s per session to close,
             # which nornir's close_connections would spend one host after the other
             with contextlib.suppress(Exception):
                 task.host.close_connections()
-        if on_host_done is not None:
-            on_host_done(task.host.name, node)
-        return node
 
     subset = nr.filter(filter_func=lambda h: h.name in targets).with_runner(runner)
     if getattr(runner, "ships_tasks", False):
@@ -636,6 +634,11 @@ def collect(
             if on_host_done is not None and isinstance(value, NodeState):
                 on_host_done(name, value)
     else:
+        if on_host_done is not None:
+            done = on_host_done
+            subset = subset.with_processors(
+                [HostProgress(lambda name, node, _n, _total: done(name, node))]
+            )
         results = subset.run(task=task, name="netval collect", on_failed=True)
     subset.close_connections(on_good=True, on_failed=True)
     for name in targets:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SNAPSHOTS
 
 CLI = [sys.executable, "-m", "netval.cli"]
 
@@ -36,6 +36,24 @@ def verify_catalog(
         timeout=timeout,
         env=None if env is None else {**os.environ, **env},
     )
+    output = proc.stdout + proc.stderr
+    assert report.is_file(), output
+    return proc.returncode, json.loads(report.read_text())["results"], output
+
+
+def verify_candidate_bad(cwd: Path, *extra: str) -> tuple[int, list[dict[str, Any]], str]:
+    """(exit code, report results, output) of the example's candidate-bad against base with
+    checks/pre-change.yaml, run in ``cwd`` (where pytest keeps its cache for --lf/--ff)."""
+    report = cwd / "r.json"
+    report.unlink(missing_ok=True)
+    proc = subprocess.run(
+        [
+            *CLI, "verify", str(SNAPSHOTS / "candidate-bad"), "--base", str(SNAPSHOTS / "base"),
+            "--engine", "builtin", "-c", str(ROOT / "checks" / "pre-change.yaml"),
+            "--json", str(report), *extra,
+        ],
+        capture_output=True, text=True, cwd=cwd, timeout=300,
+    )  # fmt: skip
     output = proc.stdout + proc.stderr
     assert report.is_file(), output
     return proc.returncode, json.loads(report.read_text())["results"], output

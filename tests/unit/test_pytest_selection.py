@@ -14,34 +14,13 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, SNAPSHOTS
-from tests.verifytools import CLI
+from tests.verifytools import verify_candidate_bad
 
 
 def _verify(tmp_path: Path, *extra: str) -> tuple[int, list[dict[str, Any]]]:
-    report = tmp_path / "r.json"
-    report.unlink(missing_ok=True)
-    proc = subprocess.run(
-        [
-            *CLI,
-            "verify",
-            str(SNAPSHOTS / "candidate-bad"),
-            "--base",
-            str(SNAPSHOTS / "base"),
-            "--engine",
-            "builtin",
-            "-c",
-            str(ROOT / "checks" / "pre-change.yaml"),
-            "--json",
-            str(report),
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=300,
-    )
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc.returncode, json.loads(report.read_text())["results"]
+    code, results, output = verify_candidate_bad(tmp_path, *extra)
+    assert "Traceback" not in output, output
+    return code, results
 
 
 @pytest.fixture(scope="module")

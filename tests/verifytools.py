@@ -57,3 +57,16 @@ def verify_candidate_bad(cwd: Path, *extra: str) -> tuple[int, list[dict[str, An
     output = proc.stdout + proc.stderr
     assert report.is_file(), output
     return proc.returncode, json.loads(report.read_text())["results"], output
+
+
+def plain_pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """pytest itself, as a user runs it with netval's plugin (and no other) in a folder of
+    their own: ``args`` are the run's options and files."""
+    return subprocess.run(
+        [
+            sys.executable, "-m", "pytest", "-p", "netval.pytest_plugin", "-c", os.devnull,
+            "--rootdir", str(cwd), "-p", "no:cacheprovider", *args,
+        ],
+        capture_output=True, text=True, cwd=cwd, timeout=300,
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+    )  # fmt: skip

@@ -18,6 +18,7 @@ from netval.live.source import LiveSource
 from tests.conftest import DATA
 from tests.integration.labtools import bgp_peer_states, run_netval, running_lab
 from tests.netbox_fake import fake_netbox, lab_devices
+from tests.verifytools import plain_pytest
 
 pytestmark = pytest.mark.lab
 MINI = DATA / "snapshots" / "mini"
@@ -189,9 +190,6 @@ def test_pytest_itself_takes_the_nornir_config(
 ) -> None:
     """`pytest --netval live --netval-nornir-config`, without the netval command, and with
     --netval-workers: the same checks pass."""
-    import os
-    import subprocess
-    import sys
 
     inv = _inventory(lab)
     config = tmp_path / "config.yaml"
@@ -205,18 +203,10 @@ def test_pytest_itself_takes_the_nornir_config(
         )
     )
     report = tmp_path / "report.json"
-    command = [sys.executable, "-m", "pytest", "-p", "netval.pytest_plugin", "-c", os.devnull]
-    command += ["--rootdir", str(tmp_path), "-p", "no:cacheprovider", "--netval", "live"]
-    command += ["--netval-nornir-config", str(config), "--netval-workers", "1"]
-    command += ["--netval-json", str(report), str(catalog)]
-    proc = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
-        timeout=300,
-    )
+    proc = plain_pytest(
+        tmp_path, "--netval", "live", "--netval-nornir-config", str(config),
+        "--netval-workers", "1", "--netval-json", str(report), str(catalog),
+    )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     results = json.loads(report.read_text())["results"]
     assert {r["id"]: r["status"] for r in results} == {

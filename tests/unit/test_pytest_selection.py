@@ -4,17 +4,15 @@ and keywords (-m, -k), and only catalogs are collected from a folder pytest walk
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import ROOT, SNAPSHOTS
-from tests.verifytools import verify_candidate_bad
+from tests.verifytools import plain_pytest, verify_candidate_bad
 
 
 def _verify(tmp_path: Path, *extra: str) -> tuple[int, list[dict[str, Any]]]:
@@ -76,19 +74,10 @@ def test_kind_and_device_markers_combine(tmp_path: Path) -> None:
 def _pytest_here(work: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[Any]]:
     """pytest itself, as a user runs it with the plugin, in a folder of their own."""
     report = work / "r.json"
-    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-    command = [sys.executable, "-m", "pytest", "-p", "netval.pytest_plugin", "-c", os.devnull]
-    command += ["--rootdir", str(work), "-p", "no:cacheprovider", "--netval", "static"]
-    command += ["--netval-snapshot", str(SNAPSHOTS / "candidate-good"), "--netval-engine"]
-    command += ["builtin", "--netval-json", str(report), *args]
-    proc = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        cwd=work,
-        env=env,
-        timeout=300,
-    )
+    proc = plain_pytest(
+        work, "--netval", "static", "--netval-snapshot", str(SNAPSHOTS / "candidate-good"),
+        "--netval-engine", "builtin", "--netval-json", str(report), *args,
+    )  # fmt: skip
     results = json.loads(report.read_text())["results"] if report.exists() else []
     return proc, results
 

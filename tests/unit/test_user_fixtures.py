@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from tests.conftest import SNAPSHOTS
-from tests.verifytools import CLI
+from tests.verifytools import CLI, plain_pytest
 
 USER_TEST = """
 import re
@@ -88,34 +86,16 @@ def test_user_tests_run_with_netval_verify(tmp_path: Path) -> None:
 
 def test_user_tests_run_with_plain_pytest(tmp_path: Path) -> None:
     user = _write(tmp_path)
-    command = [sys.executable, "-m", "pytest", "-p", "netval.pytest_plugin", "-c", os.devnull]
-    command += ["--rootdir", str(tmp_path), "-p", "no:cacheprovider", "--junitxml", "out.xml"]
-    command += ["--netval", "static", "--netval-snapshot", str(SNAPSHOTS / "base")]
-    command += ["--netval-engine", "builtin", "catalog.yaml", user.name]
-    proc = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
-        timeout=300,
-    )
+    proc = plain_pytest(
+        tmp_path, "--junitxml", "out.xml", "--netval", "static", "--netval-snapshot",
+        str(SNAPSHOTS / "base"), "--netval-engine", "builtin", "catalog.yaml", user.name,
+    )  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert _outcomes(tmp_path / "out.xml") == WANT
 
 
 def test_without_a_netval_run_the_fixtures_say_what_they_need(tmp_path: Path) -> None:
     user = _write(tmp_path)
-    command = [sys.executable, "-m", "pytest", "-p", "netval.pytest_plugin", "-c", os.devnull]
-    command += ["--rootdir", str(tmp_path), "-p", "no:cacheprovider", user.name]
-    command += ["-k", "configured_peer"]
-    proc = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
-        timeout=300,
-    )
+    proc = plain_pytest(tmp_path, user.name, "-k", "configured_peer")
     assert proc.returncode == 1
     assert "the netval fixtures need a netval run: pytest --netval live" in proc.stdout

@@ -3,8 +3,8 @@
 IOS-XE has no JSON for these commands, so each answer is first checked for the header
 a real answer always prints: TextFSM alone turns any garbage into an empty table.
 Routes and BGP cover the global routing table (``show ip route``, ``show ip bgp
-summary``); VRF tables need per-VRF commands the one-command-per-domain contract
-does not express.
+summary``, and per peer ``show ip bgp neighbors X advertised-routes``); VRF tables need
+per-VRF commands the one-command-per-domain contract does not express.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from netval.live.parsers.common import (
     to_int,
 )
 from netval.state import (
+    AdvertisedRoute,
     BfdPeer,
     BgpPeer,
     BgpState,
@@ -129,6 +130,8 @@ ROUTE6_CODES = {
 }
 
 CMD_ROUTES6 = "show ipv6 route"
+CMD_BGP_ADVERTISED = "show ip bgp neighbors {peer} advertised-routes"
+_ORIGIN_CODES = {"i": "igp", "e": "egp", "?": "incomplete"}
 _ROUTE6_HEADER = re.compile(r"^IPv6 Routing Table - (?P<vrf>\S+) - \d+ entries", re.MULTILINE)
 
 
@@ -144,6 +147,15 @@ class IosxeParser(TextFsmParser):
     # the IPv6 routing table is its own command; ntc-templates has no template that reads
     # IPv6 neighbors in a BGP summary, so BGP stays with the IPv4 one
     extra_commands: ClassVar[dict[Domain, tuple[str, ...]]] = {"routes": (CMD_ROUTES6,)}
+    peer_commands: ClassVar[dict[Domain, str]] = {"bgp_advertised": CMD_BGP_ADVERTISED}
+
+    def peer_command(self, domain: Domain, peer: str) -> str:
+        return self.peer_commands[domain].format(peer=peer)
+
+    def parse_peer(self, domain: Domain, peer: str, output: str) -> ParsedItems:
+        command = self.peer_command(domain, peer)
+        text = self.prepare(output)
+        return guard(command, text, lambda: _advertised(command, peer, text))
 
     def parse_command(self, domain: Domain, command: str, output: str) -> ParsedItems:
         """Parse the answer of ``command`` (the domain's own, or one of its extra ones)."""
@@ -222,6 +234,42 @@ class IosxeParser(TextFsmParser):
                 )
             )
         return result
+
+
+def _advertised(cmd: str, peer: str, output: str) -> list[AdvertisedRoute]:
+    """The default VRF's IPv4 unicast routes sent to ``peer``. IOS prints nothing at all for
+    a peer it sends nothing, the same as for an answer lost on the way: with no table
+    header, the answer is an error, never "nothing advertised"."""
+    if re.fullmatch(r"\s*Total number of prefixes 0\s*", output):
+        return []  # said in so many words
+    check_output(cmd, output)
+    header = r"^\s+Network\s+Next Hop\s+Metric\s+LocPrf\s+Weight\s+Path"
+    require(cmd, output, header, "'Network Next Hop Metric LocPrf Weight Path' header")
+    routes = []
+    for row in run_template("cisco_ios_show_ip_bgp_neighbors_advertised-routes", cmd, output):
+        network = row["network"]
+        if "/" not in network:
+            network = f"{network}/{classful_length(network)}"
+        hop = row["next_hop"]
+        routes.append(
+            AdvertisedRoute(
+                peer=peer,
+                prefix=network,
+                # IOS prints 0.0.0.0 for a route this router originates
+                next_hop=None if hop in ("", "0.0.0.0") else hop,
+                as_path=[int(a) for a in re.findall(r"\d+", row["as_path"])],
+                origin=_ORIGIN_CODES.get(row["origin"]),
+                med=to_int(row["metric"]),
+                local_pref=to_int(row["local_pref"]),
+            )
+        )
+    listed = re.search(r"^Total number of prefixes (\d+)", output, re.MULTILINE)
+    # the total counts paths (a prefix sent with two paths counts twice), as the rows do
+    if listed and int(listed.group(1)) != len(routes):
+        raise bad_output(
+            cmd, output, f"it counts {listed.group(1)} prefixes but {len(routes)} rows were read"
+        )
+    return routes
 
 
 def _bfd(cmd: str, output: str) -> list[BfdPeer]:

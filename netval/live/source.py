@@ -64,15 +64,14 @@ class LiveSource:
         return frozenset(n.name for n in manager.require(self.lab).nodes if n.kind == "host")
 
     def probe(self, requests: list[tuple[str, str, int]]) -> list[Probe]:
-        """Reachability probes: in a lab, ping and traceroute in each source's namespace."""
+        """Reachability probes: in a lab, ping and traceroute in each source's namespace;
+        on an inventory, the device's own CLI over its login, where its platform has one
+        that stops by itself (IOS-XE)."""
         if self.lab is None:
-            # vtysh's `ping` runs until interrupted, and no platform's ping output is
-            # parsed yet: a probe over the login would be a guess
-            why = (
-                "live reachability probes run in a lab (`--lab ID`); on an inventory they "
-                "are not supported yet"
-            )
-            return [Probe(source=s, destination=d, error=why) for s, d, _ in requests]
+            from netval.live import probes
+
+            with interrupts.interruptible():
+                return probes.send(self.nr, requests)
         from netval.lab import reach
 
         with interrupts.interruptible():

@@ -24,6 +24,7 @@ from netval.state import (
     Domain,
     Interface,
     OspfNeighbor,
+    Probe,
     Route,
     VrrpGroup,
 )
@@ -99,4 +100,26 @@ class PrefixCommands(Protocol):
     def parse_prefix(self, domain: Domain, vrf: str, prefix: str, output: str) -> ParsedItems:
         """Parse the answer: the routes to ``prefix`` in ``vrf``, [] when it has none; raise
         ParseError on bad output."""
+        ...
+
+
+class ProbeCommands(Protocol):
+    """A platform whose own CLI pings and traceroutes with a bounded count and wait, so a
+    reachability probe can be sent over the login (FRR's vtysh `ping` never stops)."""
+
+    def ping_command(self, destination: str, count: int) -> str:
+        """The command that sends ``count`` echoes to ``destination`` and stops."""
+        ...
+
+    def traceroute_command(self, destination: str) -> str:
+        """A numeric traceroute with one probe per hop and a short wait."""
+        ...
+
+    def parse_ping(self, source: str, destination: str, output: str) -> Probe:
+        """The totals; raise ParseError on an answer without them."""
+        ...
+
+    def parse_traceroute(self, destination: str, output: str) -> list[str | None]:
+        """The address that answered each hop, None for no answer; raise ParseError on an
+        answer that is not a traceroute."""
         ...

@@ -36,6 +36,7 @@ from netval.state import (
     Domain,
     Interface,
     NextHop,
+    Probe,
     Route,
     VrrpGroup,
     VrrpRole,
@@ -131,6 +132,10 @@ ROUTE6_CODES = {
 
 CMD_ROUTES6 = "show ipv6 route"
 CMD_BGP_ADVERTISED = "show ip bgp neighbors {peer} advertised-routes"
+CMD_PING = "ping {destination} repeat {count}"
+# one probe a hop, a 1 s wait and at most 12 hops: a path that stops answering costs
+# seconds, not IOS's default of 3 probes x 3 s x 30 hops
+CMD_TRACEROUTE = "traceroute {destination} numeric timeout 1 probe 1 ttl 1 12"
 _ORIGIN_CODES = {"i": "igp", "e": "egp", "?": "incomplete"}
 _ROUTE6_HEADER = re.compile(r"^IPv6 Routing Table - (?P<vrf>\S+) - \d+ entries", re.MULTILINE)
 
@@ -156,6 +161,22 @@ class IosxeParser(TextFsmParser):
         command = self.peer_command(domain, peer)
         text = self.prepare(output)
         return guard(command, text, lambda: _advertised(command, peer, text))
+
+    def ping_command(self, destination: str, count: int) -> str:
+        return CMD_PING.format(destination=destination, count=count)
+
+    def traceroute_command(self, destination: str) -> str:
+        return CMD_TRACEROUTE.format(destination=destination)
+
+    def parse_ping(self, source: str, destination: str, output: str) -> Probe:
+        command = f"ping {destination}"
+        text = self.prepare(output)
+        return guard(command, text, lambda: _ping(command, source, destination, text))
+
+    def parse_traceroute(self, destination: str, output: str) -> list[str | None]:
+        command = f"traceroute {destination}"
+        text = self.prepare(output)
+        return guard(command, text, lambda: _traceroute(command, destination, text))
 
     def parse_command(self, domain: Domain, command: str, output: str) -> ParsedItems:
         """Parse the answer of ``command`` (the domain's own, or one of its extra ones)."""
@@ -270,6 +291,47 @@ def _advertised(cmd: str, peer: str, output: str) -> list[AdvertisedRoute]:
             cmd, output, f"it counts {listed.group(1)} prefixes but {len(routes)} rows were read"
         )
     return routes
+
+
+def _ping(cmd: str, source: str, destination: str, output: str) -> Probe:
+    check_output(cmd, output)
+    require(cmd, output, r"^Success rate is \d+ percent", "'Success rate is ... percent' line")
+    rows = run_template("cisco_ios_ping", cmd, output)
+    if len(rows) != 1 or not rows[0]["sent_qty"]:
+        raise bad_output(cmd, output, "not one ping's answer")
+    row = rows[0]
+    received = int(row["success_qty"])
+    return Probe(
+        source=source,
+        destination=destination,
+        sent=int(row["sent_qty"]),
+        received=received,
+        # IOS prints a round trip even when nothing came back
+        rtt_avg_ms=float(row["rtt_avg"]) if row["rtt_avg"] and received else None,
+    )
+
+
+def _traceroute(cmd: str, destination: str, output: str) -> list[str | None]:
+    """The address that answered each hop (TTL 1 first). A hop of several ECMP paths lists
+    one per line under its number: the destination where it is among them, else the
+    first (the path check names one address a hop)."""
+    check_output(cmd, output)
+    require(cmd, output, r"^Tracing the route to ", "'Tracing the route to' line")
+    by_ttl: dict[int, list[str]] = {}
+    for row in run_template("cisco_ios_traceroute", cmd, output):
+        answered = by_ttl.setdefault(int(row["hop_num"]), [])
+        if row["ip_address"]:
+            answered.append(row["ip_address"])
+    if not by_ttl:
+        raise bad_output(cmd, output, "no hop lines")
+    hops: list[str | None] = []
+    for ttl in range(1, max(by_ttl) + 1):
+        answered = by_ttl.get(ttl, [])
+        first = answered[0] if answered else None
+        hops.append(destination if destination in answered else first)
+    while len(hops) > 1 and hops[-1] is None and hops[-2] is None:
+        hops.pop()
+    return hops
 
 
 def _bfd(cmd: str, output: str) -> list[BfdPeer]:

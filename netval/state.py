@@ -166,6 +166,11 @@ class BgpRoute(_Model):
     )
     large_communities: list[str] = Field(default_factory=list)
     extended_communities: list[str] = Field(default_factory=list)
+    tied: bool = Field(
+        default=False,
+        description="predicted only: this path and the best one are eBGP paths equal up to "
+        "their age, which FRR compares and a prediction cannot know; which is best is unknown",
+    )
 
 
 class OspfNeighbor(_Model):

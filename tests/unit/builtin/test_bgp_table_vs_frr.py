@@ -11,7 +11,6 @@ only where the prediction says so, and a check on it is an error."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,8 +29,7 @@ FRR = DATA / "parsers" / "frr"
 RECORDED = ("spine1", "border1", "leaf1")
 PLAIN = "route-map to_customer permit 30\n match ip address prefix-list ISP_ORIGINATED\n"
 TAGGED = (
-    f"{PLAIN} set community 64500:100 no-export\n set large-community 64500:1:1\n"
-    " set metric 50\n"
+    f"{PLAIN} set community 64500:100 no-export\n set large-community 64500:1:1\n set metric 50\n"
 )
 
 

@@ -11,6 +11,7 @@ only where the prediction says so, and a check on it is an error."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -186,3 +187,30 @@ def test_anycast_on_the_prediction(
     outcome = evaluate(spec, predicted, spec.group_target(), members)
     assert outcome.status is status, outcome.message
     assert message in outcome.message
+
+
+def test_a_peer_sending_more_than_its_best_path_is_an_error(tmp_path: Path) -> None:
+    # with add-path spine1 sends border1 both origins of the segment; the engine models a
+    # peer's best path only, so border1's table is unknown rather than one origin short
+    snap = tmp_path / "addpath"
+    shutil.copytree(SNAPSHOTS / "base", snap)
+    spine1 = snap / "configs" / "spine1"
+    anchor = "  neighbor 10.10.254.7 route-map from_border in\n"
+    text = spine1.read_text()
+    assert anchor in text
+    spine1.write_text(
+        text.replace(anchor, anchor + "  neighbor 10.10.254.7 addpath-tx-all-paths\n")
+    )
+    state = BuiltinEngine(snap).state({"border1": ("bgp_routes", "bgp"), "leaf1": ("bgp_routes",)})
+    assert state.nodes["border1"].bgp_routes is None
+    assert state.nodes["leaf1"].bgp_routes, "leaf1 has no add-path peer"
+    spec = Anycast.model_validate(
+        {
+            "kind": "anycast",
+            "prefix": "10.0.100.0/24",
+            "origin_asns": [65001],
+            "vantages": ["border1"],
+        }
+    )
+    outcome = evaluate(spec, state, spec.group_target(), ["border1"])
+    assert outcome.status is Status.ERROR and "addpath-tx" in outcome.message

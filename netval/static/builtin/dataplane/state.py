@@ -111,6 +111,13 @@ def _bgp_tables(dp: DataPlane, state: State, needs: Needs | None) -> None:
         node_state = state.nodes.get(spk.node.name)
         if node_state is None or (needs is not None and "bgp_routes" not in needs[spk.node.name]):
             continue
+        senders = sorted({s.src.node.name for s in spk.in_sessions if s.addpath})
+        if senders:
+            node_state.errors["bgp_routes"] = (
+                f"{', '.join(senders)} send(s) {spk.node.name} more than their best paths "
+                "(addpath-tx), which the built-in engine does not model"
+            )
+            continue
         paths, unsettled = speaker_paths(run, spk)
         if unsettled:
             node_state.errors["bgp_routes"] = (

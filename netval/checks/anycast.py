@@ -99,6 +99,12 @@ class Anycast(CheckSpec):
             want = set(self.origin_asns)
             seen_by: dict[str, list[int]] = {}
             for device in vantages:
+                doubt = next((p.unsure for p in paths[device] if p.unsure), None)
+                if doubt:
+                    return Outcome.error(
+                        f"cannot judge anycast {target}: the origins {device} hears are no "
+                        f"prediction: {doubt}"
+                    )
                 local_as = _local_as(state.nodes[device], self.vrf)
                 origins = {_origin_as(p, local_as) for p in paths[device]}
                 if None in origins:

@@ -126,6 +126,11 @@ class BgpRoute(CheckSpec):
 
     def _unknowable(self, state: State, path: Path, paths: list[Path]) -> str | None:
         """What the expectation asks of a predicted path that the engine does not know."""
+        doubt = path.unsure or (
+            self.peer is None and next((p.unsure for p in paths if p.unsure), None)
+        )
+        if doubt:
+            return f"the engine cannot predict which path is sent here: {doubt}"
         if path.tied and (self.best is not None or self.peer is None):
             verdicts = {not self._problems(p) for p in paths if p.tied}
             if self.best is not None or len(verdicts) > 1:

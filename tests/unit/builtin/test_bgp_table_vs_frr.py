@@ -169,11 +169,12 @@ def test_an_ipv6_prefix_is_an_error_not_an_absence(predicted: State) -> None:
         ({"origin_asns": [65001, 65002]}, Status.PASS, "origin AS 65001, 65002 seen from spine1"),
         ({"origin_asns": [65001]}, Status.FAIL, "spine1 sees unexpected origin AS 65002"),
         ({"origin_asns": [65001, 65002, 65003]}, Status.FAIL, "does not see origin AS 65003"),
-        # FRR's border1 hears only the spines' best path (from leaf1), and so does the engine's
+        # FRR's border1 hears only the spines' best path, which each spine chose between
+        # leaf1's and leaf2's by age (FRR's table: from leaf1): no prediction can say which
         (
             {"origin_asns": [65001, 65002], "vantages": ["border1"]},
-            Status.FAIL,
-            "border1 does not see origin AS 65002",
+            Status.ERROR,
+            "spine1 chooses by age among paths with different attributes",
         ),
         ({"origin_devices": ["leaf1", "leaf2"]}, Status.PASS, "originated by leaf1, leaf2"),
         ({"origin_devices": ["leaf1"]}, Status.FAIL, "leaf2 also originate(s) it"),
@@ -214,3 +215,11 @@ def test_a_peer_sending_more_than_its_best_path_is_an_error(tmp_path: Path) -> N
     )
     outcome = evaluate(spec, state, spec.group_target(), ["border1"])
     assert outcome.status is Status.ERROR and "addpath-tx" in outcome.message
+
+
+def test_a_path_an_upstream_tie_decides_is_an_error(predicted: State) -> None:
+    # spine2 sends border1 leaf1's or leaf2's path to the segment, whichever is older
+    outcome = _judge(
+        predicted, "border1", prefix="10.0.100.0/24", peer="10.10.254.14", as_path=[65102, 65001]
+    )
+    assert outcome.status is Status.ERROR and "chooses by age" in outcome.message

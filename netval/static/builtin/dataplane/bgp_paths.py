@@ -35,6 +35,7 @@ def speaker_paths(run: BgpRun, spk: Speaker) -> tuple[list[Path], list[str]]:
     paths are not a prediction: the caller must not judge them)."""
     paths: list[Path] = []
     unsettled = []
+    memo: dict[tuple[Speaker, int], str | None] = {}
     for key, route in sorted(run.locrib[spk].items()):
         prefix = key_text(key)
         if (spk, key) in run.frozen:
@@ -49,11 +50,13 @@ def speaker_paths(run: BgpRun, spk: Speaker) -> tuple[list[Path], list[str]]:
                 best = route.kind == LOCAL_K
                 lp = attrs.local_pref if attrs.local_pref != _DEFAULT_LOCAL_PREF else None
                 peer = next_hop = None
+                unsure = None
             else:
                 best = route.kind != LOCAL_K and session is best_src
                 lp = attrs.local_pref
                 peer = session.recv_from or session.src_hop.iface
                 next_hop = hop.ip
+                unsure = _unsure(run, session.src, key, memo)
             standard: list[str] = []
             large: list[str] = []
             for c in sorted(attrs.communities):
@@ -74,6 +77,7 @@ def speaker_paths(run: BgpRun, spk: Speaker) -> tuple[list[Path], list[str]]:
                     communities=standard,
                     large_communities=large,
                     tied=session is not None and session in tied,
+                    unsure=unsure,
                 )
             )
     return paths, unsettled
@@ -91,3 +95,24 @@ def _tied(spk: Speaker, kind: int, best: object, cands: list[Candidate]) -> set[
         c[1] for c in cands if c[4] == EBGP_K and c is not first and compare(spk, c, first) == 0
     }
     return ties | {best} if ties else set()
+
+
+def _unsure(
+    run: BgpRun, spk: Speaker, key: int, memo: dict[tuple[Speaker, int], str | None]
+) -> str | None:
+    """Why the path ``spk`` sends for ``key`` is no prediction: it, or a router it learned
+    the path from, chose among tied eBGP paths with different attributes by their age."""
+    if (spk, key) in memo:
+        return memo[(spk, key)]
+    memo[(spk, key)] = None  # a chain back to itself adds no doubt
+    route = run.locrib[spk].get(key)
+    why = None
+    if route is not None and route.kind != LOCAL_K and route.src:
+        cands = run.candidates(spk, key)
+        tied = _tied(spk, route.kind, route.src[0], cands)
+        if len({c[0] for c in cands if c[1] in tied}) > 1:
+            why = f"{spk.node.name} chooses by age among paths with different attributes"
+        else:
+            why = _unsure(run, route.src[0].src, key, memo)
+    memo[(spk, key)] = why
+    return why

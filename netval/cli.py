@@ -1123,7 +1123,7 @@ def verify(
 ) -> None:
     """Pre-change gate: check a candidate snapshot before it is deployed.
 
-    Parse status, undefined references, BGP compatibility, route-policy behaviour and reachability are asked of the engine; shared checks (bgp_sessions, ecmp, routes, vrrp) run on its predicted state. With a Batfish service, the run's snapshots get names of their own and are deleted when it ends. Exit 0 all passed, 1 a check failed or errored, 2 input error or a snapshot too big for --max-memory."""
+    Parse status, undefined references, BGP compatibility, route-policy behaviour and reachability are asked of the engine; shared checks (bgp_sessions, ecmp, routes, vrrp, bgp_route, anycast) run on its predicted state. With a Batfish service, the run's snapshots get names of their own and are deleted when it ends. Exit 0 all passed, 1 a check failed or errored, 2 input error or a snapshot too big for --max-memory."""
     batfish = _batfish_options(
         batfish_host,
         batfish_port,

@@ -166,6 +166,16 @@ class BgpRoute(_Model):
     )
     large_communities: list[str] = Field(default_factory=list)
     extended_communities: list[str] = Field(default_factory=list)
+    tied: bool = Field(
+        default=False,
+        description="predicted only: this path and the best one are eBGP paths equal up to "
+        "their age, which FRR compares and a prediction cannot know; which is best is unknown",
+    )
+    unsure: str | None = Field(
+        default=None,
+        description="predicted only: why the path's attributes are not a prediction (a "
+        "router upstream chose among tied paths by their age)",
+    )
 
 
 class OspfNeighbor(_Model):

@@ -1,4 +1,5 @@
-"""Anycast checks: who originates a prefix, as seen from vantage devices (live)."""
+"""Anycast checks: who originates a prefix, as seen from vantage devices (observed, or
+predicted by the engine)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from netval.checks.base import CheckSpec, missing_data
+from netval.checks.base import CheckSpec, bgp_table_gap, missing_data
 from netval.results import Outcome
 from netval.state import BgpRoute as Path
 from netval.state import Domain, NodeState, State
@@ -45,8 +46,6 @@ class Anycast(CheckSpec):
     # a path's origin AS depends on the router's own AS when the AS path is empty
     domains: ClassVar[tuple[Domain, ...]] = ("bgp_routes", "bgp")
     scope: ClassVar[Literal["group"]] = "group"
-    # the engines predict best paths only; which origins a vantage hears is observed state
-    gates: ClassVar[frozenset[Literal["live", "static"]]] = frozenset({"live"})
 
     @model_validator(mode="after")
     def _consistent(self) -> Anycast:
@@ -65,6 +64,9 @@ class Anycast(CheckSpec):
 
     def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
         looked_at = devices
+        gap = bgp_table_gap(state, self.prefix)
+        if gap:
+            return Outcome.error(f"cannot judge anycast {target}: {gap}")
         for device in looked_at:
             why = missing_data(state.nodes.get(device), device, self.domains)
             if why:
@@ -97,6 +99,12 @@ class Anycast(CheckSpec):
             want = set(self.origin_asns)
             seen_by: dict[str, list[int]] = {}
             for device in vantages:
+                doubt = next((p.unsure for p in paths[device] if p.unsure), None)
+                if doubt:
+                    return Outcome.error(
+                        f"cannot judge anycast {target}: the origins {device} hears are no "
+                        f"prediction: {doubt}"
+                    )
                 local_as = _local_as(state.nodes[device], self.vrf)
                 origins = {_origin_as(p, local_as) for p in paths[device]}
                 if None in origins:

@@ -143,3 +143,16 @@ def rib_gap(node: NodeState, prefix: str, vrf: str, state: State | None = None) 
         vrfs = ", ".join(sorted({r.vrf for r in routes}))
         return f"no routes of vrf {vrf!r} were collected from {node.name} (vrfs: {vrfs})"
     return None
+
+
+def bgp_table_gap(state: State, prefix: str) -> str | None:
+    """Why a predicted BGP table says nothing about ``prefix``: the built-in engine models
+    IPv4 only, so an IPv6 path missing there is unknown, never absent."""
+    import ipaddress
+
+    if "builtin engine" in state.origin and ipaddress.ip_network(prefix).version == 6:
+        return (
+            f"{state.origin} predicts no IPv6 BGP paths: the built-in engine does not model "
+            "IPv6 (Batfish does: --engine batfish)"
+        )
+    return None

@@ -1,4 +1,5 @@
-"""BGP path attribute checks: what a device's BGP table holds for a prefix (live)."""
+"""BGP path attribute checks: what a device's BGP table holds for a prefix (observed, or
+predicted by the engine)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from netval.checks.base import CheckSpec
+from netval.checks.base import CheckSpec, bgp_table_gap
 from netval.results import Outcome
 from netval.state import BgpRoute as Path
 from netval.state import Domain, State
@@ -43,9 +44,6 @@ class BgpRoute(CheckSpec):
     next_hop: IpAddress | None = None
 
     domains: ClassVar[tuple[Domain, ...]] = ("bgp_routes",)
-    # the engines predict best paths, but a path's attributes there are a prediction of
-    # policy, not of what a peer sent: this kind reads what the device holds
-    gates: ClassVar[frozenset[Literal["live", "static"]]] = frozenset({"live"})
 
     @model_validator(mode="after")
     def _consistent(self) -> BgpRoute:
@@ -82,6 +80,9 @@ class BgpRoute(CheckSpec):
         return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
 
     def evaluate(self, state: State, target: str, devices: list[str]) -> Outcome:
+        gap = bgp_table_gap(state, self.prefix)
+        if gap:
+            return Outcome.error(gap)
         paths = [
             p
             for p in state.nodes[target].bgp_routes or []
@@ -107,6 +108,9 @@ class BgpRoute(CheckSpec):
                 observed=observed,
             )
         path = chosen[0]
+        why = self._unknowable(state, path, paths)
+        if why:
+            return Outcome.error(f"cannot judge {what} on {target}: {why}")
         problems = self._problems(path)
         if problems:
             return Outcome.failed(
@@ -119,6 +123,34 @@ class BgpRoute(CheckSpec):
             expected=self._expected(),
             observed=_view(path),
         )
+
+    def _unknowable(self, state: State, path: Path, paths: list[Path]) -> str | None:
+        """What the expectation asks of a predicted path that the engine does not know."""
+        doubt = path.unsure or (
+            self.peer is None and next((p.unsure for p in paths if p.unsure), None)
+        )
+        if doubt:
+            return f"the engine cannot predict which path is sent here: {doubt}"
+        if path.tied and (self.best is not None or self.peer is None):
+            verdicts = {not self._problems(p) for p in paths if p.tied}
+            if self.best is not None or len(verdicts) > 1:
+                peers = ", ".join(sorted(p.peer or "local" for p in paths if p.tied))
+                return (
+                    f"the paths from {peers} tie up to their age, which FRR compares and "
+                    "a prediction cannot know (`bgp bestpath compare-routerid` decides it)"
+                )
+        if "builtin engine" not in state.origin:
+            return None
+        large = [
+            c
+            for c in [*(self.communities or []), *(self.no_communities or [])]
+            if c.count(":") == 2
+        ]
+        if large:
+            return f"the built-in engine does not model large communities ({', '.join(large)})"
+        if self.med == 0 and path.med == 0 and path.peer is not None:
+            return "the built-in engine does not tell a received MED of 0 from no MED"
+        return None
 
     def _problems(self, p: Path) -> list[str]:
         out = []

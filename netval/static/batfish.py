@@ -991,6 +991,13 @@ class BatfishEngine:
                 elif getattr(node_state, attr) is None:
                     # Batfish answered, and this node has nothing in that domain.
                     setattr(node_state, attr, [])
+            if needs is None or "bgp_routes" in needs[name]:
+                # bgp_route and anycast read every path a device holds, not only the best
+                # ones Batfish's bgpRib lists by default: not read from Batfish yet
+                node_state.errors["bgp_routes"] = (
+                    "the Batfish engine's BGP tables are not read by netval yet: "
+                    "use --engine builtin for bgp_route and anycast"
+                )
         return state
 
 

@@ -225,6 +225,25 @@ def test_state_leaves_unanswered_domains_uncollected(dc: BatfishEngine) -> None:
     assert "routes" not in leaf.errors
 
 
+def test_bgp_route_and_anycast_on_batfish_are_errors_not_passes(dc: BatfishEngine) -> None:
+    from netval.checks.anycast import Anycast
+    from netval.checks.base import evaluate
+    from netval.checks.bgp_route import BgpRoute
+    from netval.results import Status
+
+    # the routes answer is the recording's only one: it names the nodes
+    state = dc.state({"pod_0_leaf_0": ("routes", "bgp_routes", "bgp")})
+    leaf = state.nodes["pod_0_leaf_0"]
+    assert leaf.bgp_routes is None and "--engine builtin" in leaf.errors["bgp_routes"]
+    route = BgpRoute.model_validate({"kind": "bgp_route", "prefix": "10.0.0.0/8", "present": False})
+    assert evaluate(route, state, "pod_0_leaf_0", ["pod_0_leaf_0"]).status is Status.ERROR
+    anycast = Anycast.model_validate(
+        {"kind": "anycast", "prefix": "10.0.0.0/8", "origin_devices": ["pod_0_leaf_0"]}
+    )
+    outcome = evaluate(anycast, state, anycast.group_target(), ["pod_0_leaf_0"])
+    assert outcome.status is Status.ERROR, outcome.message
+
+
 def test_bare_frr_is_uploaded_wrapped(
     replay_port: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -216,6 +216,14 @@ class BgpRun:
 
     def select(self, spk: Speaker, key: int) -> BgpRoute | None:
         self.selections += 1
+        cands = self.candidates(spk, key)
+        if not cands:
+            return None
+        return self._decide(spk, key, cands, spk.local.get(key))
+
+    def candidates(self, spk: Speaker, key: int) -> list[Candidate]:
+        """Every valid path ``spk`` holds for ``key``: its own, and each peer's best path
+        after export and import policy whose next hop resolves (the Adj-RIB-In, post-policy)."""
         cands: list[Candidate] = []
         local = spk.local.get(key)
         if local is not None:
@@ -279,9 +287,7 @@ class BgpRun:
                 self.unresolved.setdefault((spk, key), set()).add(nh.ip or nh.iface or "?")
                 continue
             cands.append((attrs, s, nh, igp, EBGP_K if s.ebgp else IBGP_K))
-        if not cands:
-            return None
-        return self._decide(spk, key, cands, local)
+        return cands
 
     def _decide(
         self, spk: Speaker, key: int, cands: list[Candidate], local: LocalPath | None

@@ -69,6 +69,7 @@ class Session:
     """src exports to dst. Holds both ends' configuration for this direction."""
 
     __slots__ = (
+        "addpath",
         "allowas",
         "cls",
         "default_originate",
@@ -93,6 +94,7 @@ class Session:
         self.dst = dst
         self.src_hop: Hop = Hop()
         self.recv_from: str | None = None
+        self.addpath = False
         self.ebgp = False
         self.cls: ExportClass | None = None
         self.dst_as = 0
@@ -221,6 +223,7 @@ def wire_sessions(
         s.import_deny = requires and dpeer.route_map_in is None
         s.from_client = bool(dpeer.route_reflector_client) and not s.ebgp
         s.default_originate = bool(speer.default_originate)
+        s.addpath = bool(speer.addpath_tx)
         s.tiebreak = (ip_int(src.router_id), ip_int(v.local_ip) if v.local_ip else 0)
         if w.local_ip is not None:
             s.peer_subnet = _connected(src_node, src.vrf, ip_int(w.local_ip), subnets)

@@ -16,6 +16,7 @@ from netval.static.builtin.dataplane.answers import (
     answer_bgp_session_status,
     route_rows,
 )
+from netval.static.builtin.dataplane.bgp_paths import speaker_paths
 from netval.static.builtin.dataplane.compute import DataPlane
 from netval.static.builtin.model import ParseStatus
 from netval.static.builtin.questions.bgp import COMPATIBILITY_COLUMNS
@@ -63,7 +64,13 @@ def interface_rows(dp: DataPlane) -> list[dict[str, Any]]:
 
 
 # the domains the data plane predicts, and the NodeState field of each
-_FIELDS = {"routes": "routes", "bgp": "bgp_peers", "vrrp": "vrrp", "interfaces": "interfaces"}
+_FIELDS = {
+    "routes": "routes",
+    "bgp": "bgp_peers",
+    "vrrp": "vrrp",
+    "interfaces": "interfaces",
+    "bgp_routes": "bgp_routes",
+}
 
 
 def predicted_state(dp: DataPlane, origin: str = "", needs: Needs | None = None) -> State:
@@ -81,13 +88,43 @@ def predicted_state(dp: DataPlane, origin: str = "", needs: Needs | None = None)
     interfaces_to_state(state, Answer("interfaceProperties", [], interface_rows(dp)))
     if needs is not None:
         state.nodes = {n: s for n, s in state.nodes.items() if n in needs}
+    _bgp_tables(dp, state, needs)
     for name, node_state in state.nodes.items():
         for domain, attr in _FIELDS.items():
             if needs is not None and domain not in needs[name]:
                 setattr(node_state, attr, None)
-            elif getattr(node_state, attr) is None:
+            elif getattr(node_state, attr) is None and domain not in node_state.errors:
                 setattr(node_state, attr, [])
         dev = dp.devices.get(name)
         if dev is not None and dev.status is ParseStatus.FAILED:
             node_state.errors["device"] = f"{dev.filename} could not be parsed: {dev.failure}"
     return state
+
+
+def _bgp_tables(dp: DataPlane, state: State, needs: Needs | None) -> None:
+    """Every path of the BGP tables of the devices that need them. A prefix whose selection
+    did not converge makes the whole table unknown: a check on it is an error."""
+    run = dp.bgp
+    if run is None:
+        return
+    for spk in run.speakers.values():
+        node_state = state.nodes.get(spk.node.name)
+        if node_state is None or (needs is not None and "bgp_routes" not in needs[spk.node.name]):
+            continue
+        senders = sorted({s.src.node.name for s in spk.in_sessions if s.addpath})
+        if senders:
+            node_state.errors["bgp_routes"] = (
+                f"{', '.join(senders)} send(s) {spk.node.name} more than their best paths "
+                "(addpath-tx), which the built-in engine does not model"
+            )
+            continue
+        paths, unsettled = speaker_paths(run, spk)
+        if unsettled:
+            node_state.errors["bgp_routes"] = (
+                f"the built-in engine's BGP selection did not converge for "
+                f"{', '.join(unsettled[:5])}{' ...' if len(unsettled) > 5 else ''} "
+                f"(vrf {spk.vrf}): its paths are no prediction"
+            )
+            continue
+        if "bgp_routes" not in node_state.errors:
+            node_state.bgp_routes = [*(node_state.bgp_routes or []), *paths]

@@ -35,6 +35,8 @@ class BgpPeer:
     route_map_in: str | None = None
     route_map_out: str | None = None
     default_originate: bool | None = None
+    # sends more than its best path (add-path): what the peer holds is not predicted
+    addpath_tx: bool | None = None
     default_originate_map: str | None = None
     description: str | None = None
     shutdown: bool = False

@@ -632,6 +632,8 @@ class FrrParser:
         if head == "prefix-list" and len(w) == 3:
             dev.refer("ip prefix-list", w[1], f"bgp neighbor prefix-list {w[2]}", n)
             return True
+        if head.startswith("addpath-tx") and self._ipv4_af():
+            peer.addpath_tx = True
         if head == "filter-list" and len(w) == 3:
             dev.refer("bgp as-path access-list", w[1], f"bgp neighbor filter-list {w[2]}", n)
             return True

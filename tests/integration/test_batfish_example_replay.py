@@ -18,12 +18,11 @@ from typing import Any
 
 import pytest
 
+from netval.checks.static_eval import SUCCESS, eval_bgp_status, eval_differential, format_trace
 from netval.errors import EngineError
 from netval.state import BgpState, State
 from netval.static.batfish import BatfishEngine, BatfishSettings, bgp_to_state
 from netval.static.engine import Answer, Headers
-from netval.checks.static_eval import SUCCESS, eval_differential, format_trace
-
 from netval.testing.batfish_replay import RecordedAnswer, start_replay
 from tests.conftest import ROOT
 
@@ -107,13 +106,37 @@ def test_bgp_to_state_reads_batfish_session_rows(live: BatfishEngine) -> None:
         assert peer.local_as == int(row["Local_AS"])
         assert peer.remote_as == int(row["Remote_AS"])
         assert peer.local_ip == row["Local_IP"]
-        want = BgpState.ESTABLISHED if row["Established_Status"] == "ESTABLISHED" else None
-        assert (peer.state == BgpState.ESTABLISHED) == (want is not None)
+        established = row["Established_Status"] == "ESTABLISHED"
+        assert peer.state == (BgpState.ESTABLISHED if established else BgpState.IDLE)
+
+
+class _AskedAsRecorded:
+    """The Batfish engine, with bgpSessionStatus asked as Batfish's recording was."""
+
+    def __init__(self, engine: BatfishEngine) -> None:
+        self._engine = engine
+
+    def bgp_session_status(self) -> Answer:
+        return self._engine._ask("bgpSessionStatus", BGP_PARAMS)
+
+
+def test_bgp_status_check_reads_batfish_established_status(live: BatfishEngine) -> None:
+    rows = _rows("bgpSessionStatus.ref")
+    devices = sorted({r["Node"]["name"] for r in rows})
+    down = [r for r in rows if r["Established_Status"] != "ESTABLISHED"]
+    outcome = eval_bgp_status(_AskedAsRecorded(live), devices)  # type: ignore[arg-type]
+    assert outcome.status == ("fail" if down else "pass"), outcome.message
+    assert f"{len(rows)} BGP session(s)" in outcome.message
+    # a device Batfish has no session row for is an error, not a pass
+    assert eval_bgp_status(_AskedAsRecorded(live), ["as1core1"]).status == "error"  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
     ("start", "dst", "ref"),
-    [("@enter(as1core1)", "host1", "traceroute-1-2.ref"), ("host2", "1.0.1.1", "traceroute-2-1.ref")],
+    [
+        ("@enter(as1core1)", "host1", "traceroute-1-2.ref"),
+        ("host2", "1.0.1.1", "traceroute-2-1.ref"),
+    ],
 )
 def test_traceroute_dispositions_and_hops(
     live: BatfishEngine, start: str, dst: str, ref: str
@@ -174,8 +197,18 @@ def test_ask_parse_status_end_to_end(replay_port: int) -> None:
 
 def test_ask_traceroute_end_to_end(replay_port: int) -> None:
     proc = _cli(
-        replay_port, "ask", str(LIVE), "traceroute", "--engine", "batfish", "-f", "json",
-        "-p", "start=host2", "-p", "dst=1.0.1.1",
+        replay_port,
+        "ask",
+        str(LIVE),
+        "traceroute",
+        "--engine",
+        "batfish",
+        "-f",
+        "json",
+        "-p",
+        "start=host2",
+        "-p",
+        "dst=1.0.1.1",
     )
     assert proc.returncode == 0, proc.stderr
     got = [t["disposition"] for r in json.loads(proc.stdout) for t in r["Traces"]]
@@ -184,8 +217,16 @@ def test_ask_traceroute_end_to_end(replay_port: int) -> None:
 
 def test_ask_differential_routes_end_to_end(replay_port: int) -> None:
     proc = _cli(
-        replay_port, "ask", str(WITH_BA), "routes", "--engine", "batfish", "-f", "json",
-        "-p", f"reference={CANDIDATE}",
+        replay_port,
+        "ask",
+        str(WITH_BA),
+        "routes",
+        "--engine",
+        "batfish",
+        "-f",
+        "json",
+        "-p",
+        f"reference={CANDIDATE}",
     )
     assert proc.returncode == 0, proc.stderr
     got = sorted((r["Node"]["name"], r["Network"]) for r in json.loads(proc.stdout))
@@ -199,12 +240,21 @@ def test_verify_judges_bgp_and_parse_only_on_recorded_answers(
     catalog.write_text("checks:\n  - kind: parse\n  - kind: bgp_sessions\n")
     report = tmp_path / "r.json"
     proc = _cli(
-        replay_port, "verify", str(LIVE), "--engine", "batfish", "-c", str(catalog),
-        "--json", str(report),
+        replay_port,
+        "verify",
+        str(LIVE),
+        "--engine",
+        "batfish",
+        "-c",
+        str(catalog),
+        "--json",
+        str(report),
     )
     assert report.is_file(), proc.stdout + proc.stderr
     results = json.loads(report.read_text())["results"]
     # parse needs initIssues and the BGP checks all-node answers, which Batfish never
     # recorded: each must be an error, never a pass
     assert results and all(r["status"] == "error" for r in results), results
+    parse = next(r for r in results if r["id"] == "parse")
+    assert "initIssues" in parse["message"]
     assert proc.returncode != 0

@@ -9,9 +9,7 @@ as errors. Expected values are read out of the .ref files with json, never from 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,13 +23,13 @@ from netval.static.batfish import BatfishEngine, BatfishSettings, bgp_to_state
 from netval.static.engine import Answer, Headers
 from netval.testing.batfish_replay import RecordedAnswer, start_replay
 from tests.conftest import ROOT
+from tests.integration.batfish_dc import CLI, replay_env
 
 EXAMPLE = ROOT / "tests" / "data" / "batfish" / "example"
 LIVE = EXAMPLE / "live"
 CANDIDATE = EXAMPLE / "candidate"
 WITH_BA = EXAMPLE / "live-with-bgp-announcements"
 REFS = EXAMPLE / "refs"
-CLI = [sys.executable, "-m", "netval.cli"]
 
 # as refs/commands says each was asked
 BGP_PARAMS = {"nodes": "as2.*", "remoteNodes": "as3.*"}
@@ -182,54 +180,34 @@ def test_differential_routes_against_another_reference_is_not_recorded(
 
 
 def _cli(port: int, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "BATFISH_HOST": "127.0.0.1", "BATFISH_PORT": str(port)}
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=ROOT, env=env)
+    return subprocess.run(
+        [*CLI, *args], capture_output=True, text=True, cwd=ROOT, env=replay_env(port)
+    )
+
+
+def _ask_json(port: int, snapshot: Path, question: str, *params: str) -> list[dict[str, Any]]:
+    """`netval ask --engine batfish -f json` with each of `params` as a -p option."""
+    options = [arg for param in params for arg in ("-p", param)]
+    proc = _cli(port, "ask", str(snapshot), question, "--engine", "batfish", "-f", "json", *options)
+    assert proc.returncode == 0, proc.stderr
+    rows: list[dict[str, Any]] = json.loads(proc.stdout)
+    return rows
 
 
 def test_ask_parse_status_end_to_end(replay_port: int) -> None:
-    proc = _cli(
-        replay_port, "ask", str(LIVE), "fileParseStatus", "--engine", "batfish", "-f", "json"
-    )
-    assert proc.returncode == 0, proc.stderr
-    got = {(r["File_Name"], r["Status"]) for r in json.loads(proc.stdout)}
+    got = {(r["File_Name"], r["Status"]) for r in _ask_json(replay_port, LIVE, "fileParseStatus")}
     assert got == {(r["File_Name"], r["Status"]) for r in _rows("parse-status.ref")}
 
 
 def test_ask_traceroute_end_to_end(replay_port: int) -> None:
-    proc = _cli(
-        replay_port,
-        "ask",
-        str(LIVE),
-        "traceroute",
-        "--engine",
-        "batfish",
-        "-f",
-        "json",
-        "-p",
-        "start=host2",
-        "-p",
-        "dst=1.0.1.1",
-    )
-    assert proc.returncode == 0, proc.stderr
-    got = [t["disposition"] for r in json.loads(proc.stdout) for t in r["Traces"]]
+    rows = _ask_json(replay_port, LIVE, "traceroute", "start=host2", "dst=1.0.1.1")
+    got = [t["disposition"] for r in rows for t in r["Traces"]]
     assert got == [t["disposition"] for r in _rows("traceroute-2-1.ref") for t in r["Traces"]]
 
 
 def test_ask_differential_routes_end_to_end(replay_port: int) -> None:
-    proc = _cli(
-        replay_port,
-        "ask",
-        str(WITH_BA),
-        "routes",
-        "--engine",
-        "batfish",
-        "-f",
-        "json",
-        "-p",
-        f"reference={CANDIDATE}",
-    )
-    assert proc.returncode == 0, proc.stderr
-    got = sorted((r["Node"]["name"], r["Network"]) for r in json.loads(proc.stdout))
+    rows = _ask_json(replay_port, WITH_BA, "routes", f"reference={CANDIDATE}")
+    got = sorted((r["Node"]["name"], r["Network"]) for r in rows)
     assert got == sorted((r["Node"]["name"], r["Network"]) for r in _rows("routes-diff.ref"))
 
 
@@ -239,17 +217,8 @@ def test_verify_judges_bgp_and_parse_only_on_recorded_answers(
     catalog = tmp_path / "cat.yaml"
     catalog.write_text("checks:\n  - kind: parse\n  - kind: bgp_sessions\n")
     report = tmp_path / "r.json"
-    proc = _cli(
-        replay_port,
-        "verify",
-        str(LIVE),
-        "--engine",
-        "batfish",
-        "-c",
-        str(catalog),
-        "--json",
-        str(report),
-    )
+    proc = _cli(replay_port, "verify", str(LIVE), "--engine", "batfish", "-c", str(catalog),
+                "--json", str(report))  # fmt: skip
     assert report.is_file(), proc.stdout + proc.stderr
     results = json.loads(report.read_text())["results"]
     # parse needs initIssues and the BGP checks all-node answers, which Batfish never

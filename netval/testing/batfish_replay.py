@@ -29,7 +29,14 @@ Use from pytest::
     ...
     server.stop()
 
-or from a shell::
+An answer Batfish gave to a question with parameters, or against a reference snapshot, is a
+`RecordedAnswer`::
+
+    start_replay([("tests/data/batfish/example/live-with-bgp-announcements",
+                   [RecordedAnswer("routes", "tests/data/batfish/example/refs/routes-diff.ref",
+                                   reference="tests/data/batfish/example/candidate")])])
+
+or from a shell (default-parameter recordings only)::
 
     python -m netval.testing.batfish_replay --port 9996 \\
         --recording tests/data/batfish/dc-as-reuse=routes:tests/data/batfish/dc-as-reuse/routes.ref

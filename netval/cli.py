@@ -7,10 +7,13 @@ paragraph, never a traceback.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -988,30 +991,45 @@ KeepSnapshotsOpt = Annotated[
 ]
 
 
-def _batfish_options(
-    host: str | None,
-    port: int | None,
-    network: str | None,
-    ssl: bool | None,
-    verify_certs: bool | None,
-    api_key: str | None,
-    timeout: float | None,
-    question_timeout: float | None,
-    keep_snapshots: bool | None,
-) -> dict[str, Any]:
-    """The Batfish settings given on the command line; None: not given, so the environment
-    variable or the default applies."""
-    return {
-        "host": host,
-        "port": port,
-        "network": network,
-        "ssl": ssl,
-        "verify_certs": verify_certs,
-        "api_key": api_key,
-        "timeout": timeout,
-        "question_timeout": question_timeout,
-        "keep_snapshots": keep_snapshots,
+# (command-line parameter, BatfishSettings field, option)
+_BATFISH_OPTIONS: tuple[tuple[str, str, Any], ...] = (
+    ("batfish_host", "host", BfHostOpt),
+    ("batfish_port", "port", BfPortOpt),
+    ("batfish_network", "network", BfNetworkOpt),
+    ("batfish_ssl", "ssl", BfSslOpt),
+    ("batfish_verify_certs", "verify_certs", BfVerifyOpt),
+    ("batfish_api_key", "api_key", BfApiKeyOpt),
+    ("batfish_timeout", "timeout", BfTimeoutOpt),
+    ("batfish_question_timeout", "question_timeout", BfQuestionTimeoutOpt),
+    ("keep_snapshots", "keep_snapshots", KeepSnapshotsOpt),
+)
+
+
+def batfish_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the Batfish service options; it gets them as its keyword-only
+    ``batfish`` argument, {BatfishSettings field: value}, None where the option was not given
+    (so the environment variable or the default applies)."""
+    signature = inspect.signature(command, eval_str=True)
+    kept = [p for p in signature.parameters.values() if p.name != "batfish"]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=option)
+        for name, _field, option in _BATFISH_OPTIONS
+    ]
+
+    @functools.wraps(command)
+    def with_batfish_options(*args: Any, **kwargs: Any) -> None:
+        given = {field: kwargs.pop(name, None) for name, field, _option in _BATFISH_OPTIONS}
+        command(*args, batfish=given, **kwargs)
+
+    # typer reads the options from the signature and the annotations
+    with_batfish_options.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*kept, *added]
+    )
+    with_batfish_options.__annotations__ = {
+        **{p.name: p.annotation for p in [*kept, *added]},
+        "return": signature.return_annotation,
     }
+    return with_batfish_options
 
 
 def _close(holder: Any) -> None:
@@ -1085,6 +1103,7 @@ def _memory_message(snapshot: Path, base: Path | None, engine: str, budget: int)
     "verify",
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
 )
+@batfish_options
 def verify(
     ctx: typer.Context,
     snapshot: Annotated[Path, typer.Argument(help="candidate snapshot (folder with configs/)")],
@@ -1110,31 +1129,13 @@ def verify(
     md: MdOpt = None,
     show_passed: ShowPassedOpt = False,
     pytest_html: PytestHtmlOpt = None,
-    batfish_host: BfHostOpt = None,
-    batfish_port: BfPortOpt = None,
-    batfish_network: BfNetworkOpt = None,
-    batfish_ssl: BfSslOpt = None,
-    batfish_verify_certs: BfVerifyOpt = None,
-    batfish_api_key: BfApiKeyOpt = None,
-    batfish_timeout: BfTimeoutOpt = None,
-    batfish_question_timeout: BfQuestionTimeoutOpt = None,
-    keep_snapshots: KeepSnapshotsOpt = None,
     max_memory: MaxMemoryOpt = None,
+    *,
+    batfish: dict[str, Any],
 ) -> None:
     """Pre-change gate: check a candidate snapshot before it is deployed.
 
     Parse status, undefined references, BGP compatibility, route-policy behaviour and reachability are asked of the engine; shared checks (bgp_sessions, ecmp, routes, vrrp, bgp_route, anycast) run on its predicted state. With a Batfish service, the run's snapshots get names of their own and are deleted when it ends. Exit 0 all passed, 1 a check failed or errored, 2 input error or a snapshot too big for --max-memory."""
-    batfish = _batfish_options(
-        batfish_host,
-        batfish_port,
-        batfish_network,
-        batfish_ssl,
-        batfish_verify_certs,
-        batfish_api_key,
-        batfish_timeout,
-        batfish_question_timeout,
-        keep_snapshots,
-    )
     # as in check: nothing before the run is cut, except the engine's loading
     source: Any = None
     try:
@@ -1235,6 +1236,7 @@ def init_cmd(
 
 
 @app.command("ask")
+@batfish_options
 def ask_cmd(
     snapshot: Annotated[Path, typer.Argument(help="snapshot folder with configs/")],
     question: Annotated[
@@ -1251,31 +1253,13 @@ def ask_cmd(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="table, json (Batfish's row shape) or csv")
     ] = "table",
-    batfish_host: BfHostOpt = None,
-    batfish_port: BfPortOpt = None,
-    batfish_network: BfNetworkOpt = None,
-    batfish_ssl: BfSslOpt = None,
-    batfish_verify_certs: BfVerifyOpt = None,
-    batfish_api_key: BfApiKeyOpt = None,
-    batfish_timeout: BfTimeoutOpt = None,
-    batfish_question_timeout: BfQuestionTimeoutOpt = None,
-    keep_snapshots: KeepSnapshotsOpt = None,
+    *,
+    batfish: dict[str, Any],
 ) -> None:
     """Print one engine answer, in Batfish's shape: for exploration, scripts, and comparing the two engines row by row."""
     from netval.static import open_engine
     from netval.static.ask import ask, parse_params, render
 
-    batfish = _batfish_options(
-        batfish_host,
-        batfish_port,
-        batfish_network,
-        batfish_ssl,
-        batfish_verify_certs,
-        batfish_api_key,
-        batfish_timeout,
-        batfish_question_timeout,
-        keep_snapshots,
-    )
     if fmt not in ("table", "json", "csv"):
         raise _fail(NetvalError(f"unknown format {fmt!r}", hint="use table, json or csv"))
     eng: Any = None
@@ -1461,6 +1445,7 @@ def merge_cmd(
 
 
 @app.command("compare")
+@batfish_options
 def compare_cmd(
     snapshot: Annotated[Path, typer.Argument(help="the snapshot the devices should be running")],
     inventory: InventoryOpt = None,
@@ -1470,15 +1455,8 @@ def compare_cmd(
     engine: EngineOpt = "auto",
     limit: LimitOpt = None,
     json_path: JsonOpt = None,
-    batfish_host: BfHostOpt = None,
-    batfish_port: BfPortOpt = None,
-    batfish_network: BfNetworkOpt = None,
-    batfish_ssl: BfSslOpt = None,
-    batfish_verify_certs: BfVerifyOpt = None,
-    batfish_api_key: BfApiKeyOpt = None,
-    batfish_timeout: BfTimeoutOpt = None,
-    batfish_question_timeout: BfQuestionTimeoutOpt = None,
-    keep_snapshots: KeepSnapshotsOpt = None,
+    *,
+    batfish: dict[str, Any],
 ) -> None:
     """Predicted vs observed: compare what the engine predicts for SNAPSHOT (routes, BGP sessions, VRRP roles) with what the devices actually do. Exit 0 when they agree, 1 when they differ."""
     import json
@@ -1486,17 +1464,6 @@ def compare_cmd(
     from netval.compare import compare_states, uncompared_families
     from netval.static import open_engine
 
-    batfish = _batfish_options(
-        batfish_host,
-        batfish_port,
-        batfish_network,
-        batfish_ssl,
-        batfish_verify_certs,
-        batfish_api_key,
-        batfish_timeout,
-        batfish_question_timeout,
-        keep_snapshots,
-    )
     try:
         _check_output(json_path, "--json")
         source = _live_source(inventory, lab, nornir_config, workers)

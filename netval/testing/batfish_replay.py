@@ -13,10 +13,12 @@ Rule: an answer is served only for the snapshot and the exact question Batfish a
   and they are not Batfish input.
 * A question is identified by what Batfish computes it from: class, placeholders, each
   variable's type and value, exclusions, assertion (not its name or descriptions, which
-  pybatfish rewrites). A recording stands for its template's question with no parameter
-  changed, which is how the recorded answers were asked.
-* Anything else (another snapshot, other parameters, differential questions, data plane work,
-  extra processing options) gets HTTP 404 with an explanation. pybatfish raises that as
+  pybatfish rewrites). A recording stands for its template's question with exactly the
+  parameters Batfish was asked with (`RecordedAnswer.parameters`; none for a plain
+  `{question: ref}` entry) and, for a differential question, the reference snapshot it was
+  compared with (identified by content too).
+* Anything else (another snapshot, other parameters, another or no reference snapshot, data
+  plane work, extra processing options) gets HTTP 404 with an explanation. pybatfish raises that as
   `requests.HTTPError`, so callers see an error, never an empty or made-up answer.
 
 Use from pytest::
@@ -27,7 +29,14 @@ Use from pytest::
     ...
     server.stop()
 
-or from a shell::
+An answer Batfish gave to a question with parameters, or against a reference snapshot, is a
+`RecordedAnswer`::
+
+    start_replay([("tests/data/batfish/example/live-with-bgp-announcements",
+                   [RecordedAnswer("routes", "tests/data/batfish/example/refs/routes-diff.ref",
+                                   reference="tests/data/batfish/example/candidate")])])
+
+or from a shell (default-parameter recordings only)::
 
     python -m netval.testing.batfish_replay --port 9996 \\
         --recording tests/data/batfish/dc-as-reuse=routes:tests/data/batfish/dc-as-reuse/routes.ref
@@ -58,6 +67,7 @@ __all__ = [
     "DEFAULT_QUESTIONS_DIR",
     "Fault",
     "QuestionTemplate",
+    "RecordedAnswer",
     "RecordedSnapshot",
     "RecordingSpec",
     "ReplayConfigError",
@@ -92,9 +102,35 @@ _PARSE_PARAMS = frozenset({"testrig", "sv", "si", "initinfo"})
 _ANSWER_PARAMS = frozenset({"testrig", "answer", "questionname"})
 _DIFFERENTIAL_PARAMS = frozenset({"deltatestrig", "differential"})
 
-# (snapshot directory, {question template name: .ref path})
-RecordingSpec = tuple[str | os.PathLike[str], Mapping[str, str | os.PathLike[str]]]
 JsonObject = dict[str, Any]
+# the content identity of a snapshot: (relative path, sha256) of each input file
+SnapshotFiles = frozenset[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class RecordedAnswer:
+    """One answer Batfish gave: to template `question` with the variables in `parameters`
+    (name -> value, as JSON in Batfish's question) set and the others at their defaults, and
+    for a differential question against the snapshot in directory `reference`."""
+
+    question: str
+    ref: str | os.PathLike[str]
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    reference: str | os.PathLike[str] | None = None
+
+    @property
+    def label(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in sorted(self.parameters.items()))
+        against = f" against reference {self.reference}" if self.reference is not None else ""
+        return f"{self.question}({params}){against}"
+
+
+# (snapshot directory, {question template name: .ref path} for answers to questions asked
+# with default parameters, or RecordedAnswers)
+RecordingSpec = tuple[
+    str | os.PathLike[str],
+    Mapping[str, str | os.PathLike[str]] | Sequence[RecordedAnswer],
+]
 
 
 class ReplayConfigError(ValueError):
@@ -222,11 +258,20 @@ def _question_key(question: Mapping[str, Any]) -> str:
     fields = {k: v for k, v in question.items() if k != "instance"}
     instance = question.get("instance") or {}
     variables = {
-        name: {k: var[k] for k in ("type", "value") if k in var}
+        name: {k: _without_null_fields(var[k]) for k in ("type", "value") if k in var}
         for name, var in (instance.get("variables") or {}).items()
         if isinstance(var, dict)
     }
     return json.dumps({"fields": fields, "variables": variables}, sort_keys=True)
+
+
+def _without_null_fields(value: Any) -> Any:
+    # An object-valued parameter (headerConstraint, pathConstraint) is read by Batfish's JSON
+    # creators, for which a null field and an absent one are the same constraint; pybatfish
+    # writes every field, null or not, while Batfish's own test client wrote only those set.
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if v is not None}
+    return value
 
 
 def _changed_variables(question: Mapping[str, Any], template_text: str | None) -> dict[str, Any]:
@@ -277,11 +322,11 @@ class RecordedSnapshot:
 
     directories: tuple[Path, ...]
     files: Mapping[str, str]
-    # template name -> answer elements as Batfish wrote them
+    # RecordedAnswer.label -> answer elements as Batfish wrote them
     answers: Mapping[str, list[Any]]
     ref_paths: Mapping[str, Path]
-    # question key -> template name, to look an asked question up
-    by_question: Mapping[str, str]
+    # (question key, reference snapshot's files or None) -> label, to look an asked question up
+    by_question: Mapping[tuple[str, SnapshotFiles | None], str]
 
     @property
     def label(self) -> str:
@@ -310,6 +355,31 @@ class _RecordingGroup:
     directories: list[Path] = field(default_factory=list)
     answers: dict[str, list[Any]] = field(default_factory=dict)
     refs: dict[str, Path] = field(default_factory=dict)
+    keys: dict[tuple[str, SnapshotFiles | None], str] = field(default_factory=dict)
+
+
+def _asked_key(template: QuestionTemplate, recorded: RecordedAnswer) -> str:
+    """The question key of `template` asked with `recorded.parameters`."""
+    if not recorded.parameters:
+        return template.key
+    question = json.loads(template.text)
+    variables = (question.get("instance") or {}).get("variables") or {}
+    for name, value in recorded.parameters.items():
+        if name not in variables:
+            raise ReplayConfigError(
+                f"recording {recorded.ref} sets parameter {name!r}, which question "
+                f"{template.name!r} does not have; it has: {', '.join(sorted(variables))}"
+            )
+        variables[name]["value"] = value
+    return _question_key(question)
+
+
+def _as_recorded_answers(
+    answers: Mapping[str, str | os.PathLike[str]] | Sequence[RecordedAnswer],
+) -> list[RecordedAnswer]:
+    if isinstance(answers, Mapping):
+        return [RecordedAnswer(question, ref) for question, ref in answers.items()]
+    return list(answers)
 
 
 def load_recordings(
@@ -323,27 +393,36 @@ def load_recordings(
         group = groups.setdefault(frozenset(files.items()), _RecordingGroup(files))
         if snapshot_dir not in group.directories:
             group.directories.append(snapshot_dir)
-        for question, ref in answers.items():
+        for recorded in _as_recorded_answers(answers):
+            question, ref_path = recorded.question, Path(recorded.ref)
             if question not in templates:
                 raise ReplayConfigError(
-                    f"recording {ref} is for question {question!r}, which has no template; "
-                    f"known: {', '.join(sorted(templates))}"
+                    f"recording {ref_path} is for question {question!r}, which has no "
+                    f"template; known: {', '.join(sorted(templates))}"
                 )
-            ref_path = Path(ref)
-            if question in group.refs and group.refs[question] != ref_path:
+            reference = (
+                None
+                if recorded.reference is None
+                else frozenset(snapshot_files_from_dir(recorded.reference).items())
+            )
+            key = (_asked_key(templates[question], recorded), reference)
+            label = recorded.label
+            known = group.keys.get(key)
+            if known is not None and group.refs[known] != ref_path:
                 raise ReplayConfigError(
-                    f"question {question!r} is recorded twice for the same snapshot content: "
-                    f"{group.refs[question]} and {ref_path}"
+                    f"question {label} is recorded twice for the same snapshot content: "
+                    f"{group.refs[known]} and {ref_path}"
                 )
-            group.refs[question] = ref_path
-            group.answers[question] = _load_ref(ref_path)
+            group.keys[key] = label
+            group.refs[label] = ref_path
+            group.answers[label] = _load_ref(ref_path)
     return [
         RecordedSnapshot(
             directories=tuple(g.directories),
             files=g.files,
             answers=g.answers,
             ref_paths=g.refs,
-            by_question={templates[q].key: q for q in g.answers},
+            by_question=dict(g.keys),
         )
         for g in groups.values()
     ]
@@ -376,8 +455,8 @@ class _Network:
     name: str
     snapshots: dict[str, _Snapshot] = field(default_factory=dict)
     questions: dict[str, JsonObject] = field(default_factory=dict)
-    # (question name, snapshot name) -> answer body
-    answers: dict[tuple[str, str], JsonObject] = field(default_factory=dict)
+    # (question name, snapshot name, reference snapshot name or "") -> answer body
+    answers: dict[tuple[str, str, str], JsonObject] = field(default_factory=dict)
     work: dict[str, _Work] = field(default_factory=dict)
 
 
@@ -672,7 +751,7 @@ class ReplayServer(ThreadingHTTPServer):
         network = self._network(net)
         self._snapshot(network, name)
         del network.snapshots[name]
-        for key in [k for k in network.answers if k[1] == name]:
+        for key in [k for k in network.answers if name in (k[1], k[2])]:
             del network.answers[key]
         self.events.append(("delete snapshot", net, name))
         log.info("snapshot %s/%s deleted", net, name)
@@ -754,33 +833,39 @@ class ReplayServer(ThreadingHTTPServer):
 
     def _answer(self, network: _Network, snapshot: _Snapshot, params: JsonObject) -> _Work:
         keys = set(params)
-        if keys & _DIFFERENTIAL_PARAMS:
-            raise _no_recording("differential questions (reference snapshot) are not recorded")
-        if keys - _ANSWER_PARAMS:
+        if keys - _ANSWER_PARAMS - _DIFFERENTIAL_PARAMS:
             raise _no_recording(
-                f"answers with extra parameters {sorted(keys - _ANSWER_PARAMS)} are not recorded"
+                "answers with extra parameters "
+                f"{sorted(keys - _ANSWER_PARAMS - _DIFFERENTIAL_PARAMS)} are not recorded"
             )
+        reference: _Snapshot | None = None
+        if keys & _DIFFERENTIAL_PARAMS:
+            reference = self._snapshot(network, str(params.get("deltatestrig", "")))
         question_name = str(params.get("questionname", ""))
         question = network.questions.get(question_name)
         if question is None:
             raise _HttpError(HTTPStatus.NOT_FOUND, f"Question '{question_name}' was not uploaded")
         asked = self._describe_question(question)
+        if reference is not None:
+            asked += f" against reference snapshot '{reference.name}'"
         recording = snapshot.recording
         if recording is None:
             raise _no_recording(
                 f"no recorded Batfish answer for {asked} on snapshot '{snapshot.name}': its "
                 f"content matches no recording ({snapshot.mismatch})"
             )
-        template_name = recording.by_question.get(_question_key(question))
+        reference_files = None if reference is None else frozenset(reference.files.items())
+        template_name = recording.by_question.get((_question_key(question), reference_files))
         if template_name is None:
-            recorded = ", ".join(sorted(recording.answers)) or "nothing"
+            recorded = "; ".join(sorted(recording.answers)) or "nothing"
             raise _no_recording(
                 f"no recorded Batfish answer for {asked} on snapshot '{snapshot.name}' "
-                f"(recording {recording.label} has, with default parameters only: {recorded})"
+                f"(recording {recording.label} has: {recorded})"
             )
         elements = recording.answers[template_name]
         summary = elements[0].get("summary", {})
-        network.answers[(question_name, snapshot.name)] = {
+        reference_name = reference.name if reference is not None else ""
+        network.answers[(question_name, snapshot.name, reference_name)] = {
             "answerElements": elements,
             "question": question,
             "status": "SUCCESS",
@@ -810,13 +895,13 @@ class ReplayServer(ThreadingHTTPServer):
         snapshot = query.get("snapshot", "")
         if not snapshot:
             raise _HttpError(HTTPStatus.BAD_REQUEST, "query parameter 'snapshot' is required")
-        if query.get("referenceSnapshot"):
-            raise _no_recording("differential questions (reference snapshot) are not recorded")
-        answer = network.answers.get((question, snapshot))
+        reference = query.get("referenceSnapshot", "")
+        answer = network.answers.get((question, snapshot, reference))
         if answer is None:
+            against = f" against reference snapshot '{reference}'" if reference else ""
             raise _no_recording(
-                f"no answer for question '{question}' on snapshot '{snapshot}' (it was never "
-                "answered from a recording)"
+                f"no answer for question '{question}' on snapshot '{snapshot}'{against} (it "
+                "was never answered from a recording)"
             )
         return _json_response(answer)
 

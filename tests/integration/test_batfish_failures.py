@@ -9,44 +9,24 @@ into `undefinedReferences`; the ECMP expectations are read out of the recording 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from netval.testing.batfish_replay import Fault, ReplayServer, start_replay
-from tests.conftest import BATFISH_DATA, ROOT
+from netval.testing.batfish_replay import Fault, ReplayServer
+from tests.conftest import ROOT
+from tests.integration.batfish_dc import CLI, DC, ecmp_entries, replay_env, serve_dc_routes
 from tests.junit_schema import assert_valid_junit
 
-DC = BATFISH_DATA / "dc-as-reuse"
-CLI = [sys.executable, "-m", "netval.cli"]
 FAULTY = "undefinedReferences"
-
-
-def _ecmp_entries() -> tuple[str, str, str]:
-    rows = json.loads((DC / "routes.ref").read_text())[0]["rows"]
-    widths: dict[tuple[str, str], int] = {}
-    for r in rows:
-        key = (r["Node"]["name"], r["Network"])
-        widths[key] = widths.get(key, 0) + 1
-    node_a, prefix_a = sorted(k for k, v in widths.items() if v >= 2)[0]
-    node_b, prefix_b = sorted(k for k, v in widths.items() if v == 1 and k[1].endswith("/32"))[0]
-    text = (
-        f"  - kind: ecmp\n    name: wide\n    devices: [{node_a}]\n    prefix: {prefix_a}\n"
-        f"    paths: {widths[(node_a, prefix_a)]}\n"
-        f"  - kind: ecmp\n    name: narrow\n    devices: [{node_b}]\n    prefix: {prefix_b}\n"
-        "    min_paths: 2\n"
-    )
-    return text, f"wide[{node_a}]", f"narrow[{node_b}]"
 
 
 @pytest.fixture
 def catalog(tmp_path: Path) -> tuple[Path, str, str]:
-    ecmp, wide, narrow = _ecmp_entries()
+    ecmp, wide, narrow = ecmp_entries()
     path = tmp_path / "cat.yaml"
     # the failing question first, and asked by two entries
     path.write_text(
@@ -58,7 +38,7 @@ def catalog(tmp_path: Path) -> tuple[Path, str, str]:
 
 
 def _serve(fault: Fault) -> tuple[ReplayServer, int]:
-    return start_replay([(DC, {"routes": DC / "routes.ref"})], faults={FAULTY: fault})
+    return serve_dc_routes(faults={FAULTY: fault})
 
 
 def _run(port: int, catalog: Path, tmp_path: Path, **env_extra: str) -> dict[str, object]:
@@ -68,8 +48,7 @@ def _run(port: int, catalog: Path, tmp_path: Path, **env_extra: str) -> dict[str
         "html": tmp_path / "r.html",
         "md": tmp_path / "r.md",
     }
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BATFISH_")}
-    env.update({"BATFISH_HOST": "127.0.0.1", "BATFISH_PORT": str(port)}, **env_extra)
+    env = replay_env(port, **env_extra)
     args = [*CLI, "verify", str(DC), "--engine", "batfish", "-c", str(catalog)]
     for option, path in reports.items():
         args += [f"--{option}", str(path)]

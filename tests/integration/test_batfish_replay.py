@@ -21,7 +21,7 @@ import requests
 from pybatfish.client.session import Session
 from pybatfish.datamodel.answer import TableAnswer
 
-from netval.testing.batfish_replay import ReplayConfigError, start_replay
+from netval.testing.batfish_replay import RecordedAnswer, ReplayConfigError, start_replay
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data" / "batfish"
@@ -100,11 +100,17 @@ def test_question_with_other_parameters_is_an_error(bf: Session) -> None:
         bf.q.routes(nodes="pod_0_leaf_0").answer()
 
 
-def test_differential_question_is_an_error(bf: Session) -> None:
+def test_differential_question_without_recording_is_an_error(bf: Session) -> None:
     bf.init_snapshot(str(DC), name="dc")
 
-    with pytest.raises(requests.HTTPError, match="differential"):
+    # the plain routes answer is recorded, but not one against a reference snapshot
+    with pytest.raises(requests.HTTPError, match=r"routes\(\) against reference snapshot 'dc'"):
         bf.q.routes().answer(snapshot="dc", reference_snapshot="dc")
+
+
+def test_recording_with_a_parameter_the_question_lacks_is_refused() -> None:
+    with pytest.raises(ReplayConfigError, match="noSuchParameter"):
+        start_replay([(DC, [RecordedAnswer("routes", DC_ROUTES, {"noSuchParameter": 1})])])
 
 
 def test_answers_follow_snapshot_content_not_its_name(bf: Session, tmp_path: Path) -> None:

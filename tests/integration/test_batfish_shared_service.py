@@ -22,45 +22,24 @@ from pathlib import Path
 import pytest
 from pybatfish.client.session import Session
 
-from netval.testing.batfish_replay import Fault, ReplayServer, start_replay
-from tests.conftest import BATFISH_DATA, ROOT
-
-DC = BATFISH_DATA / "dc-as-reuse"
-CLI = [sys.executable, "-m", "netval.cli"]
-
-
-def _wide_and_narrow() -> tuple[str, str, str]:
-    """A catalog with one ECMP item Batfish's routes pass and one they fail, read from the
-    recording itself."""
-    rows = json.loads((DC / "routes.ref").read_text())[0]["rows"]
-    widths: dict[tuple[str, str], int] = {}
-    for r in rows:
-        key = (r["Node"]["name"], r["Network"])
-        widths[key] = widths.get(key, 0) + 1
-    (node_a, prefix_a) = sorted(k for k, v in widths.items() if v >= 2)[0]
-    (node_b, prefix_b) = sorted(k for k, v in widths.items() if v == 1 and k[1].endswith("/32"))[0]
-    catalog = (
-        "checks:\n"
-        f"  - kind: ecmp\n    name: wide\n    devices: [{node_a}]\n    prefix: {prefix_a}\n"
-        f"    paths: {widths[(node_a, prefix_a)]}\n"
-        f"  - kind: ecmp\n    name: narrow\n    devices: [{node_b}]\n    prefix: {prefix_b}\n"
-        "    min_paths: 2\n"
-    )
-    return catalog, f"wide[{node_a}]", f"narrow[{node_b}]"
+from netval.testing.batfish_replay import Fault, ReplayServer
+from tests.conftest import ROOT
+from tests.integration.batfish_dc import (
+    CLI,
+    DC,
+    DC_ROUTES,
+    ecmp_entries,
+    replay_env,
+    serve_dc_routes,
+)
 
 
 @pytest.fixture
 def catalog(tmp_path: Path) -> tuple[Path, str, str]:
-    text, wide, narrow = _wide_and_narrow()
+    text, wide, narrow = ecmp_entries()
     path = tmp_path / "cat.yaml"
-    path.write_text(text)
+    path.write_text("checks:\n" + text)
     return path, wide, narrow
-
-
-def _env(port: int, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BATFISH_")}
-    env.update({"BATFISH_HOST": "127.0.0.1", "BATFISH_PORT": str(port)}, **extra)
-    return env
 
 
 def _verify_cmd(catalog: Path, report: Path, *extra: str) -> list[str]:
@@ -92,16 +71,14 @@ def _snapshot_events(server: ReplayServer, network: str) -> tuple[list[str], lis
 def slow_routes() -> Iterator[ReplayServer]:
     # Batfish takes 4 s for routes: two runs started together are both on the service at the
     # same time, even when a loaded machine starts one of them a few seconds late.
-    server, _port = start_replay(
-        [(DC, {"routes": DC / "routes.ref"})], faults={"routes": Fault("slow", seconds=4.0)}
-    )
+    server, _port = serve_dc_routes(faults={"routes": Fault("slow", seconds=4.0)})
     yield server
     server.stop()
 
 
 @pytest.fixture
 def replay() -> Iterator[ReplayServer]:
-    server, _port = start_replay([(DC, {"routes": DC / "routes.ref"})])
+    server, _port = serve_dc_routes()
     yield server
     server.stop()
 
@@ -111,7 +88,7 @@ def test_two_concurrent_verifies_on_one_service(
 ) -> None:
     cat, wide, narrow = catalog
     network = f"shared-{uuid.uuid4().hex[:6]}"
-    env = _env(slow_routes.port, BATFISH_NETWORK=network)
+    env = replay_env(slow_routes.port, BATFISH_NETWORK=network)
     reports = [tmp_path / "a.json", tmp_path / "b.json"]
     procs = [
         subprocess.Popen(
@@ -193,7 +170,7 @@ def test_keep_snapshots_leaves_them_on_the_service(
     proc = subprocess.run(
         _verify_cmd(cat, tmp_path / "r.json", "--keep-snapshots"),
         cwd=ROOT,
-        env=_env(replay.port, BATFISH_NETWORK=network),
+        env=replay_env(replay.port, BATFISH_NETWORK=network),
         capture_output=True,
         text=True,
         timeout=180,
@@ -217,7 +194,7 @@ def test_a_network_that_existed_is_kept(
     proc = subprocess.run(
         _verify_cmd(cat, tmp_path / "r.json"),
         cwd=ROOT,
-        env=_env(replay.port, BATFISH_NETWORK=network),
+        env=replay_env(replay.port, BATFISH_NETWORK=network),
         capture_output=True,
         text=True,
         timeout=180,
@@ -234,16 +211,14 @@ def test_ctrl_c_while_batfish_works_still_deletes_the_snapshot(
     catalog: tuple[Path, str, str], tmp_path: Path
 ) -> None:
     cat, _wide, _narrow = catalog
-    server, port = start_replay(
-        [(DC, {"routes": DC / "routes.ref"})], faults={"routes": Fault("slow", seconds=120.0)}
-    )
+    server, port = serve_dc_routes(faults={"routes": Fault("slow", seconds=120.0)})
     network = f"cc-{uuid.uuid4().hex[:6]}"
     report = tmp_path / "r.json"
     try:
         proc = subprocess.Popen(
             _verify_cmd(cat, report),
             cwd=ROOT,
-            env=_env(port, BATFISH_NETWORK=network),
+            env=replay_env(port, BATFISH_NETWORK=network),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -274,7 +249,9 @@ def test_the_api_key_reaches_every_request_and_no_report(
     proc = subprocess.run(
         _verify_cmd(cat, report, "--junitxml", str(junit)),
         cwd=ROOT,
-        env=_env(replay.port, BATFISH_API_KEY=key, BATFISH_NETWORK=f"k-{uuid.uuid4().hex[:6]}"),
+        env=replay_env(
+            replay.port, BATFISH_API_KEY=key, BATFISH_NETWORK=f"k-{uuid.uuid4().hex[:6]}"
+        ),
         capture_output=True,
         text=True,
         timeout=180,
@@ -315,7 +292,7 @@ def tls_replay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReplayServe
     )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    server, _port = start_replay([(DC, {"routes": DC / "routes.ref"})], tls=context)
+    server, _port = serve_dc_routes(tls=context)
     yield server
     server.stop()
 
@@ -328,7 +305,7 @@ def test_tls_service_with_a_self_signed_certificate(
     checked = subprocess.run(
         _verify_cmd(cat, report, "--batfish-ssl"),
         cwd=ROOT,
-        env=_env(tls_replay.port),
+        env=replay_env(tls_replay.port),
         capture_output=True,
         text=True,
         timeout=180,
@@ -342,7 +319,7 @@ def test_tls_service_with_a_self_signed_certificate(
     accepted = subprocess.run(
         _verify_cmd(cat, report),
         cwd=ROOT,
-        env=_env(tls_replay.port, BATFISH_SSL="1", BATFISH_VERIFY_CERTS="0"),
+        env=replay_env(tls_replay.port, BATFISH_SSL="1", BATFISH_VERIFY_CERTS="0"),
         capture_output=True,
         text=True,
         timeout=180,
@@ -375,7 +352,7 @@ def test_a_run_with_a_base_deletes_both_snapshots(
     proc = subprocess.run(
         _verify_cmd(cat, report, "--base", str(base)),
         cwd=ROOT,
-        env=_env(replay.port, BATFISH_NETWORK=network),
+        env=replay_env(replay.port, BATFISH_NETWORK=network),
         capture_output=True,
         text=True,
         timeout=180,
@@ -396,14 +373,14 @@ def test_ask_prints_batfish_s_answer_and_deletes_its_snapshot(replay: ReplayServ
     proc = subprocess.run(
         [*CLI, "ask", str(DC), "routes", "--engine", "batfish", "--format", "json"],
         cwd=ROOT,
-        env=_env(replay.port, BATFISH_NETWORK=network),
+        env=replay_env(replay.port, BATFISH_NETWORK=network),
         capture_output=True,
         text=True,
         timeout=180,
     )
 
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout) == json.loads((DC / "routes.ref").read_text())[0]["rows"]
+    assert json.loads(proc.stdout) == json.loads(DC_ROUTES.read_text())[0]["rows"]
     uploads, deletes = _snapshot_events(replay, network)
     assert len(uploads) == 1 and deletes == uploads
     assert network not in replay.network_names()
@@ -431,7 +408,7 @@ def test_plain_pytest_run_deletes_its_snapshot(
             "no:cacheprovider",
         ],
         cwd=tmp_path,
-        env=_env(replay.port, BATFISH_NETWORK=network),
+        env=replay_env(replay.port, BATFISH_NETWORK=network),
         capture_output=True,
         text=True,
         timeout=180,
